@@ -1,0 +1,195 @@
+//! Configuration from the environment, read once at start-up.
+//! The variables are listed in the README and in `.env.example`.
+
+use std::net::SocketAddr;
+
+use anyhow::{bail, Context};
+use rand::RngCore;
+
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/opop.db?mode=rwc";
+/// Largest request body accepted by JSON endpoints.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub database_url: String,
+    pub environment: Environment,
+    /// HS256 key for access tokens.
+    pub jwt_secret: Vec<u8>,
+    /// True when no secret was configured and one was generated for this run.
+    pub jwt_secret_generated: bool,
+    pub access_token_ttl_secs: i64,
+    pub refresh_token_ttl_secs: i64,
+    pub admin_email: Option<String>,
+    pub admin_password: Option<String>,
+    pub body_limit: usize,
+    /// HTTP worker threads; `None` means one per core.
+    pub workers: Option<usize>,
+    /// Largest number of pooled database connections.
+    pub db_max_connections: u32,
+    /// Origins allowed by CORS; empty means none (same-origin only).
+    pub cors_origins: Vec<String>,
+}
+
+impl std::fmt::Debug for Config {
+    // Written by hand so that secrets never reach a log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("environment", &self.environment)
+            .field("jwt_secret", &"<redacted>")
+            .field("admin_email", &self.admin_email)
+            .field("body_limit", &self.body_limit)
+            .field("workers", &self.workers)
+            .field("db_max_connections", &self.db_max_connections)
+            .field("cors_origins", &self.cors_origins)
+            .finish()
+    }
+}
+
+/// The URL with any password replaced, for logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            match creds.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &creds[..colon],
+                    &url[at..]
+                ),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads configuration through `get`, so tests can pass their own values.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let non_empty = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+        let environment = match non_empty("OPOP_ENV").as_deref() {
+            None | Some("development") | Some("dev") => Environment::Development,
+            Some("production") | Some("prod") => Environment::Production,
+            Some(other) => bail!("OPOP_ENV must be `development` or `production`, not `{other}`"),
+        };
+        let bind = non_empty("OPOP_BIND")
+            .unwrap_or_else(|| DEFAULT_BIND.to_string())
+            .parse()
+            .context("OPOP_BIND must be an address such as 127.0.0.1:8080")?;
+        let database_url =
+            non_empty("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+        let (jwt_secret, jwt_secret_generated) = match non_empty("OPOP_JWT_SECRET") {
+            Some(s) if s.len() >= 32 => (s.into_bytes(), false),
+            Some(_) => bail!("OPOP_JWT_SECRET must be at least 32 bytes long"),
+            None if environment == Environment::Production => {
+                bail!("OPOP_JWT_SECRET is required when OPOP_ENV=production")
+            }
+            None => {
+                let mut key = vec![0u8; 64];
+                rand::rng().fill_bytes(&mut key);
+                (key, true)
+            }
+        };
+        let parse_num = |k: &str, default: u64| -> anyhow::Result<u64> {
+            match non_empty(k) {
+                Some(v) => v
+                    .parse()
+                    .with_context(|| format!("{k} must be a whole number")),
+                None => Ok(default),
+            }
+        };
+        Ok(Self {
+            bind,
+            database_url,
+            environment,
+            jwt_secret,
+            jwt_secret_generated,
+            access_token_ttl_secs: parse_num("OPOP_ACCESS_TOKEN_TTL_SECS", 15 * 60)? as i64,
+            refresh_token_ttl_secs: parse_num("OPOP_REFRESH_TOKEN_TTL_SECS", 30 * 24 * 3600)?
+                as i64,
+            admin_email: non_empty("OPOP_ADMIN_EMAIL"),
+            admin_password: non_empty("OPOP_ADMIN_PASSWORD"),
+            body_limit: parse_num("OPOP_BODY_LIMIT", DEFAULT_BODY_LIMIT as u64)? as usize,
+            workers: non_empty("OPOP_WORKERS")
+                .map(|v| v.parse().context("OPOP_WORKERS must be a whole number"))
+                .transpose()?,
+            db_max_connections: parse_num("OPOP_DB_MAX_CONNECTIONS", 10)? as u32,
+            cors_origins: non_empty("OPOP_CORS_ORIGINS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.environment == Environment::Production
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(pairs: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let map: std::collections::HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_follow_the_contract() {
+        let c = from(&[]).unwrap();
+        assert_eq!(c.bind.to_string(), DEFAULT_BIND);
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert!(c.jwt_secret_generated);
+        assert_eq!(c.jwt_secret.len(), 64);
+        assert_eq!(c.access_token_ttl_secs, 900);
+    }
+
+    #[test]
+    fn production_requires_a_long_jwt_secret() {
+        assert!(from(&[("OPOP_ENV", "production")]).is_err());
+        assert!(from(&[("OPOP_JWT_SECRET", "short")]).is_err());
+        let c = from(&[
+            ("OPOP_ENV", "production"),
+            ("OPOP_JWT_SECRET", &"x".repeat(32)),
+        ])
+        .unwrap();
+        assert!(!c.jwt_secret_generated);
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let c = from(&[
+            ("OPOP_JWT_SECRET", &"s".repeat(40)),
+            ("DATABASE_URL", "postgres://opop:hunter2hunter2@db/opop"),
+        ])
+        .unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2"));
+        assert!(!shown.contains(&"s".repeat(40)));
+    }
+}

@@ -1,0 +1,20 @@
+//! The OPOP platform API: an actix-web server over SeaORM, documented with utoipa.
+//!
+//! Resource modules (`pesantren`, `santri`, …) each hold their endpoints and
+//! their domain functions; the shared machinery (`auth`, `error`,
+//! `pagination`, `audit`, `config`) sits beside them.
+
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod masking;
+pub mod openapi;
+pub mod pagination;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;
+pub mod validation;

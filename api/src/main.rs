@@ -1,0 +1,55 @@
+use clap::{Parser, Subcommand};
+use opop_api::config::Config;
+use opop_api::startup::Application;
+
+/// The OPOP platform API server.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo data set (pesantren, santri, koperasi, products, certifications).
+    SeedDemo,
+    /// Print the OpenAPI document (as committed at openapi/openapi.json).
+    Openapi,
+}
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        print!("{}", opop_api::openapi::document_json());
+        return Ok(());
+    }
+    opop_api::telemetry::init();
+    let config = Config::from_env()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = Application::build(config.clone()).await?;
+            tracing::info!(bind = %config.bind, port = app.port(), "serving; documentation at /docs");
+            app.run_until_stopped().await?;
+            tracing::info!("stopped");
+        }
+        Command::Migrate => {
+            let db = opop_api::db::connect(&config).await?;
+            opop_api::db::migrate(&db).await?;
+            tracing::info!("migrations applied");
+        }
+        Command::SeedDemo => {
+            let db = opop_api::db::connect(&config).await?;
+            opop_api::db::migrate(&db).await?;
+            let summary = opop_api::seed::seed_demo(&db).await?;
+            println!("{summary}");
+        }
+        Command::Openapi => unreachable!("handled above"),
+    }
+    Ok(())
+}

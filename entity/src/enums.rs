@@ -1,0 +1,164 @@
+//! Enumerations stored as strings. Each one is also an OpenAPI schema, so the
+//! document lists the allowed values exactly as the database holds them.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $value:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+        pub enum $name {
+            $(
+                $(#[$vmeta])*
+                #[sea_orm(string_value = $value)]
+                #[serde(rename = $value)]
+                $variant,
+            )+
+        }
+
+        impl $name {
+            /// The value as stored and as serialised.
+            pub fn as_str(&self) -> &'static str {
+                match self { $(Self::$variant => $value,)+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum! {
+    /// What a user account may do; partners are machine clients, not users.
+    Role {
+        /// Provincial OPOP secretariat / cooperatives office.
+        Admin = "admin",
+        /// Kurator or mentor: reviews products, verifies certifications.
+        Curator = "curator",
+        /// Staff of one pesantren.
+        PesantrenManager = "pesantren_manager",
+        /// A student or alumnus, bound to their own santri record.
+        Santri = "santri",
+    }
+}
+
+string_enum! {
+    /// Where a pesantren stands in the programme.
+    PesantrenStatus {
+        /// Registered online, waiting for the secretariat's check.
+        Registered = "registered",
+        /// Checked by the secretariat; its products may be published.
+        Verified = "verified",
+        /// Taken out of the programme; nothing of it is public.
+        Suspended = "suspended",
+    }
+}
+
+string_enum! {
+    /// Gender as recorded by Dukcapil: `L` (laki-laki) or `P` (perempuan).
+    Gender {
+        L = "L",
+        P = "P",
+    }
+}
+
+string_enum! {
+    /// Whether a santri still studies at the pesantren.
+    SantriStatus {
+        Active = "active",
+        Alumni = "alumni",
+    }
+}
+
+string_enum! {
+    /// Product category; food, beverage, herbal and cosmetics need a halal certificate.
+    ProductCategory {
+        Food = "food",
+        Beverage = "beverage",
+        Herbal = "herbal",
+        Cosmetics = "cosmetics",
+        Fashion = "fashion",
+        Craft = "craft",
+        Agriculture = "agriculture",
+        Other = "other",
+    }
+}
+
+impl ProductCategory {
+    /// Products eaten, drunk or put on the skin need a valid halal certificate
+    /// before they are published.
+    pub fn requires_halal(&self) -> bool {
+        matches!(
+            self,
+            Self::Food | Self::Beverage | Self::Herbal | Self::Cosmetics
+        )
+    }
+}
+
+string_enum! {
+    /// Curation state of a product.
+    ProductStatus {
+        Draft = "draft",
+        InReview = "in_review",
+        Approved = "approved",
+        Rejected = "rejected",
+        Unlisted = "unlisted",
+    }
+}
+
+string_enum! {
+    /// Condition of the goods, as marketplaces ask for it.
+    ProductCondition {
+        New = "new",
+        Used = "used",
+    }
+}
+
+string_enum! {
+    /// Kind of certificate.
+    CertificationType {
+        /// Halal certificate from BPJPH (formerly MUI).
+        Halal = "halal",
+        /// Home-industry food permit (P-IRT), 15 digits.
+        Pirt = "pirt",
+        /// BPOM registration (`MD`/`ML` + 12 digits, `NA` for cosmetics).
+        Bpom = "bpom",
+        /// Indonesian National Standard.
+        Sni = "sni",
+        /// Trademark (merek) registration.
+        Haki = "haki",
+    }
+}
+
+string_enum! {
+    /// Review state of a certification.
+    CertificationStatus {
+        Pending = "pending",
+        Verified = "verified",
+        Rejected = "rejected",
+    }
+}
+
+string_enum! {
+    /// Kind of event in the catalogue change feed.
+    ChangeOp {
+        Upsert = "upsert",
+        Delete = "delete",
+    }
+}
+
+string_enum! {
+    /// Who performed an audited change.
+    ActorType {
+        User = "user",
+        Partner = "partner",
+        Anonymous = "anonymous",
+        System = "system",
+    }
+}

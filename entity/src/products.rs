@@ -1,0 +1,53 @@
+//! Products of a pesantren, walked through curation into the catalogue.
+
+use sea_orm::entity::prelude::*;
+
+use crate::{ProductCategory, ProductCondition, ProductStatus};
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "products")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub pesantren_id: Uuid,
+    pub province_code: String,
+    pub koperasi_id: Option<Uuid>,
+    pub name: String,
+    pub search_name: String,
+    pub description: String,
+    pub category: ProductCategory,
+    /// Whole rupiah.
+    pub price_idr: i64,
+    pub stock: i64,
+    pub unit: String,
+    pub weight_grams: i32,
+    /// Unique within the pesantren.
+    pub sku: String,
+    /// Image URLs, a JSON array of strings.
+    pub images: Json,
+    pub is_flagship: bool,
+    pub status: ProductStatus,
+    pub rejection_reason: Option<String>,
+    pub brand: Option<String>,
+    pub condition: ProductCondition,
+    pub length_cm: Option<i32>,
+    pub width_cm: Option<i32>,
+    pub height_cm: Option<i32>,
+    pub min_order_qty: i32,
+    pub shelf_life_days: Option<i32>,
+    /// The user who created it: a curator never reviews their own product.
+    pub created_by: Option<Uuid>,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub reviewed_by: Option<Uuid>,
+    pub reviewed_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+    #[sea_orm(belongs_to, from = "pesantren_id", to = "id")]
+    pub pesantren: BelongsTo<super::pesantren::Entity>,
+    #[sea_orm(belongs_to, from = "koperasi_id", to = "id", on_delete = "SetNull")]
+    pub koperasi: BelongsTo<Option<super::koperasi::Entity>>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

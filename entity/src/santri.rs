@@ -1,0 +1,38 @@
+//! Santri (students and alumni): personal data of often minor persons.
+
+use sea_orm::entity::prelude::*;
+
+use crate::{Gender, SantriStatus};
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "santri")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub pesantren_id: Uuid,
+    /// Copy of the pesantren's province, for scope filtering.
+    pub province_code: String,
+    pub name: String,
+    pub search_name: String,
+    /// National identity number, 16 digits. Only ever answered masked.
+    pub nik: Option<String>,
+    pub gender: Gender,
+    pub birth_date: Option<Date>,
+    pub entry_year: Option<i32>,
+    pub status: SantriStatus,
+    pub is_santripreneur: bool,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub guardian_name: Option<String>,
+    /// When a parent or guardian consented to the data of a minor being kept.
+    pub guardian_consent_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+    #[sea_orm(belongs_to, from = "pesantren_id", to = "id", on_delete = "Cascade")]
+    pub pesantren: BelongsTo<super::pesantren::Entity>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

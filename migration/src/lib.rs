@@ -1,0 +1,17 @@
+//! Schema migrations, applied at start-up and by `opop-api migrate`.
+//!
+//! Every statement here is built with sea-query, so the same migration runs on
+//! SQLite and PostgreSQL; nothing is written in one database's dialect.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_initial;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_initial::Migration)]
+    }
+}

@@ -1,0 +1,248 @@
+//! Test harness: each test gets the real application, listening on a free
+//! port, over a database of its own.
+//!
+//! - By default the database is a SQLite file in a temporary directory.
+//! - With `OPOP_TEST_DATABASE_URL=postgres://…` each test creates a fresh
+//!   PostgreSQL database, and drops it when the test ends.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use opop_api::config::Config;
+use opop_api::startup::Application;
+use reqwest::{Method, RequestBuilder, Response};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::Value;
+
+pub const ADMIN_EMAIL: &str = "admin@test.opop";
+pub const ADMIN_PASSWORD: &str = "admin-password-123";
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
+/// Which database the suite runs on.
+pub fn backend_name() -> &'static str {
+    if postgres_base_url().is_some() {
+        "postgres"
+    } else {
+        "sqlite"
+    }
+}
+
+fn postgres_base_url() -> Option<String> {
+    std::env::var("OPOP_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+}
+
+/// A database that lives as long as the test.
+pub struct TestDatabase {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { base_url: String, name: String },
+}
+
+impl TestDatabase {
+    pub async fn create() -> Self {
+        match postgres_base_url() {
+            Some(base_url) => {
+                let name = format!("opop_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = sea_orm::Database::connect(&base_url)
+                    .await
+                    .expect("OPOP_TEST_DATABASE_URL must point at a reachable PostgreSQL");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("creating the test database");
+                admin.close().await.ok();
+                let url = replace_database(&base_url, &name);
+                Self {
+                    url,
+                    cleanup: Cleanup::Postgres { base_url, name },
+                }
+            }
+            None => {
+                let dir = tempfile::tempdir().expect("creating a temporary directory");
+                let url = format!("sqlite://{}/opop.db?mode=rwc", dir.path().display());
+                Self {
+                    url,
+                    cleanup: Cleanup::Sqlite(dir),
+                }
+            }
+        }
+    }
+}
+
+/// The same server URL with another database name.
+fn replace_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let host_and_path = &base[scheme_end..];
+    let host = host_and_path.split('/').next().unwrap_or(host_and_path);
+    let mut out = format!("{}{}/{}", &base[..scheme_end], host, name);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Cleanup::Postgres { base_url, name } = &self.cleanup {
+            let (base_url, name) = (base_url.clone(), name.clone());
+            // Drop runs inside the test's runtime, which cannot block on a
+            // future; a thread with its own runtime can.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("a runtime for cleanup");
+                rt.block_on(async move {
+                    if let Ok(admin) = sea_orm::Database::connect(&base_url).await {
+                        let _ = admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                            ))
+                            .await;
+                        let _ = admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// The running application and a client for it.
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub client: reqwest::Client,
+    /// A direct connection, for arranging and checking state behind the API.
+    pub db: DatabaseConnection,
+    pub database: TestDatabase,
+    pub config: Config,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(&[]).await
+    }
+
+    /// Spawns with extra or overriding environment variables.
+    pub async fn spawn_with(overrides: &[(&str, &str)]) -> Self {
+        let database = TestDatabase::create().await;
+        let mut env: HashMap<String, String> = [
+            ("OPOP_BIND", "127.0.0.1:0"),
+            ("DATABASE_URL", database.url.as_str()),
+            ("OPOP_JWT_SECRET", JWT_SECRET),
+            ("OPOP_ADMIN_EMAIL", ADMIN_EMAIL),
+            ("OPOP_ADMIN_PASSWORD", ADMIN_PASSWORD),
+            ("OPOP_WORKERS", "2"),
+            ("OPOP_DB_MAX_CONNECTIONS", "5"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        for (k, v) in overrides {
+            env.insert(k.to_string(), v.to_string());
+        }
+        let config = Config::from_lookup(|k| env.get(k).cloned()).expect("test configuration");
+        let app = Application::build(config.clone())
+            .await
+            .expect("building the application");
+        let port = app.port();
+        let db = app.db().clone();
+        tokio::spawn(app.run_until_stopped());
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("an HTTP client");
+        Self {
+            address: format!("http://127.0.0.1:{port}"),
+            port,
+            client,
+            db,
+            database,
+            config,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client.request(method, self.url(path))
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Response {
+        self.request(Method::POST, path)
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request failed")
+    }
+}
+
+/// Asserts a problem+json answer with `status`, and returns its body.
+pub async fn assert_problem(res: Response, status: u16) -> Value {
+    assert_eq!(res.status().as_u16(), status, "unexpected status");
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = res.json().await.expect("a JSON problem body");
+    assert_eq!(body["status"], status);
+    for field in ["type", "title", "detail"] {
+        assert!(body[field].is_string(), "problem without `{field}`: {body}");
+    }
+    assert!(
+        body["request_id"].is_string(),
+        "problem without request_id: {body}"
+    );
+    body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_name_is_replaced_in_a_url() {
+        assert_eq!(
+            replace_database("postgres://postgres@127.0.0.1:5432/test", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            replace_database("postgres://u:p@h/test?sslmode=disable", "x"),
+            "postgres://u:p@h/x?sslmode=disable"
+        );
+    }
+}
