@@ -37,6 +37,7 @@ pub struct Config {
     pub db_max_connections: u32,
     /// Origins allowed by CORS; empty means none (same-origin only).
     pub cors_origins: Vec<String>,
+    pub throttle: crate::auth::throttle::ThrottleConfig,
 }
 
 impl std::fmt::Debug for Config {
@@ -139,6 +140,19 @@ impl Config {
                         .collect()
                 })
                 .unwrap_or_default(),
+            throttle: {
+                let d = crate::auth::throttle::ThrottleConfig::default();
+                crate::auth::throttle::ThrottleConfig {
+                    account_burst: parse_num("OPOP_LOGIN_ACCOUNT_BURST", d.account_burst as u64)?
+                        as u32,
+                    address_burst: parse_num("OPOP_LOGIN_ADDRESS_BURST", d.address_burst as u64)?
+                        as u32,
+                    registration_burst: parse_num(
+                        "OPOP_REGISTRATION_BURST",
+                        d.registration_burst as u64,
+                    )? as u32,
+                }
+            },
         })
     }
 

@@ -141,3 +141,43 @@ pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
         req.path()
     )))
 }
+
+/// The id of this request, as logged and as sent in `X-Request-Id`.
+pub fn request_id(req: &HttpRequest) -> Option<String> {
+    req.extensions().get::<RequestId>().map(|id| id.to_string())
+}
+
+/// Adds `ETag: "<version>"` to a response for one resource.
+pub fn with_etag(
+    mut builder: actix_web::HttpResponseBuilder,
+    version: i32,
+) -> actix_web::HttpResponseBuilder {
+    builder.insert_header((header::ETAG, format!("\"{version}\"")));
+    builder
+}
+
+/// The version named by `If-Match`, if the header is present. `*` matches
+/// any version and counts as absent.
+pub fn if_match(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or_default().trim();
+    if text == "*" {
+        return Ok(None);
+    }
+    let tag = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
+    tag.parse::<i32>().map(Some).map_err(|_| {
+        ApiError::BadRequest("If-Match must be the ETag of the resource, such as \"3\".".into())
+    })
+}
+
+/// Refuses a write whose `If-Match` names another version than the current one.
+pub fn check_version(expected: Option<i32>, current: i32) -> Result<(), ApiError> {
+    match expected {
+        Some(v) if v != current => Err(ApiError::PreconditionFailed {
+            current_version: current,
+        }),
+        _ => Ok(()),
+    }
+}

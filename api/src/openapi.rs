@@ -30,6 +30,9 @@ Errors are RFC 9457 problem details (`application/problem+json`) with a `request
     modifiers(&SecurityAddon),
     tags(
         (name = "health", description = "Liveness and readiness probes."),
+        (name = "auth", description = "Login, token refresh and logout for people; client-credential tokens for partners."),
+        (name = "users", description = "User accounts (admins, curators, pesantren managers, santri), managed by admins within their province."),
+        (name = "partners", description = "E-commerce partners and off-takers: machine clients of the catalogue."),
     ),
     components(schemas(Problem, FieldError))
 )]
@@ -56,14 +59,152 @@ impl Modify for SecurityAddon {
     }
 }
 
-/// The document for the routes of [`crate::startup::routes`].
+/// The document for the routes of [`crate::startup::routes`], with the
+/// standard error responses added to every operation.
 pub fn document() -> utoipa::openapi::OpenApi {
     let (_, api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(crate::startup::routes)
         .split_for_parts();
-    api
+    let Ok(mut value) = serde_json::to_value(&api) else {
+        return api;
+    };
+    add_error_responses(&mut value);
+    serde_json::from_value(value).unwrap_or(api)
+}
+
+/// Every role name a route may admit.
+pub const ALL_ROLES: [&str; 5] = ["admin", "curator", "pesantren_manager", "santri", "partner"];
+
+const ERRORS: [(&str, &str, &str); 11] = [
+    (
+        "400",
+        "BadRequest",
+        "The body is not JSON, or a parameter cannot be parsed.",
+    ),
+    (
+        "401",
+        "Unauthorized",
+        "No token, or a bad, expired or revoked one. Sent with `WWW-Authenticate: Bearer`.",
+    ),
+    ("403", "Forbidden", "The caller's role may not do this."),
+    (
+        "404",
+        "NotFound",
+        "No such resource, or one outside the caller's scope.",
+    ),
+    (
+        "409",
+        "Conflict",
+        "A unique value is taken, or the state does not allow this change.",
+    ),
+    (
+        "412",
+        "PreconditionFailed",
+        "`If-Match` does not match the current version.",
+    ),
+    (
+        "413",
+        "PayloadTooLarge",
+        "The body is larger than the limit (1 MiB by default).",
+    ),
+    (
+        "422",
+        "Unprocessable",
+        "Well-formed JSON that fails validation; `errors` lists every bad field.",
+    ),
+    (
+        "429",
+        "TooManyRequests",
+        "Too many requests; retry after `Retry-After` seconds.",
+    ),
+    (
+        "500",
+        "Internal",
+        "An unexpected error; the detail is only in the server log, under `request_id`.",
+    ),
+    (
+        "503",
+        "Unavailable",
+        "The database cannot be reached; retry after `Retry-After` seconds.",
+    ),
+];
+
+/// Adds the error responses each operation can give, judged from what it
+/// declares: a body, path or query parameters, its security requirement.
+/// Responses an operation declares itself are kept.
+fn add_error_responses(doc: &mut serde_json::Value) {
+    use serde_json::{json, Value};
+    let components = &mut doc["components"];
+    for (_, name, description) in ERRORS {
+        components["responses"][name] = json!({
+            "description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        });
+    }
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            if !["get", "put", "post", "delete", "patch"].contains(&method.as_str()) {
+                continue;
+            }
+            let params: Vec<String> = op["parameters"]
+                .as_array()
+                .map(|ps| {
+                    ps.iter()
+                        .filter_map(|p| p["in"].as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let security = op["security"].as_array().cloned().unwrap_or_default();
+            let anonymous = security.is_empty()
+                || security
+                    .iter()
+                    .any(|s| s.as_object().is_some_and(|o| o.is_empty()));
+            let roles: Vec<&str> = security
+                .iter()
+                .filter_map(|s| s[BEARER].as_array())
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            let mut codes = vec!["500"];
+            if path.starts_with("/api/") {
+                codes.extend(["429", "503"]);
+            }
+            if op.get("requestBody").is_some() {
+                codes.extend(["400", "413", "422"]);
+            }
+            if params.iter().any(|p| p == "path") {
+                codes.extend(["400", "404"]);
+            }
+            if params.iter().any(|p| p == "query") {
+                codes.extend(["400", "422"]);
+            }
+            if !roles.is_empty() {
+                codes.push("401");
+                if roles.len() < ALL_ROLES.len() || !anonymous {
+                    codes.push("403");
+                }
+            }
+            let responses = &mut op["responses"];
+            for code in codes {
+                if responses.get(code).is_none() {
+                    let name = ERRORS
+                        .iter()
+                        .find(|(c, _, _)| *c == code)
+                        .map(|e| e.1)
+                        .unwrap_or("Internal");
+                    responses[code] = json!({"$ref": format!("#/components/responses/{name}")});
+                }
+            }
+        }
+    }
 }
 
 /// The document as committed: pretty JSON with a final newline.

@@ -12,6 +12,8 @@ use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::throttle::Throttle;
+use crate::auth::token::JwtKeys;
 use crate::config::Config;
 use crate::{db, health, http, openapi};
 
@@ -19,12 +21,20 @@ use crate::{db, health, http, openapi};
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
+    pub keys: JwtKeys,
+    pub throttle: Throttle,
 }
 
 /// Every documented route. The OpenAPI document is generated from this same
 /// function, so what is served and what is documented cannot drift apart.
 pub fn routes(cfg: &mut ServiceConfig) {
     health::configure(cfg);
+    cfg.service(
+        utoipa_actix_web::scope("/api/v1")
+            .configure(crate::auth::endpoints::configure)
+            .configure(crate::users::configure)
+            .configure(crate::partners::configure),
+    );
 }
 
 pub struct Application {
@@ -75,6 +85,8 @@ fn run(listener: TcpListener, config: Config, db: DatabaseConnection) -> anyhow:
     let config = Arc::new(config);
     let state = web::Data::new(AppState {
         db,
+        keys: JwtKeys::new(&config.jwt_secret, config.access_token_ttl_secs),
+        throttle: Throttle::new(config.throttle),
         config: config.clone(),
     });
     // Generated once, and served as generated.

@@ -208,6 +208,40 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A request with `Authorization: Bearer <token>`.
+    pub fn authed(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
+        self.request(method, path).bearer_auth(token)
+    }
+
+    /// Logs in and answers the access token; panics unless it succeeds.
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let pair = self.login_pair(email, password).await;
+        pair["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_string()
+    }
+
+    /// Logs in and answers the whole token pair.
+    pub async fn login_pair(&self, email: &str, password: &str) -> Value {
+        let res = self
+            .post_json(
+                "/api/v1/auth/login",
+                &serde_json::json!({"email": email, "password": password}),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "login of {email} failed");
+        res.json().await.expect("a token pair")
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await
+    }
+}
+
+pub mod world;
+
 /// Asserts a problem+json answer with `status`, and returns its body.
 pub async fn assert_problem(res: Response, status: u16) -> Value {
     assert_eq!(res.status().as_u16(), status, "unexpected status");

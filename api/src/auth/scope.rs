@@ -1,0 +1,100 @@
+//! Object-level scope: the one place that decides which rows a caller may
+//! see. Every scoped read goes through [`find`] or [`load`], which put the
+//! caller's scope into the query itself; a row outside it is simply not
+//! found (404), so scope is never revealed.
+
+use entity::Role;
+use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::ExprTrait;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter, Select,
+};
+use uuid::Uuid;
+
+use super::principal::{Caller, Principal};
+use crate::error::{ApiError, ApiResult};
+
+/// A table whose rows belong to a province and a pesantren.
+pub trait Scoped: EntityTrait {
+    /// Name used in "No … with this id." answers.
+    const NAME: &'static str;
+    /// Column holding the province code.
+    fn province_column() -> Self::Column;
+    /// Column holding the owning pesantren's id (`id` on `pesantren` itself).
+    fn pesantren_column() -> Self::Column;
+    /// Column holding the santri id a `santri` user may see, if the table has
+    /// rows of santri (`id` on `santri`).
+    fn santri_column() -> Option<Self::Column> {
+        None
+    }
+}
+
+fn nothing() -> SimpleExpr {
+    Expr::val(1).eq(0)
+}
+
+/// The rows of `E` the caller may see.
+pub fn condition<E: Scoped>(caller: &Caller) -> Condition {
+    let Principal::User(user) = &caller.principal else {
+        // Anonymous callers and partners see no register rows; public views
+        // (catalogue, verified pesantren) are separate queries.
+        return Condition::all().add(nothing());
+    };
+    match user.role {
+        Role::Admin | Role::Curator => match &user.province_code {
+            Some(p) => Condition::all().add(E::province_column().eq(p.clone())),
+            None => Condition::all(),
+        },
+        Role::PesantrenManager => match user.pesantren_id {
+            Some(pid) => Condition::all().add(E::pesantren_column().eq(pid)),
+            None => Condition::all().add(nothing()),
+        },
+        Role::Santri => match (E::santri_column(), user.santri_id) {
+            (Some(col), Some(sid)) => Condition::all().add(col.eq(sid)),
+            _ => Condition::all().add(nothing()),
+        },
+    }
+}
+
+/// A query over the rows of `E` in the caller's scope.
+pub fn find<E: Scoped>(caller: &Caller) -> Select<E> {
+    E::find().filter(condition::<E>(caller))
+}
+
+/// One row of `E` by id, if it is in the caller's scope; otherwise 404.
+pub async fn load<E>(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<E::Model>
+where
+    E: Scoped,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    E::find_by_id(id)
+        .filter(condition::<E>(caller))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(E::NAME))
+}
+
+macro_rules! scoped {
+    ($module:ident, $name:literal, $pesantren:ident $(, santri = $santri:ident)?) => {
+        impl Scoped for entity::$module::Entity {
+            const NAME: &'static str = $name;
+            fn province_column() -> Self::Column {
+                entity::$module::Column::ProvinceCode
+            }
+            fn pesantren_column() -> Self::Column {
+                entity::$module::Column::$pesantren
+            }
+            $(fn santri_column() -> Option<Self::Column> {
+                Some(entity::$module::Column::$santri)
+            })?
+        }
+    };
+}
+
+scoped!(pesantren, "pesantren", Id);
+scoped!(santri, "santri", PesantrenId, santri = Id);
+scoped!(koperasi, "koperasi", PesantrenId);
+scoped!(products, "product", PesantrenId);
+scoped!(certifications, "certification", PesantrenId);
+scoped!(orders, "order", PesantrenId);
+scoped!(users, "user", PesantrenId, santri = SantriId);

@@ -1,0 +1,321 @@
+//! A small world to test access against: two verified pesantren in two
+//! provinces, and an account for every role in and out of their scope.
+
+use std::collections::BTreeMap;
+
+use entity::{pesantren, santri, Gender, PesantrenStatus, SantriStatus};
+use reqwest::Method;
+use sea_orm::{ActiveModelTrait, Set};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::TestApp;
+
+pub const PASSWORD: &str = "password-for-tests";
+
+/// Where a caller or a record sits.
+#[derive(Debug, Clone, Default)]
+pub struct Place {
+    pub province_code: Option<String>,
+    pub pesantren_id: Option<Uuid>,
+    pub santri_id: Option<Uuid>,
+}
+
+/// One account of the world.
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// A name for messages: `admin_35`, `manager_a`, …
+    pub key: &'static str,
+    /// `None` for the anonymous caller.
+    pub role: Option<&'static str>,
+    pub place: Place,
+    pub token: Option<String>,
+    pub user_id: Option<Uuid>,
+}
+
+pub struct World {
+    pub pesantren_a: pesantren::Model,
+    pub pesantren_b: pesantren::Model,
+    pub santri_a: santri::Model,
+    pub accounts: Vec<Account>,
+    /// A curator of province 35 that no test logs in as: a safe target for
+    /// deactivation.
+    pub victim_id: Uuid,
+    pub partner_id: Uuid,
+    pub partner_client_id: String,
+    pub partner_secret: String,
+}
+
+/// Inserts a pesantren directly, bypassing the API.
+pub async fn insert_pesantren(
+    app: &TestApp,
+    nspp: &str,
+    province: &str,
+    regency: &str,
+    status: PesantrenStatus,
+) -> pesantren::Model {
+    let now = opop_api::db::now();
+    pesantren::ActiveModel {
+        id: Set(opop_api::db::new_id()),
+        nspp: Set(nspp.into()),
+        name: Set(format!("Pondok Pesantren {nspp}")),
+        search_name: Set(format!("pondok pesantren {nspp}")),
+        province_code: Set(province.into()),
+        regency_code: Set(regency.into()),
+        district_code: Set(None),
+        address: Set("Jl. Pesantren 1".into()),
+        leader_name: Set("KH. Ahmad".into()),
+        phone: Set("+6281234567890".into()),
+        email: Set(None),
+        website: Set(None),
+        description: Set(None),
+        status: Set(status),
+        verified_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(&app.db)
+    .await
+    .expect("inserting a pesantren")
+}
+
+pub async fn insert_santri(app: &TestApp, p: &pesantren::Model, name: &str) -> santri::Model {
+    let now = opop_api::db::now();
+    santri::ActiveModel {
+        id: Set(opop_api::db::new_id()),
+        pesantren_id: Set(p.id),
+        province_code: Set(p.province_code.clone()),
+        name: Set(name.into()),
+        search_name: Set(name.to_lowercase()),
+        nik: Set(None),
+        gender: Set(Gender::L),
+        birth_date: Set(None),
+        entry_year: Set(Some(2022)),
+        status: Set(SantriStatus::Active),
+        is_santripreneur: Set(false),
+        phone: Set(None),
+        email: Set(None),
+        address: Set(None),
+        guardian_name: Set(None),
+        guardian_consent_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(&app.db)
+    .await
+    .expect("inserting a santri")
+}
+
+/// Creates a user through the API as `token`, answering its id.
+pub async fn create_user(app: &TestApp, token: &str, body: Value) -> Uuid {
+    let res = app
+        .authed(Method::POST, "/api/v1/users", token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(status, 201, "creating a user: {body}");
+    body["id"].as_str().unwrap().parse().unwrap()
+}
+
+impl World {
+    pub async fn build(app: &TestApp) -> World {
+        let pesantren_a =
+            insert_pesantren(app, "510035780001", "35", "3578", PesantrenStatus::Verified).await;
+        let pesantren_b =
+            insert_pesantren(app, "510032730001", "32", "3273", PesantrenStatus::Verified).await;
+        let santri_a = insert_santri(app, &pesantren_a, "Muhammad Rizki").await;
+        let admin = app.admin_token().await;
+
+        let mut accounts = vec![Account {
+            key: "anonymous",
+            role: None,
+            place: Place::default(),
+            token: None,
+            user_id: None,
+        }];
+        let national_id = {
+            let me: Value = app
+                .authed(Method::GET, "/api/v1/auth/me", &admin)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            me["id"].as_str().unwrap().parse().unwrap()
+        };
+        accounts.push(Account {
+            key: "admin_national",
+            role: Some("admin"),
+            place: Place::default(),
+            token: Some(admin.clone()),
+            user_id: Some(national_id),
+        });
+        let people: [(&'static str, &'static str, Value, Place); 8] = [
+            (
+                "admin_35",
+                "admin",
+                json!({"province_code": "35"}),
+                Place {
+                    province_code: Some("35".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "admin_32",
+                "admin",
+                json!({"province_code": "32"}),
+                Place {
+                    province_code: Some("32".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "curator_35",
+                "curator",
+                json!({"province_code": "35"}),
+                Place {
+                    province_code: Some("35".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "curator_32",
+                "curator",
+                json!({"province_code": "32"}),
+                Place {
+                    province_code: Some("32".into()),
+                    ..Default::default()
+                },
+            ),
+            ("curator_national", "curator", json!({}), Place::default()),
+            (
+                "manager_a",
+                "pesantren_manager",
+                json!({"pesantren_id": pesantren_a.id}),
+                Place {
+                    province_code: Some("35".into()),
+                    pesantren_id: Some(pesantren_a.id),
+                    santri_id: None,
+                },
+            ),
+            (
+                "manager_b",
+                "pesantren_manager",
+                json!({"pesantren_id": pesantren_b.id}),
+                Place {
+                    province_code: Some("32".into()),
+                    pesantren_id: Some(pesantren_b.id),
+                    santri_id: None,
+                },
+            ),
+            (
+                "santri_a",
+                "santri",
+                json!({"santri_id": santri_a.id}),
+                Place {
+                    province_code: Some("35".into()),
+                    pesantren_id: Some(pesantren_a.id),
+                    santri_id: Some(santri_a.id),
+                },
+            ),
+        ];
+        for (key, role, extra, place) in people {
+            let email = format!("{key}@test.opop");
+            let mut body = json!({"email": email, "name": key, "password": PASSWORD, "role": role});
+            for (k, v) in extra.as_object().unwrap() {
+                body[k] = v.clone();
+            }
+            let id = create_user(app, &admin, body).await;
+            let token = app.login(&email, PASSWORD).await;
+            accounts.push(Account {
+                key,
+                role: Some(role),
+                place,
+                token: Some(token),
+                user_id: Some(id),
+            });
+        }
+        let victim_id = create_user(
+            app,
+            &admin,
+            json!({"email": "victim@test.opop", "name": "Victim", "password": PASSWORD, "role": "curator", "province_code": "35"}),
+        )
+        .await;
+
+        let res = app
+            .authed(Method::POST, "/api/v1/partners", &admin)
+            .json(&json!({"name": "Shopee Indonesia", "code": "shopee"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let partner: Value = res.json().await.unwrap();
+        let partner_client_id = partner["client_id"].as_str().unwrap().to_string();
+        let partner_secret = partner["client_secret"].as_str().unwrap().to_string();
+        let res = app
+            .post_json(
+                "/api/v1/auth/token",
+                &json!({"client_id": partner_client_id, "client_secret": partner_secret}),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let token: Value = res.json().await.unwrap();
+        accounts.push(Account {
+            key: "partner",
+            role: Some("partner"),
+            place: Place::default(),
+            token: Some(token["access_token"].as_str().unwrap().to_string()),
+            user_id: None,
+        });
+        World {
+            pesantren_a,
+            pesantren_b,
+            santri_a,
+            accounts,
+            victim_id,
+            partner_id: partner["id"].as_str().unwrap().parse().unwrap(),
+            partner_client_id,
+            partner_secret,
+        }
+    }
+
+    pub fn account(&self, key: &str) -> &Account {
+        self.accounts
+            .iter()
+            .find(|a| a.key == key)
+            .unwrap_or_else(|| panic!("no account {key}"))
+    }
+
+    pub fn token(&self, key: &str) -> String {
+        self.account(key).token.clone().unwrap_or_default()
+    }
+
+    /// Whether `account` may see a record at `record` (the rule of `auth::scope`,
+    /// restated independently for the tests).
+    pub fn sees(account: &Account, record: &Place) -> bool {
+        match account.role {
+            Some("admin") | Some("curator") => match &account.place.province_code {
+                None => true,
+                Some(p) => record.province_code.as_ref() == Some(p),
+            },
+            Some("pesantren_manager") => {
+                account.place.pesantren_id.is_some()
+                    && account.place.pesantren_id == record.pesantren_id
+            }
+            Some("santri") => {
+                account.place.santri_id.is_some() && account.place.santri_id == record.santri_id
+            }
+            _ => false,
+        }
+    }
+
+    pub fn by_key(&self) -> BTreeMap<&'static str, &Account> {
+        self.accounts.iter().map(|a| (a.key, a)).collect()
+    }
+}

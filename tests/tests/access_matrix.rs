@@ -1,0 +1,320 @@
+//! Every documented route, called as anonymous and as every role in and out
+//! of scope. A route without an entry here fails the test, so no route can
+//! be added without deciding who may call it.
+
+use std::collections::BTreeSet;
+
+use opop_tests::world::{Account, Place, World};
+use opop_tests::TestApp;
+use reqwest::Method;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+/// What a route is called on.
+#[derive(Clone, Copy)]
+enum Target {
+    /// A collection or an action without an object.
+    None,
+    /// The victim curator of province 35 (`/users/{id}`).
+    Victim,
+}
+
+struct Case {
+    method: &'static str,
+    path: &'static str,
+    /// The roles the contract admits (the OpenAPI document must say the same).
+    roles: &'static [&'static str],
+    /// Whether callers without a token are admitted.
+    anonymous: bool,
+    target: Target,
+    /// The request body for a caller, if the route takes one.
+    body: fn(&Account, &World) -> Option<Value>,
+    /// Answers that differ from the general rule for some callers.
+    special: fn(&Account) -> Option<u16>,
+}
+
+fn no_body(_: &Account, _: &World) -> Option<Value> {
+    None
+}
+fn no_special(_: &Account) -> Option<u16> {
+    None
+}
+const ADMIN: &[&str] = &["admin"];
+const PEOPLE: &[&str] = &["admin", "curator", "pesantren_manager", "santri"];
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            method: "GET",
+            path: "/health/live",
+            roles: &[],
+            anonymous: true,
+            target: Target::None,
+            body: no_body,
+            special: no_special,
+        },
+        Case {
+            method: "GET",
+            path: "/health/ready",
+            roles: &[],
+            anonymous: true,
+            target: Target::None,
+            body: no_body,
+            special: no_special,
+        },
+        Case {
+            method: "POST",
+            path: "/api/v1/auth/login",
+            roles: &[],
+            anonymous: true,
+            target: Target::None,
+            body: |a, _| {
+                Some(
+                    json!({"email": format!("nobody-{}@test.opop", a.key), "password": "wrong-password"}),
+                )
+            },
+            // Public route; wrong credentials are its own 401.
+            special: |_| Some(401),
+        },
+        Case {
+            method: "POST",
+            path: "/api/v1/auth/refresh",
+            roles: &[],
+            anonymous: true,
+            target: Target::None,
+            body: |_, _| Some(json!({"refresh_token": "not-a-token"})),
+            special: |_| Some(401),
+        },
+        Case {
+            method: "POST",
+            path: "/api/v1/auth/logout",
+            roles: &[],
+            anonymous: true,
+            target: Target::None,
+            body: |_, _| Some(json!({"refresh_token": "not-a-token"})),
+            special: no_special,
+        },
+        Case {
+            method: "POST",
+            path: "/api/v1/auth/token",
+            roles: &[],
+            anonymous: true,
+            target: Target::None,
+            body: |_, w| {
+                Some(json!({"client_id": w.partner_client_id, "client_secret": w.partner_secret}))
+            },
+            special: no_special,
+        },
+        Case {
+            method: "GET",
+            path: "/api/v1/auth/me",
+            roles: PEOPLE,
+            anonymous: false,
+            target: Target::None,
+            body: no_body,
+            special: no_special,
+        },
+        Case {
+            method: "POST",
+            path: "/api/v1/users",
+            roles: ADMIN,
+            anonymous: false,
+            target: Target::None,
+            body: |a, _| {
+                Some(json!({
+                    "email": format!("new-{}@test.opop", Uuid::now_v7().simple()),
+                    "name": "New curator",
+                    "password": "long-enough-password",
+                    "role": "curator",
+                    "province_code": a.place.province_code.clone().unwrap_or_else(|| "35".into()),
+                }))
+            },
+            special: no_special,
+        },
+        Case {
+            method: "GET",
+            path: "/api/v1/users",
+            roles: ADMIN,
+            anonymous: false,
+            target: Target::None,
+            body: no_body,
+            special: no_special,
+        },
+        Case {
+            method: "GET",
+            path: "/api/v1/users/{id}",
+            roles: ADMIN,
+            anonymous: false,
+            target: Target::Victim,
+            body: no_body,
+            special: no_special,
+        },
+        Case {
+            method: "POST",
+            path: "/api/v1/users/{id}/deactivate",
+            roles: ADMIN,
+            anonymous: false,
+            target: Target::Victim,
+            body: no_body,
+            special: no_special,
+        },
+        Case {
+            method: "POST",
+            path: "/api/v1/users/{id}/activate",
+            roles: ADMIN,
+            anonymous: false,
+            target: Target::Victim,
+            body: no_body,
+            special: no_special,
+        },
+        Case {
+            method: "POST",
+            path: "/api/v1/partners",
+            roles: ADMIN,
+            anonymous: false,
+            target: Target::None,
+            body: |_, _| {
+                Some(
+                    json!({"name": "Mitra", "code": format!("m-{}", &Uuid::now_v7().simple().to_string()[20..])}),
+                )
+            },
+            // Partners serve every province: only the national admin creates them.
+            special: |a| {
+                (a.role == Some("admin") && a.place.province_code.is_some()).then_some(403)
+            },
+        },
+        Case {
+            method: "GET",
+            path: "/api/v1/partners",
+            roles: ADMIN,
+            anonymous: false,
+            target: Target::None,
+            body: no_body,
+            special: no_special,
+        },
+    ]
+}
+
+/// Operations of the served document: (method, path) → (roles, anonymous).
+fn documented(doc: &Value) -> Vec<(String, String, BTreeSet<String>, bool)> {
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let security = op["security"].as_array().cloned().unwrap_or_default();
+            let roles: BTreeSet<String> = security
+                .iter()
+                .filter_map(|s| s["bearer"].as_array())
+                .flatten()
+                .filter_map(|r| r.as_str().map(str::to_string))
+                .collect();
+            let anonymous = security.is_empty()
+                || security
+                    .iter()
+                    .any(|s| s.as_object().is_some_and(|o| o.is_empty()));
+            out.push((method.to_uppercase(), path.clone(), roles, anonymous));
+        }
+    }
+    out
+}
+
+fn target_place(target: Target, world: &World) -> Option<(Uuid, Place)> {
+    match target {
+        Target::None => None,
+        Target::Victim => Some((
+            world.victim_id,
+            Place {
+                province_code: Some("35".into()),
+                ..Default::default()
+            },
+        )),
+    }
+}
+
+#[tokio::test]
+async fn every_route_admits_exactly_its_roles_and_scope() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let doc: Value = app
+        .get("/api-docs/openapi.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cases = cases();
+
+    // The matrix and the document name the same routes with the same roles.
+    let mut problems = Vec::new();
+    for (method, path, roles, anonymous) in documented(&doc) {
+        match cases.iter().find(|c| c.method == method && c.path == path) {
+            None => problems.push(format!("{method} {path} has no entry in the access matrix")),
+            Some(c) => {
+                let expected: BTreeSet<String> = c.roles.iter().map(|r| r.to_string()).collect();
+                if expected != roles || c.anonymous != anonymous {
+                    problems.push(format!(
+                        "{method} {path}: the document admits {roles:?} (anonymous: {anonymous}), the contract {expected:?} (anonymous: {})",
+                        c.anonymous
+                    ));
+                }
+            }
+        }
+    }
+    for c in &cases {
+        if !documented(&doc)
+            .iter()
+            .any(|(m, p, _, _)| m == c.method && p == c.path)
+        {
+            problems.push(format!(
+                "{} {} is in the matrix but not served",
+                c.method, c.path
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    // Every caller against every route.
+    let mut calls = 0;
+    for case in &cases {
+        for account in &world.accounts {
+            let target = target_place(case.target, &world);
+            let path = match &target {
+                Some((id, _)) => case.path.replace("{id}", &id.to_string()),
+                None => case.path.to_string(),
+            };
+            let method = Method::from_bytes(case.method.as_bytes()).unwrap();
+            let mut req = app.request(method, &path);
+            if let Some(token) = &account.token {
+                req = req.bearer_auth(token);
+            }
+            if let Some(body) = (case.body)(account, &world) {
+                req = req.json(&body);
+            }
+            let res = req.send().await.unwrap();
+            let status = res.status().as_u16();
+            let text = res.text().await.unwrap_or_default();
+            let who = format!("{} {} as {}", case.method, path, account.key);
+
+            let expected = if let Some(s) = (case.special)(account) {
+                Some(s)
+            } else {
+                match account.role {
+                    None if case.anonymous => None,
+                    None => Some(401),
+                    Some(role) if !case.roles.contains(&role) && !case.anonymous => Some(403),
+                    Some(_) => match &target {
+                        Some((_, place)) if !World::sees(account, place) => Some(404),
+                        _ => None,
+                    },
+                }
+            };
+            match expected {
+                Some(s) => assert_eq!(status, s, "{who}: {text}"),
+                None => assert!(
+                    status < 400 || status == 409,
+                    "{who} should be admitted and succeed, got {status}: {text}"
+                ),
+            }
+            calls += 1;
+        }
+    }
+    assert_eq!(calls, cases.len() * world.accounts.len());
+}
