@@ -41,40 +41,6 @@ const RNG_SEED: u64 = 0x4F50_4F50_2019_0835;
 /// and PostgreSQL even for the widest table.
 const CHUNK: usize = 100;
 
-/// Folds a name for search: lower case, common Latin diacritics removed
-/// (`Miftāḥul Ulūm` → `miftahul ulum`), combining accents dropped; other
-/// scripts such as Arabic are kept as they are.
-pub fn fold_for_search(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars().flat_map(char::to_lowercase) {
-        if ('\u{0300}'..='\u{036F}').contains(&c) {
-            continue; // a combining accent of a decomposed letter
-        }
-        out.push(fold_char(c).unwrap_or(c));
-    }
-    out
-}
-
-fn fold_char(c: char) -> Option<char> {
-    Some(match c {
-        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ā' => 'a',
-        'é' | 'è' | 'ê' | 'ë' | 'ē' => 'e',
-        'í' | 'ì' | 'î' | 'ï' | 'ī' => 'i',
-        'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ō' => 'o',
-        'ú' | 'ù' | 'û' | 'ü' | 'ū' => 'u',
-        'ç' => 'c',
-        'ñ' => 'n',
-        'ý' | 'ÿ' => 'y',
-        // Dots below, as in transliterated Arabic.
-        'ḥ' => 'h',
-        'ṣ' => 's',
-        'ṭ' => 't',
-        'ḍ' => 'd',
-        'ẓ' => 'z',
-        _ => return None,
-    })
-}
-
 // ---------------------------------------------------------------------------
 // Deterministic pseudo-random numbers (SplitMix64).
 
@@ -537,7 +503,7 @@ fn build_plan(now: DateTime<Utc>, accounts: AccountIds) -> Plan {
             id: Set(id),
             nspp: Set(nspp(i)),
             name: Set(p.name.to_string()),
-            search_name: Set(fold_for_search(p.name)),
+            search_name: Set(crate::text::fold(p.name)),
             province_code: Set(province.clone()),
             regency_code: Set(p.regency.to_string()),
             district_code: Set(Some(district_code.clone())),
@@ -643,7 +609,7 @@ fn build_plan(now: DateTime<Utc>, accounts: AccountIds) -> Plan {
             let email = (alumni && rng.percent(40)).then(|| {
                 format!(
                     "{}{}@santri.opop.example",
-                    fold_for_search(&name).replace(['.', ' '], ""),
+                    crate::text::fold(&name).replace(['.', ' '], ""),
                     rng.range(1, 99)
                 )
             });
@@ -651,7 +617,7 @@ fn build_plan(now: DateTime<Utc>, accounts: AccountIds) -> Plan {
                 id: Set(db::new_id()),
                 pesantren_id: Set(id),
                 province_code: Set(province.clone()),
-                search_name: Set(fold_for_search(&name)),
+                search_name: Set(crate::text::fold(&name)),
                 name: Set(name),
                 nik: Set(Some(nik)),
                 gender: Set(if female { Gender::P } else { Gender::L }),
@@ -722,7 +688,7 @@ fn build_plan(now: DateTime<Utc>, accounts: AccountIds) -> Plan {
                 pesantren_id: Set(id),
                 province_code: Set(province.clone()),
                 koperasi_id: Set(koperasi_id),
-                search_name: Set(fold_for_search(&name)),
+                search_name: Set(crate::text::fold(&name)),
                 name: Set(name),
                 description: Set(format!(
                     "{} Produk {} dari {}.",
@@ -1300,31 +1266,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn folding_lowercases_and_strips_latin_diacritics() {
-        assert_eq!(
-            fold_for_search("Pondok Pesantren Sidogiri"),
-            "pondok pesantren sidogiri"
-        );
-        assert_eq!(fold_for_search("Miftāḥul Ulūm"), "miftahul ulum");
-        assert_eq!(
-            fold_for_search("Al-Ikhlâs ÉCOLE Çà Ñoño Über"),
-            "al-ikhlas ecole ca nono uber"
-        );
-        assert_eq!(
-            fold_for_search("ÁÀÂÄ éèêë ÍÌÎÏ óòôö úùûü"),
-            "aaaa eeee iiii oooo uuuu"
-        );
-        // A decomposed accent (e + U+0301) folds like a composed one.
-        assert_eq!(fold_for_search("Cafe\u{301}"), "cafe");
-        // Other scripts stay as they are.
-        assert_eq!(
-            fold_for_search("Darussalam (دار السلام)"),
-            "darussalam (دار السلام)"
-        );
-        assert_eq!(fold_for_search(""), "");
-    }
-
-    #[test]
     fn the_plan_is_deterministic() {
         let now = db::now();
         let ids = AccountIds {
@@ -1430,7 +1371,7 @@ mod tests {
                 (10..=13).contains(&(p.phone.len() - 3))
                     && digits(&p.phone[1..], p.phone.len() - 1)
             );
-            assert_eq!(p.search_name, fold_for_search(&p.name));
+            assert_eq!(p.search_name, crate::text::fold(&p.name));
             assert_eq!(
                 p.verified_at.is_some(),
                 p.status != PesantrenStatus::Registered

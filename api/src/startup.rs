@@ -33,7 +33,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         utoipa_actix_web::scope("/api/v1")
             .configure(crate::auth::endpoints::configure)
             .configure(crate::users::configure)
-            .configure(crate::partners::configure),
+            .configure(crate::partners::configure)
+            .configure(crate::pesantren::configure)
+            .configure(crate::santri::configure)
+            .configure(crate::koperasi::configure),
     );
 }
 

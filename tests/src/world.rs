@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use entity::{pesantren, santri, Gender, PesantrenStatus, SantriStatus};
+use entity::{koperasi, pesantren, santri, Gender, PesantrenStatus, SantriStatus};
 use reqwest::Method;
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{json, Value};
@@ -37,6 +37,8 @@ pub struct World {
     pub pesantren_a: pesantren::Model,
     pub pesantren_b: pesantren::Model,
     pub santri_a: santri::Model,
+    /// The koperasi of pesantren A.
+    pub koperasi_a: koperasi::Model,
     pub accounts: Vec<Account>,
     /// A curator of province 35 that no test logs in as: a safe target for
     /// deactivation.
@@ -108,6 +110,26 @@ pub async fn insert_santri(app: &TestApp, p: &pesantren::Model, name: &str) -> s
     .expect("inserting a santri")
 }
 
+pub async fn insert_koperasi(app: &TestApp, p: &pesantren::Model) -> koperasi::Model {
+    let now = opop_api::db::now();
+    koperasi::ActiveModel {
+        id: Set(opop_api::db::new_id()),
+        pesantren_id: Set(p.id),
+        province_code: Set(p.province_code.clone()),
+        name: Set(format!("Kopontren {}", p.nspp)),
+        legal_entity_number: Set(None),
+        nib: Set(None),
+        member_count: Set(25),
+        business_units: Set(json!(["toko"])),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(&app.db)
+    .await
+    .expect("inserting a koperasi")
+}
+
 /// Creates a user through the API as `token`, answering its id.
 pub async fn create_user(app: &TestApp, token: &str, body: Value) -> Uuid {
     let res = app
@@ -129,6 +151,7 @@ impl World {
         let pesantren_b =
             insert_pesantren(app, "510032730001", "32", "3273", PesantrenStatus::Verified).await;
         let santri_a = insert_santri(app, &pesantren_a, "Muhammad Rizki").await;
+        let koperasi_a = insert_koperasi(app, &pesantren_a).await;
         let admin = app.admin_token().await;
 
         let mut accounts = vec![Account {
@@ -277,6 +300,7 @@ impl World {
             pesantren_a,
             pesantren_b,
             santri_a,
+            koperasi_a,
             accounts,
             victim_id,
             partner_id: partner["id"].as_str().unwrap().parse().unwrap(),

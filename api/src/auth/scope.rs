@@ -27,6 +27,10 @@ pub trait Scoped: EntityTrait {
     fn santri_column() -> Option<Self::Column> {
         None
     }
+    /// The `id` column.
+    fn id_column() -> Self::Column;
+    /// The `version` column.
+    fn version_column() -> Self::Column;
 }
 
 fn nothing() -> SimpleExpr {
@@ -84,6 +88,12 @@ macro_rules! scoped {
             fn pesantren_column() -> Self::Column {
                 entity::$module::Column::$pesantren
             }
+            fn id_column() -> Self::Column {
+                entity::$module::Column::Id
+            }
+            fn version_column() -> Self::Column {
+                entity::$module::Column::Version
+            }
             $(fn santri_column() -> Option<Self::Column> {
                 Some(entity::$module::Column::$santri)
             })?
@@ -98,3 +108,31 @@ scoped!(products, "product", PesantrenId);
 scoped!(certifications, "certification", PesantrenId);
 scoped!(orders, "order", PesantrenId);
 scoped!(users, "user", PesantrenId, santri = SantriId);
+
+/// Writes `changes` to the row `id` only if it is still at `version`. The
+/// version check and the write are one statement, so of two concurrent
+/// writers that read the same version exactly one wins; the other gets 412.
+/// `changes` must set `version` to `version + 1` and `updated_at`.
+pub async fn update_if_version<E>(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    version: i32,
+    changes: E::ActiveModel,
+) -> ApiResult<()>
+where
+    E: Scoped,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    let done = E::update_many()
+        .set(changes)
+        .filter(E::id_column().eq(id))
+        .filter(E::version_column().eq(version))
+        .exec(db)
+        .await?;
+    if done.rows_affected == 0 {
+        return Err(ApiError::PreconditionFailed {
+            current_version: version + 1,
+        });
+    }
+    Ok(())
+}

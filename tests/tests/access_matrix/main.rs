@@ -12,187 +12,53 @@ use uuid::Uuid;
 
 /// What a route is called on.
 #[derive(Clone, Copy)]
-enum Target {
+pub enum Target {
     /// A collection or an action without an object.
     None,
     /// The victim curator of province 35 (`/users/{id}`).
     Victim,
+    /// Pesantren A (province 35) as `{id}`.
+    PesantrenA,
+    /// Santri A of pesantren A as `{id}`.
+    SantriA,
+    /// The koperasi of pesantren A as `{id}`.
+    KoperasiA,
 }
 
-struct Case {
-    method: &'static str,
-    path: &'static str,
+pub struct Case {
+    pub method: &'static str,
+    pub path: &'static str,
     /// The roles the contract admits (the OpenAPI document must say the same).
-    roles: &'static [&'static str],
+    pub roles: &'static [&'static str],
     /// Whether callers without a token are admitted.
-    anonymous: bool,
-    target: Target,
+    pub anonymous: bool,
+    pub target: Target,
     /// The request body for a caller, if the route takes one.
-    body: fn(&Account, &World) -> Option<Value>,
+    pub body: fn(&Account, &World) -> Option<Value>,
     /// Answers that differ from the general rule for some callers.
-    special: fn(&Account) -> Option<u16>,
+    pub special: fn(&Account) -> Option<u16>,
 }
 
-fn no_body(_: &Account, _: &World) -> Option<Value> {
+pub fn no_body(_: &Account, _: &World) -> Option<Value> {
     None
 }
-fn no_special(_: &Account) -> Option<u16> {
+pub fn no_special(_: &Account) -> Option<u16> {
     None
 }
-const ADMIN: &[&str] = &["admin"];
-const PEOPLE: &[&str] = &["admin", "curator", "pesantren_manager", "santri"];
+pub const ADMIN: &[&str] = &["admin"];
+pub const PEOPLE: &[&str] = &["admin", "curator", "pesantren_manager", "santri"];
+
+mod cases_core;
+mod cases_koperasi;
+mod cases_pesantren;
+mod cases_santri;
 
 fn cases() -> Vec<Case> {
-    vec![
-        Case {
-            method: "GET",
-            path: "/health/live",
-            roles: &[],
-            anonymous: true,
-            target: Target::None,
-            body: no_body,
-            special: no_special,
-        },
-        Case {
-            method: "GET",
-            path: "/health/ready",
-            roles: &[],
-            anonymous: true,
-            target: Target::None,
-            body: no_body,
-            special: no_special,
-        },
-        Case {
-            method: "POST",
-            path: "/api/v1/auth/login",
-            roles: &[],
-            anonymous: true,
-            target: Target::None,
-            body: |a, _| {
-                Some(
-                    json!({"email": format!("nobody-{}@test.opop", a.key), "password": "wrong-password"}),
-                )
-            },
-            // Public route; wrong credentials are its own 401.
-            special: |_| Some(401),
-        },
-        Case {
-            method: "POST",
-            path: "/api/v1/auth/refresh",
-            roles: &[],
-            anonymous: true,
-            target: Target::None,
-            body: |_, _| Some(json!({"refresh_token": "not-a-token"})),
-            special: |_| Some(401),
-        },
-        Case {
-            method: "POST",
-            path: "/api/v1/auth/logout",
-            roles: &[],
-            anonymous: true,
-            target: Target::None,
-            body: |_, _| Some(json!({"refresh_token": "not-a-token"})),
-            special: no_special,
-        },
-        Case {
-            method: "POST",
-            path: "/api/v1/auth/token",
-            roles: &[],
-            anonymous: true,
-            target: Target::None,
-            body: |_, w| {
-                Some(json!({"client_id": w.partner_client_id, "client_secret": w.partner_secret}))
-            },
-            special: no_special,
-        },
-        Case {
-            method: "GET",
-            path: "/api/v1/auth/me",
-            roles: PEOPLE,
-            anonymous: false,
-            target: Target::None,
-            body: no_body,
-            special: no_special,
-        },
-        Case {
-            method: "POST",
-            path: "/api/v1/users",
-            roles: ADMIN,
-            anonymous: false,
-            target: Target::None,
-            body: |a, _| {
-                Some(json!({
-                    "email": format!("new-{}@test.opop", Uuid::now_v7().simple()),
-                    "name": "New curator",
-                    "password": "long-enough-password",
-                    "role": "curator",
-                    "province_code": a.place.province_code.clone().unwrap_or_else(|| "35".into()),
-                }))
-            },
-            special: no_special,
-        },
-        Case {
-            method: "GET",
-            path: "/api/v1/users",
-            roles: ADMIN,
-            anonymous: false,
-            target: Target::None,
-            body: no_body,
-            special: no_special,
-        },
-        Case {
-            method: "GET",
-            path: "/api/v1/users/{id}",
-            roles: ADMIN,
-            anonymous: false,
-            target: Target::Victim,
-            body: no_body,
-            special: no_special,
-        },
-        Case {
-            method: "POST",
-            path: "/api/v1/users/{id}/deactivate",
-            roles: ADMIN,
-            anonymous: false,
-            target: Target::Victim,
-            body: no_body,
-            special: no_special,
-        },
-        Case {
-            method: "POST",
-            path: "/api/v1/users/{id}/activate",
-            roles: ADMIN,
-            anonymous: false,
-            target: Target::Victim,
-            body: no_body,
-            special: no_special,
-        },
-        Case {
-            method: "POST",
-            path: "/api/v1/partners",
-            roles: ADMIN,
-            anonymous: false,
-            target: Target::None,
-            body: |_, _| {
-                Some(
-                    json!({"name": "Mitra", "code": format!("m-{}", &Uuid::now_v7().simple().to_string()[20..])}),
-                )
-            },
-            // Partners serve every province: only the national admin creates them.
-            special: |a| {
-                (a.role == Some("admin") && a.place.province_code.is_some()).then_some(403)
-            },
-        },
-        Case {
-            method: "GET",
-            path: "/api/v1/partners",
-            roles: ADMIN,
-            anonymous: false,
-            target: Target::None,
-            body: no_body,
-            special: no_special,
-        },
-    ]
+    let mut all = cases_core::cases();
+    all.extend(cases_pesantren::cases());
+    all.extend(cases_santri::cases());
+    all.extend(cases_koperasi::cases());
+    all
 }
 
 /// Operations of the served document: (method, path) → (roles, anonymous).
@@ -217,6 +83,14 @@ fn documented(doc: &Value) -> Vec<(String, String, BTreeSet<String>, bool)> {
     out
 }
 
+fn a_place(world: &World, santri: Option<Uuid>) -> Place {
+    Place {
+        province_code: Some("35".into()),
+        pesantren_id: Some(world.pesantren_a.id),
+        santri_id: santri,
+    }
+}
+
 fn target_place(target: Target, world: &World) -> Option<(Uuid, Place)> {
     match target {
         Target::None => None,
@@ -227,6 +101,9 @@ fn target_place(target: Target, world: &World) -> Option<(Uuid, Place)> {
                 ..Default::default()
             },
         )),
+        Target::PesantrenA => Some((world.pesantren_a.id, a_place(world, None))),
+        Target::SantriA => Some((world.santri_a.id, a_place(world, Some(world.santri_a.id)))),
+        Target::KoperasiA => Some((world.koperasi_a.id, a_place(world, None))),
     }
 }
 

@@ -1,0 +1,7 @@
+//! Access cases of koperasi.
+
+use super::*;
+
+pub fn cases() -> Vec<Case> {
+    vec![]
+}

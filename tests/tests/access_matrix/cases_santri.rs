@@ -1,0 +1,7 @@
+//! Access cases of santri.
+
+use super::*;
+
+pub fn cases() -> Vec<Case> {
+    vec![]
+}
