@@ -95,6 +95,7 @@ pub fn normalise_error<B: MessageBody + 'static>(
         .extensions()
         .get::<RequestId>()
         .map(|id| id.to_string());
+    let indonesian = crate::i18n::wants_indonesian(res.request());
     let is_problem = res
         .headers()
         .get(header::CONTENT_TYPE)
@@ -121,6 +122,9 @@ pub fn normalise_error<B: MessageBody + 'static>(
         });
         if let (Some(id), Some(obj)) = (request_id, problem.as_object_mut()) {
             obj.insert("request_id".into(), Value::String(id));
+        }
+        if indonesian {
+            crate::i18n::translate_problem(&mut problem);
         }
         let mut out = HttpResponse::build(status);
         for (name, value) in headers.iter() {
@@ -180,4 +184,19 @@ pub fn check_version(expected: Option<i32>, current: i32) -> Result<(), ApiError
         }),
         _ => Ok(()),
     }
+}
+
+/// An optional JSON body: empty means the default, anything else must parse
+/// (a malformed body is never silently ignored).
+pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        if e.is_data() {
+            ApiError::Validation(vec![serde_field_error(&e)])
+        } else {
+            ApiError::BadRequest(format!("The request body is not valid JSON: {e}."))
+        }
+    })
 }

@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod i18n;
 pub mod ids;
 pub mod koperasi;
 pub mod masking;

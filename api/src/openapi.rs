@@ -33,6 +33,9 @@ Errors are RFC 9457 problem details (`application/problem+json`) with a `request
         (name = "auth", description = "Login, token refresh and logout for people; client-credential tokens for partners."),
         (name = "users", description = "User accounts (admins, curators, pesantren managers, santri), managed by admins within their province."),
         (name = "partners", description = "E-commerce partners and off-takers: machine clients of the catalogue."),
+        (name = "pesantren", description = "The register of pesantren, and online registration of new ones."),
+        (name = "santri", description = "Students and alumni of a pesantren. Personal data: never public, NIK always masked."),
+        (name = "koperasi", description = "The cooperative (kopontren) of a pesantren: the legal body that sells."),
     ),
     components(schemas(Problem, FieldError))
 )]

@@ -34,8 +34,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::auth::endpoints::configure)
             .configure(crate::users::configure)
             .configure(crate::partners::configure)
-            .configure(crate::pesantren::configure)
+            // Before `pesantren`: actix gives a path to the first scope whose
+            // prefix matches, and `/pesantren/{id}/santri` belongs to santri.
             .configure(crate::santri::configure)
+            .configure(crate::pesantren::configure)
             .configure(crate::koperasi::configure),
     );
 }

@@ -13,5 +13,5 @@ pub mod token;
 
 pub use principal::{
     AdminOnly, AnyUser, Caller, PartnerOnly, Principal, Public, RegisterStaff, RegisterWriters,
-    Require, Staff,
+    Require, SantriWriters, Staff,
 };

@@ -295,6 +295,11 @@ policy!(
     RegisterWriters, [ADMIN, MANAGER], anonymous = false
 );
 policy!(
+    /// Those who may change a santri record: admins, its pesantren's managers,
+    /// and the santri themself (contact fields only, checked by the domain).
+    SantriWriters, [ADMIN, MANAGER, SANTRI], anonymous = false
+);
+policy!(
     /// Every person with an account.
     AnyUser, [ADMIN, CURATOR, MANAGER, SANTRI], anonymous = false
 );

@@ -136,3 +136,26 @@ where
     }
     Ok(())
 }
+
+/// Deletes the row `id` only if it is still at `version` (412 otherwise), in
+/// one statement, like [`update_if_version`].
+pub async fn delete_if_version<E>(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    version: i32,
+) -> ApiResult<()>
+where
+    E: Scoped,
+{
+    let done = E::delete_many()
+        .filter(E::id_column().eq(id))
+        .filter(E::version_column().eq(version))
+        .exec(db)
+        .await?;
+    if done.rows_affected == 0 {
+        return Err(ApiError::PreconditionFailed {
+            current_version: version + 1,
+        });
+    }
+    Ok(())
+}
