@@ -45,7 +45,7 @@ fn json_error(err: JsonPayloadError) -> ApiError {
         // Well-formed JSON of the wrong shape is a validation failure (422);
         // only text that is not JSON at all is a 400.
         JsonPayloadError::Deserialize(e) if e.is_data() => {
-            ApiError::Validation(vec![serde_field_error(&e)])
+            ApiError::Validation(vec![field_error(".", &e)])
         }
         JsonPayloadError::Deserialize(e) => {
             ApiError::BadRequest(format!("The request body is not valid JSON: {e}."))
@@ -54,24 +54,55 @@ fn json_error(err: JsonPayloadError) -> ApiError {
     }
 }
 
-/// Best effort at naming the field serde complained about.
-fn serde_field_error(e: &serde_json::Error) -> FieldError {
+/// Parses a JSON body, naming the field at fault: a malformed document is
+/// a 400, a well-formed one with a wrong, missing or unknown field a 422
+/// whose `field` is the path to it (`type`, `items[2].stock`).
+pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_data() {
+            ApiError::Validation(vec![field_error(&path, &inner)])
+        } else {
+            not_json(&inner)
+        }
+    })?;
+    // Trailing characters after the document.
+    de.end().map_err(|e| not_json(&e))?;
+    Ok(value)
+}
+
+fn not_json(e: &serde_json::Error) -> ApiError {
+    ApiError::BadRequest(format!("The request body is not valid JSON: {e}."))
+}
+
+fn field_error(path: &str, e: &serde_json::Error) -> FieldError {
     let msg = e.to_string();
-    let quoted = msg.split('`').nth(1).map(str::to_string);
+    let quoted = msg.split('`').nth(1).unwrap_or("body");
+    // For a missing field the path names the object holding it; an unknown
+    // key is already the path's last segment.
+    let inside = |name: &str| match path {
+        "." | "" => name.to_string(),
+        parent => format!("{parent}.{name}"),
+    };
     if msg.starts_with("missing field") {
-        FieldError::new(
-            quoted.unwrap_or_else(|| "body".into()),
-            "required",
-            "is required",
-        )
+        FieldError::new(inside(quoted), "required", "is required")
     } else if msg.starts_with("unknown field") {
-        FieldError::new(
-            quoted.unwrap_or_else(|| "body".into()),
-            "unknown",
-            "is not a known field",
-        )
+        let field = if path == "." {
+            quoted.to_string()
+        } else {
+            path.to_string()
+        };
+        FieldError::new(field, "unknown", "is not a known field")
     } else {
-        FieldError::new("body", "type", msg)
+        let field = if path == "." {
+            "body".to_string()
+        } else {
+            path.to_string()
+        };
+        let message = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        FieldError::new(field, "type", message)
     }
 }
 
@@ -192,11 +223,43 @@ pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> R
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    serde_json::from_slice(body).map_err(|e| {
-        if e.is_data() {
-            ApiError::Validation(vec![serde_field_error(&e)])
-        } else {
-            ApiError::BadRequest(format!("The request body is not valid JSON: {e}."))
-        }
-    })
+    parse_json(body)
+}
+
+/// A JSON request body whose problems are reported only when the handler
+/// takes it, after the route guard has run. actix resolves a handler's
+/// extractors together, and a body that fails to parse would otherwise
+/// answer 400/422 before `Require` answered 401/403: a caller who may not
+/// call a route must learn nothing else about it.
+pub struct Body<T>(Result<T, ApiError>);
+
+impl<T> Body<T> {
+    /// The parsed body, or its 400/413/422 problem.
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Body<T> {
+    type Error = actix_web::Error;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let parsed = match bytes.await {
+                Ok(b) if b.iter().all(u8::is_ascii_whitespace) => Err(ApiError::BadRequest(
+                    "The request needs a JSON body.".into(),
+                )),
+                Ok(b) => parse_json(&b),
+                Err(e) => Err(match e.as_error::<actix_web::error::PayloadError>() {
+                    Some(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge(
+                        "The request body is larger than the limit.".into(),
+                    ),
+                    _ => ApiError::BadRequest(format!("The request body cannot be read: {e}.")),
+                }),
+            };
+            Ok(Body(parsed))
+        })
+    }
 }

@@ -552,9 +552,9 @@ pub async fn remove(
 async fn create_koperasi(
     state: web::Data<AppState>,
     auth: Require<RegisterWriters>,
-    body: web::Json<CreateKoperasi>,
+    body: crate::http::Body<CreateKoperasi>,
 ) -> ApiResult<HttpResponse> {
-    let k = create(&state.db, &auth, body.into_inner()).await?;
+    let k = create(&state.db, &auth, body.into_inner()?).await?;
     Ok(with_etag(HttpResponse::Created(), k.version.unwrap_or(1))
         .insert_header(("Location", format!("/api/v1/koperasi/{}", k.id)))
         .json(k))
@@ -628,9 +628,9 @@ async fn update_koperasi(
     auth: Require<RegisterWriters>,
     id: web::Path<Uuid>,
     req: HttpRequest,
-    body: web::Json<UpdateKoperasi>,
+    body: crate::http::Body<UpdateKoperasi>,
 ) -> ApiResult<HttpResponse> {
-    let k = update(&state.db, &auth, *id, body.into_inner(), if_match(&req)?).await?;
+    let k = update(&state.db, &auth, *id, body.into_inner()?, if_match(&req)?).await?;
     Ok(with_etag(HttpResponse::Ok(), k.version.unwrap_or_default()).json(k))
 }
 

@@ -184,9 +184,9 @@ pub async fn list(db: &DatabaseConnection, page: &PageParams) -> ApiResult<Page<
 async fn create_partner(
     state: web::Data<AppState>,
     auth: Require<AdminOnly>,
-    body: web::Json<CreatePartner>,
+    body: crate::http::Body<CreatePartner>,
 ) -> ApiResult<HttpResponse> {
-    let created = create(&state.db, &auth, body.into_inner()).await?;
+    let created = create(&state.db, &auth, body.into_inner()?).await?;
     Ok(with_etag(HttpResponse::Created(), created.partner.version)
         .insert_header((
             "Location",

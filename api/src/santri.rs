@@ -756,9 +756,9 @@ async fn create_santri(
     state: web::Data<AppState>,
     auth: Require<RegisterWriters>,
     id: web::Path<Uuid>,
-    body: web::Json<CreateSantri>,
+    body: crate::http::Body<CreateSantri>,
 ) -> ApiResult<HttpResponse> {
-    let s = create(&state.db, &auth, *id, body.into_inner()).await?;
+    let s = create(&state.db, &auth, *id, body.into_inner()?).await?;
     Ok(with_etag(HttpResponse::Created(), s.version)
         .insert_header(("Location", format!("/api/v1/santri/{}", s.id)))
         .json(s))
@@ -832,9 +832,9 @@ async fn update_santri(
     auth: Require<SantriWriters>,
     id: web::Path<Uuid>,
     req: HttpRequest,
-    body: web::Json<UpdateSantri>,
+    body: crate::http::Body<UpdateSantri>,
 ) -> ApiResult<HttpResponse> {
-    let s = update(&state.db, &auth, *id, body.into_inner(), if_match(&req)?).await?;
+    let s = update(&state.db, &auth, *id, body.into_inner()?, if_match(&req)?).await?;
     Ok(with_etag(HttpResponse::Ok(), s.version).json(s))
 }
 

@@ -317,9 +317,9 @@ pub async fn set_active(
 async fn create_user(
     state: web::Data<AppState>,
     auth: Require<AdminOnly>,
-    body: web::Json<CreateUser>,
+    body: crate::http::Body<CreateUser>,
 ) -> ApiResult<HttpResponse> {
-    let user = create(&state.db, &auth, body.into_inner()).await?;
+    let user = create(&state.db, &auth, body.into_inner()?).await?;
     Ok(with_etag(HttpResponse::Created(), user.version)
         .insert_header(("Location", format!("/api/v1/users/{}", user.id)))
         .json(user))

@@ -75,9 +75,10 @@ fn peer(req: &HttpRequest) -> Option<std::net::IpAddr> {
 async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: crate::http::Body<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
-    validate(&*body)?;
+    let body = body.into_inner()?;
+    validate(&body)?;
     state.throttle.credential_attempt(&body.email, peer(&req))?;
     let result = service::login(
         &state.db,
@@ -109,9 +110,10 @@ async fn login(
 #[post("/refresh")]
 async fn refresh(
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    body: crate::http::Body<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
-    validate(&*body)?;
+    let body = body.into_inner()?;
+    validate(&body)?;
     let pair = service::refresh(
         &state.db,
         &state.keys,
@@ -136,9 +138,10 @@ async fn refresh(
 #[post("/logout")]
 async fn logout(
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    body: crate::http::Body<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
-    validate(&*body)?;
+    let body = body.into_inner()?;
+    validate(&body)?;
     service::logout(&state.db, &body.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -175,9 +178,10 @@ async fn me(state: web::Data<AppState>, auth: Require<AnyUser>) -> ApiResult<Htt
 async fn token(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<PartnerTokenRequest>,
+    body: crate::http::Body<PartnerTokenRequest>,
 ) -> ApiResult<HttpResponse> {
-    validate(&*body)?;
+    let body = body.into_inner()?;
+    validate(&body)?;
     state
         .throttle
         .credential_attempt(&format!("client:{}", body.client_id), peer(&req))?;
