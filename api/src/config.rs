@@ -38,6 +38,21 @@ pub struct Config {
     /// Origins allowed by CORS; empty means none (same-origin only).
     pub cors_origins: Vec<String>,
     pub throttle: crate::auth::throttle::ThrottleConfig,
+    /// The programme's targets, answered beside the figures.
+    pub targets: Targets,
+    /// Seconds between passes of the certificate-expiry task; 0 disables it.
+    pub expiry_interval_secs: u64,
+}
+
+/// The programme's published targets (East Java: 1,000 flagship products,
+/// 1,000,000 santripreneurs, 1,000 sociopreneurs; West Java: 5,000
+/// verified "pesantren juara").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Targets {
+    pub flagship_products: u64,
+    pub santripreneurs: u64,
+    pub sociopreneurs: u64,
+    pub verified_pesantren_per_province: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -140,6 +155,16 @@ impl Config {
                         .collect()
                 })
                 .unwrap_or_default(),
+            expiry_interval_secs: parse_num("OPOP_EXPIRY_INTERVAL_SECS", 60)?,
+            targets: Targets {
+                flagship_products: parse_num("OPOP_TARGET_FLAGSHIP_PRODUCTS", 1_000)?,
+                santripreneurs: parse_num("OPOP_TARGET_SANTRIPRENEURS", 1_000_000)?,
+                sociopreneurs: parse_num("OPOP_TARGET_SOCIOPRENEURS", 1_000)?,
+                verified_pesantren_per_province: parse_num(
+                    "OPOP_TARGET_VERIFIED_PESANTREN_PER_PROVINCE",
+                    5_000,
+                )?,
+            },
             throttle: {
                 let d = crate::auth::throttle::ThrottleConfig::default();
                 crate::auth::throttle::ThrottleConfig {

@@ -6,6 +6,8 @@
 
 pub mod audit;
 pub mod auth;
+pub mod catalog;
+pub mod certifications;
 pub mod config;
 pub mod db;
 pub mod error;
@@ -19,9 +21,12 @@ pub mod openapi;
 pub mod pagination;
 pub mod partners;
 pub mod pesantren;
+pub mod products;
+pub mod publication;
 pub mod santri;
 pub mod seed;
 pub mod startup;
+pub mod stats;
 pub mod telemetry;
 pub mod text;
 pub mod users;

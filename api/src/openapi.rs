@@ -36,6 +36,9 @@ Errors are RFC 9457 problem details (`application/problem+json`) with a `request
         (name = "pesantren", description = "The register of pesantren, and online registration of new ones."),
         (name = "santri", description = "Students and alumni of a pesantren. Personal data: never public, NIK always masked."),
         (name = "koperasi", description = "The cooperative (kopontren) of a pesantren: the legal body that sells."),
+        (name = "products", description = "Products of a pesantren and their curation: draft, in review, approved or rejected, unlisted. Published when approved, of a verified pesantren, and (food, beverage, herbal, cosmetics) halal-certified."),
+        (name = "certifications", description = "Certificates of a product (halal, P-IRT, BPOM, SNI, trademark), added by the pesantren and verified by curators; the renewals to chase."),
+        (name = "stats", description = "The programme's figures against its targets, by province."),
     ),
     components(schemas(Problem, FieldError))
 )]

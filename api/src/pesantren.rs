@@ -468,6 +468,8 @@ pub async fn update(
     if input.province_code != current.province_code {
         move_province(&*tx, id, &input.province_code).await?;
     }
+    // Its name and region are part of every product's catalogue view.
+    crate::catalog::feed::sync_pesantren(&*tx, id).await?;
     let after = PesantrenView::from(
         pesantren::Entity::find_by_id(id)
             .one(&*tx)
@@ -529,6 +531,8 @@ pub async fn set_status(
     };
     let mut tx = WriteTx::begin(db, &caller.actor()).await?;
     scope::update_if_version::<pesantren::Entity>(&*tx, id, current.version, changes).await?;
+    // Verifying publishes its approved products; suspending withdraws them.
+    crate::catalog::feed::sync_pesantren(&*tx, id).await?;
     let after = PesantrenView::from(
         pesantren::Entity::find_by_id(id)
             .one(&*tx)
@@ -682,12 +686,12 @@ async fn create_registration(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    body: web::Json<RegistrationRequest>,
+    body: crate::http::Body<RegistrationRequest>,
 ) -> ApiResult<HttpResponse> {
     state
         .throttle
         .registration(req.peer_addr().map(|a| a.ip()))?;
-    let created = register(&state.db, &caller, body.into_inner()).await?;
+    let created = register(&state.db, &caller, body.into_inner()?).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             "Location",
@@ -714,9 +718,9 @@ async fn create_registration(
 async fn create_pesantren(
     state: web::Data<AppState>,
     auth: Require<AdminOnly>,
-    body: web::Json<PesantrenInput>,
+    body: crate::http::Body<PesantrenInput>,
 ) -> ApiResult<HttpResponse> {
-    let p = create(&state.db, &auth, body.into_inner()).await?;
+    let p = create(&state.db, &auth, body.into_inner()?).await?;
     Ok(with_etag(HttpResponse::Created(), p.version)
         .insert_header(("Location", format!("/api/v1/pesantren/{}", p.id)))
         .json(p))
@@ -791,9 +795,9 @@ async fn update_pesantren(
     auth: Require<RegisterWriters>,
     id: web::Path<Uuid>,
     req: HttpRequest,
-    body: web::Json<PesantrenInput>,
+    body: crate::http::Body<PesantrenInput>,
 ) -> ApiResult<HttpResponse> {
-    let p = update(&state.db, &auth, *id, body.into_inner(), if_match(&req)?).await?;
+    let p = update(&state.db, &auth, *id, body.into_inner()?, if_match(&req)?).await?;
     Ok(with_etag(HttpResponse::Ok(), p.version).json(p))
 }
 

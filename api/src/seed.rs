@@ -718,6 +718,7 @@ fn build_plan(now: DateTime<Utc>, accounts: AccountIds) -> Plan {
                 submitted_at: Set(submitted),
                 reviewed_by: Set(reviewed.and(reviewer)),
                 reviewed_at: Set(reviewed),
+                in_feed: Set(false),
                 created_at: Set(now),
                 updated_at: Set(now),
                 version: Set(1),

@@ -38,7 +38,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
             // prefix matches, and `/pesantren/{id}/santri` belongs to santri.
             .configure(crate::santri::configure)
             .configure(crate::pesantren::configure)
-            .configure(crate::koperasi::configure),
+            .configure(crate::koperasi::configure)
+            // Before `products`: `/products/{id}/certifications` belongs to certifications.
+            .configure(crate::certifications::configure)
+            .configure(crate::products::configure)
+            .configure(crate::stats::configure),
     );
 }
 
@@ -63,6 +67,12 @@ impl Application {
         if config.jwt_secret_generated {
             tracing::warn!(
                 "OPOP_JWT_SECRET is not set: using a random key, so tokens die with this process"
+            );
+        }
+        if config.expiry_interval_secs > 0 {
+            crate::catalog::expiry::spawn(
+                db.clone(),
+                std::time::Duration::from_secs(config.expiry_interval_secs),
             );
         }
         let listener = TcpListener::bind(config.bind)?;

@@ -41,6 +41,9 @@ pub struct Model {
     pub submitted_at: Option<DateTimeUtc>,
     pub reviewed_by: Option<Uuid>,
     pub reviewed_at: Option<DateTimeUtc>,
+    /// Whether the product's last event in the catalogue feed is an
+    /// `upsert`; kept by the feed, never set by hand.
+    pub in_feed: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

@@ -3,7 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use entity::{koperasi, pesantren, santri, Gender, PesantrenStatus, SantriStatus};
+use entity::{
+    certifications, koperasi, pesantren, products, santri, CertificationStatus, CertificationType,
+    Gender, PesantrenStatus, ProductCategory, ProductCondition, ProductStatus, SantriStatus,
+};
 use reqwest::Method;
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{json, Value};
@@ -39,6 +42,10 @@ pub struct World {
     pub santri_a: santri::Model,
     /// The koperasi of pesantren A.
     pub koperasi_a: koperasi::Model,
+    /// An approved food product of pesantren A (not published: no halal yet).
+    pub product_a: products::Model,
+    /// A pending halal certificate of `product_a`.
+    pub certification_a: certifications::Model,
     pub accounts: Vec<Account>,
     /// A curator of province 35 that no test logs in as: a safe target for
     /// deactivation.
@@ -130,6 +137,88 @@ pub async fn insert_koperasi(app: &TestApp, p: &pesantren::Model) -> koperasi::M
     .expect("inserting a koperasi")
 }
 
+/// Inserts a product directly, bypassing the API (and the feed).
+pub async fn insert_product(
+    app: &TestApp,
+    p: &pesantren::Model,
+    sku: &str,
+    category: ProductCategory,
+    status: ProductStatus,
+) -> products::Model {
+    let now = opop_api::db::now();
+    products::ActiveModel {
+        id: Set(opop_api::db::new_id()),
+        pesantren_id: Set(p.id),
+        province_code: Set(p.province_code.clone()),
+        koperasi_id: Set(None),
+        name: Set(format!("Produk {sku}")),
+        search_name: Set(format!("produk {}", sku.to_lowercase())),
+        description: Set("Produk unggulan pesantren".into()),
+        category: Set(category),
+        price_idr: Set(40_000),
+        stock: Set(100),
+        unit: Set("pcs".into()),
+        weight_grams: Set(250),
+        sku: Set(sku.into()),
+        images: Set(json!([])),
+        is_flagship: Set(false),
+        status: Set(status),
+        rejection_reason: Set(None),
+        brand: Set(None),
+        condition: Set(ProductCondition::New),
+        length_cm: Set(None),
+        width_cm: Set(None),
+        height_cm: Set(None),
+        min_order_qty: Set(1),
+        shelf_life_days: Set(None),
+        created_by: Set(None),
+        submitted_at: Set(None),
+        reviewed_by: Set(None),
+        reviewed_at: Set(None),
+        in_feed: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(&app.db)
+    .await
+    .expect("inserting a product")
+}
+
+/// Inserts a certification directly, bypassing the API (and the feed).
+pub async fn insert_certification(
+    app: &TestApp,
+    product: &products::Model,
+    cert_type: CertificationType,
+    number: &str,
+    status: CertificationStatus,
+    expires_on: Option<chrono::NaiveDate>,
+) -> certifications::Model {
+    let now = opop_api::db::now();
+    certifications::ActiveModel {
+        id: Set(opop_api::db::new_id()),
+        product_id: Set(product.id),
+        pesantren_id: Set(product.pesantren_id),
+        province_code: Set(product.province_code.clone()),
+        cert_type: Set(cert_type),
+        number: Set(number.into()),
+        issuer: Set("BPJPH".into()),
+        issued_on: Set(None),
+        expires_on: Set(expires_on),
+        status: Set(status),
+        rejection_reason: Set(None),
+        document_url: Set(None),
+        verified_by: Set(None),
+        verified_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(&app.db)
+    .await
+    .expect("inserting a certification")
+}
+
 /// Creates a user through the API as `token`, answering its id.
 pub async fn create_user(app: &TestApp, token: &str, body: Value) -> Uuid {
     let res = app
@@ -152,6 +241,23 @@ impl World {
             insert_pesantren(app, "510032730001", "32", "3273", PesantrenStatus::Verified).await;
         let santri_a = insert_santri(app, &pesantren_a, "Muhammad Rizki").await;
         let koperasi_a = insert_koperasi(app, &pesantren_a).await;
+        let product_a = insert_product(
+            app,
+            &pesantren_a,
+            "SKU-A-1",
+            ProductCategory::Food,
+            ProductStatus::Approved,
+        )
+        .await;
+        let certification_a = insert_certification(
+            app,
+            &product_a,
+            CertificationType::Halal,
+            "ID35110000000001",
+            CertificationStatus::Pending,
+            None,
+        )
+        .await;
         let admin = app.admin_token().await;
 
         let mut accounts = vec![Account {
@@ -301,6 +407,8 @@ impl World {
             pesantren_b,
             santri_a,
             koperasi_a,
+            product_a,
+            certification_a,
             accounts,
             victim_id,
             partner_id: partner["id"].as_str().unwrap().parse().unwrap(),

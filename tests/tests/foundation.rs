@@ -65,6 +65,7 @@ fn new_product(pesantren_id: Uuid, sku: &str) -> products::ActiveModel {
         submitted_at: Set(None),
         reviewed_by: Set(None),
         reviewed_at: Set(None),
+        in_feed: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),

@@ -23,6 +23,10 @@ pub enum Target {
     SantriA,
     /// The koperasi of pesantren A as `{id}`.
     KoperasiA,
+    /// Product A (approved food product of pesantren A) as `{id}`.
+    ProductA,
+    /// The pending halal certificate of product A as `{id}`.
+    CertificationA,
 }
 
 pub struct Case {
@@ -49,16 +53,22 @@ pub const ADMIN: &[&str] = &["admin"];
 pub const PEOPLE: &[&str] = &["admin", "curator", "pesantren_manager", "santri"];
 pub const ALL: &[&str] = &["admin", "curator", "pesantren_manager", "santri", "partner"];
 
+mod cases_certifications;
 mod cases_core;
 mod cases_koperasi;
 mod cases_pesantren;
+mod cases_products;
 mod cases_santri;
+mod cases_stats;
 
 fn cases() -> Vec<Case> {
     // Pesantren last: its cases suspend and re-verify pesantren A.
     let mut all = cases_core::cases();
     all.extend(cases_santri::cases());
     all.extend(cases_koperasi::cases());
+    all.extend(cases_products::cases());
+    all.extend(cases_certifications::cases());
+    all.extend(cases_stats::cases());
     all.extend(cases_pesantren::cases());
     all
 }
@@ -106,6 +116,8 @@ fn target_place(target: Target, world: &World) -> Option<(Uuid, Place)> {
         Target::PesantrenA => Some((world.pesantren_a.id, a_place(world, None))),
         Target::SantriA => Some((world.santri_a.id, a_place(world, Some(world.santri_a.id)))),
         Target::KoperasiA => Some((world.koperasi_a.id, a_place(world, None))),
+        Target::ProductA => Some((world.product_a.id, a_place(world, None))),
+        Target::CertificationA => Some((world.certification_a.id, a_place(world, None))),
     }
 }
 

@@ -1,0 +1,132 @@
+//! Access cases of products and their curation.
+
+use super::*;
+
+fn product_input(sku: String) -> Value {
+    json!({
+        "name": "Keripik Tempe Santri",
+        "description": "Keripik tempe renyah buatan santri.",
+        "category": "food",
+        "price_idr": 15000,
+        "stock": 50,
+        "unit": "bungkus",
+        "weight_grams": 200,
+        "sku": sku,
+        "shelf_life_days": 90,
+    })
+}
+
+fn fresh_sku() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    format!("MTX-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// Product A starts `approved`: unlist and relist run first (an admitted
+/// caller changes its state, later ones get 409), then the review actions,
+/// which are 409 outside `in_review`.
+pub fn cases() -> Vec<Case> {
+    let writers: &'static [&'static str] = &["admin", "pesantren_manager"];
+    let staff: &'static [&'static str] = &["admin", "curator"];
+    let readers: &'static [&'static str] = &["admin", "curator", "pesantren_manager"];
+    vec![
+        Case {
+            method: "POST",
+            path: "/api/v1/products",
+            roles: writers,
+            anonymous: false,
+            target: Target::None,
+            body: |a, w| {
+                let mut body = product_input(fresh_sku());
+                // Admins name a pesantren; managers default to their own.
+                if a.role == Some("admin") {
+                    let p = if a.place.province_code.as_deref() == Some("32") {
+                        &w.pesantren_b
+                    } else {
+                        &w.pesantren_a
+                    };
+                    body["pesantren_id"] = json!(p.id);
+                }
+                Some(body)
+            },
+            special: no_special,
+        },
+        Case {
+            method: "GET",
+            path: "/api/v1/products",
+            roles: readers,
+            anonymous: false,
+            target: Target::None,
+            body: no_body,
+            special: no_special,
+        },
+        Case {
+            method: "GET",
+            path: "/api/v1/products/{id}",
+            roles: readers,
+            anonymous: false,
+            target: Target::ProductA,
+            body: no_body,
+            special: no_special,
+        },
+        Case {
+            method: "PUT",
+            path: "/api/v1/products/{id}",
+            roles: writers,
+            anonymous: false,
+            target: Target::ProductA,
+            body: |_, w| {
+                let mut body = product_input(w.product_a.sku.clone());
+                body["name"] = json!(w.product_a.name);
+                body["description"] = json!(w.product_a.description);
+                Some(body)
+            },
+            special: no_special,
+        },
+        Case {
+            method: "POST",
+            path: "/api/v1/products/{id}/unlist",
+            roles: writers,
+            anonymous: false,
+            target: Target::ProductA,
+            body: no_body,
+            special: no_special,
+        },
+        Case {
+            method: "POST",
+            path: "/api/v1/products/{id}/relist",
+            roles: writers,
+            anonymous: false,
+            target: Target::ProductA,
+            body: no_body,
+            special: no_special,
+        },
+        Case {
+            method: "POST",
+            path: "/api/v1/products/{id}/submit",
+            roles: writers,
+            anonymous: false,
+            target: Target::ProductA,
+            body: no_body,
+            special: no_special,
+        },
+        Case {
+            method: "POST",
+            path: "/api/v1/products/{id}/approve",
+            roles: staff,
+            anonymous: false,
+            target: Target::ProductA,
+            body: no_body,
+            special: no_special,
+        },
+        Case {
+            method: "POST",
+            path: "/api/v1/products/{id}/reject",
+            roles: staff,
+            anonymous: false,
+            target: Target::ProductA,
+            body: |_, _| Some(json!({"reason": "Foto kurang jelas"})),
+            special: no_special,
+        },
+    ]
+}

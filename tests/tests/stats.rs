@@ -1,0 +1,499 @@
+//! Programme figures: every number of the overview, nationally and by
+//! province, over a data set whose true counts the tests know.
+
+use chrono::{Duration, NaiveDate};
+use entity::{
+    pesantren, products, CertificationStatus, CertificationType, PesantrenStatus, ProductCategory,
+    ProductStatus, SantriStatus,
+};
+use opop_api::publication::today;
+use opop_tests::world::{
+    create_user, insert_certification, insert_koperasi, insert_pesantren, insert_product,
+    insert_santri, World, PASSWORD,
+};
+use opop_tests::{assert_problem, TestApp};
+use reqwest::Method;
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+use serde_json::{json, Value};
+
+const PATH: &str = "/api/v1/stats/overview";
+
+/// Targets small enough for the data set to make visible progress.
+const TARGETS: &[(&str, &str)] = &[
+    ("OPOP_TARGET_FLAGSHIP_PRODUCTS", "10"),
+    ("OPOP_TARGET_SANTRIPRENEURS", "8"),
+    ("OPOP_TARGET_SOCIOPRENEURS", "4"),
+    ("OPOP_TARGET_VERIFIED_PESANTREN_PER_PROVINCE", "2"),
+];
+
+async fn overview(app: &TestApp, token: &str) -> Value {
+    let res = app.authed(Method::GET, PATH, token).send().await.unwrap();
+    let status = res.status();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// Logs in as a new staff account of `role` in `province` (national when
+/// `None`), created by the first admin.
+async fn staff(app: &TestApp, role: &str, province: Option<&str>) -> String {
+    let admin = app.admin_token().await;
+    let email = format!("{role}-{}@test.opop", province.unwrap_or("national"));
+    let mut body = json!({"email": email, "name": role, "password": PASSWORD, "role": role});
+    if let Some(p) = province {
+        body["province_code"] = json!(p);
+    }
+    create_user(app, &admin, body).await;
+    app.login(&email, PASSWORD).await
+}
+
+async fn santri_in(
+    app: &TestApp,
+    p: &pesantren::Model,
+    name: &str,
+    status: SantriStatus,
+    entrepreneur: bool,
+) {
+    let mut s = insert_santri(app, p, name).await.into_active_model();
+    s.status = Set(status);
+    s.is_santripreneur = Set(entrepreneur);
+    s.update(&app.db).await.unwrap();
+}
+
+async fn product_in(
+    app: &TestApp,
+    p: &pesantren::Model,
+    sku: &str,
+    category: ProductCategory,
+    status: ProductStatus,
+    flagship: bool,
+) -> products::Model {
+    let product = insert_product(app, p, sku, category, status).await;
+    if !flagship {
+        return product;
+    }
+    let mut am = product.into_active_model();
+    am.is_flagship = Set(true);
+    am.update(&app.db).await.unwrap()
+}
+
+/// A halal certificate of `product` in `status`, valid until `expires_on`.
+async fn halal(
+    app: &TestApp,
+    product: &products::Model,
+    number: &str,
+    status: CertificationStatus,
+    expires_on: Option<NaiveDate>,
+) {
+    insert_certification(
+        app,
+        product,
+        CertificationType::Halal,
+        number,
+        status,
+        expires_on,
+    )
+    .await;
+}
+
+/// The data set, in provinces 35, 32 and 63. What each record counts as is
+/// said beside it; the expected figures below add these up.
+async fn build_data_set(app: &TestApp) {
+    use CertificationStatus::{Pending, Rejected, Verified};
+    use ProductCategory::*;
+    use ProductStatus::*;
+    let today = today();
+
+    // East Java (35): 4 pesantren, 2 of them verified.
+    let p35a = insert_pesantren(app, "510035780001", "35", "3578", PesantrenStatus::Verified).await;
+    let p35b = insert_pesantren(app, "510035780002", "35", "3578", PesantrenStatus::Verified).await;
+    let p35c = insert_pesantren(
+        app,
+        "510035780003",
+        "35",
+        "3507",
+        PesantrenStatus::Registered,
+    )
+    .await;
+    let p35d = insert_pesantren(
+        app,
+        "510035780004",
+        "35",
+        "3507",
+        PesantrenStatus::Suspended,
+    )
+    .await;
+    santri_in(app, &p35a, "Santri Aktif", SantriStatus::Active, false).await;
+    santri_in(app, &p35a, "Santripreneur", SantriStatus::Active, true).await;
+    santri_in(app, &p35a, "Alumni", SantriStatus::Alumni, false).await;
+    santri_in(app, &p35a, "Sociopreneur Satu", SantriStatus::Alumni, true).await;
+    santri_in(app, &p35a, "Sociopreneur Dua", SantriStatus::Alumni, true).await;
+    santri_in(app, &p35c, "Santri Baru", SantriStatus::Active, false).await;
+    insert_koperasi(app, &p35a).await;
+    insert_koperasi(app, &p35b).await;
+    insert_koperasi(app, &p35c).await;
+
+    // Published flagship; halal without expiry: covered.
+    let p = product_in(app, &p35a, "35-1", Food, Approved, true).await;
+    halal(app, &p, "ID35110000000001", Verified, None).await;
+    // Published; halal valid through today: covered.
+    let p = product_in(app, &p35a, "35-2", Beverage, Approved, false).await;
+    halal(app, &p, "ID35110000000002", Verified, Some(today)).await;
+    // Flagship, not published: its halal expired yesterday. Not covered.
+    let p = product_in(app, &p35a, "35-3", Herbal, Approved, true).await;
+    halal(
+        app,
+        &p,
+        "ID35110000000003",
+        Verified,
+        Some(today - Duration::days(1)),
+    )
+    .await;
+    // Published flagship that needs no halal certificate.
+    product_in(app, &p35a, "35-4", Craft, Approved, true).await;
+    // Not published: its halal is still pending. Not covered.
+    let p = product_in(app, &p35a, "35-5", Food, Approved, false).await;
+    halal(app, &p, "ID35110000000005", Pending, None).await;
+    // Not published: its pesantren is suspended. Covered all the same.
+    let p = product_in(app, &p35d, "35-6", Cosmetics, Approved, false).await;
+    halal(app, &p, "ID35110000000006", Verified, None).await;
+    // Flagship, not published: its pesantren is only registered.
+    product_in(app, &p35c, "35-7", Fashion, Approved, true).await;
+    // Flagship draft with a valid halal: not published, not in coverage.
+    let p = product_in(app, &p35a, "35-8", Food, Draft, true).await;
+    halal(app, &p, "ID35110000000008", Verified, None).await;
+    product_in(app, &p35a, "35-9", Food, InReview, false).await;
+    product_in(app, &p35b, "35-10", Other, ProductStatus::Rejected, false).await;
+    product_in(app, &p35b, "35-11", Agriculture, Unlisted, false).await;
+    // Not published: its halal was rejected, and a P-IRT is no halal.
+    let p = product_in(app, &p35a, "35-12", Food, Approved, false).await;
+    halal(app, &p, "ID35110000000012", Rejected, None).await;
+    insert_certification(
+        app,
+        &p,
+        CertificationType::Pirt,
+        "123456789012327",
+        Verified,
+        None,
+    )
+    .await;
+
+    // West Java (32): 2 pesantren, 1 verified.
+    let q1 = insert_pesantren(app, "510032730001", "32", "3273", PesantrenStatus::Verified).await;
+    insert_pesantren(
+        app,
+        "510032730002",
+        "32",
+        "3273",
+        PesantrenStatus::Registered,
+    )
+    .await;
+    santri_in(app, &q1, "Alumni Jabar", SantriStatus::Alumni, false).await;
+    santri_in(app, &q1, "Santripreneur Jabar", SantriStatus::Active, true).await;
+    insert_koperasi(app, &q1).await;
+    // Published flagship; halal valid for a year: covered.
+    let p = product_in(app, &q1, "32-1", Food, Approved, true).await;
+    halal(
+        app,
+        &p,
+        "ID32110000000001",
+        Verified,
+        Some(today + Duration::days(365)),
+    )
+    .await;
+    // Published, needs no halal.
+    product_in(app, &q1, "32-2", Fashion, Approved, false).await;
+    product_in(app, &q1, "32-3", Cosmetics, InReview, false).await;
+
+    // South Kalimantan (63): one registered pesantren, nothing else.
+    insert_pesantren(
+        app,
+        "510063710001",
+        "63",
+        "6371",
+        PesantrenStatus::Registered,
+    )
+    .await;
+}
+
+/// The figures as answered, from counts in the order of the response:
+/// pesantren (total, registered, verified, suspended), santri (total,
+/// active, alumni, santripreneurs, sociopreneurs), koperasi, products
+/// (total, draft, in_review, approved, rejected, unlisted, published,
+/// flagship, published_flagship), halal (required, covered).
+fn figures(
+    pesantren: [u64; 4],
+    santri: [u64; 5],
+    koperasi: u64,
+    products: [u64; 9],
+    halal: [u64; 2],
+) -> Value {
+    let [required, covered] = halal;
+    json!({
+        "pesantren": {
+            "total": pesantren[0],
+            "registered": pesantren[1],
+            "verified": pesantren[2],
+            "suspended": pesantren[3],
+        },
+        "santri": {
+            "total": santri[0],
+            "active": santri[1],
+            "alumni": santri[2],
+            "santripreneurs": santri[3],
+            "sociopreneurs": santri[4],
+        },
+        "koperasi": koperasi,
+        "products": {
+            "total": products[0],
+            "draft": products[1],
+            "in_review": products[2],
+            "approved": products[3],
+            "rejected": products[4],
+            "unlisted": products[5],
+            "published": products[6],
+            "flagship": products[7],
+            "published_flagship": products[8],
+        },
+        "halal": {
+            "required": required,
+            "covered": covered,
+            "ratio": if required == 0 { Value::Null } else { json!(covered as f64 / required as f64) },
+        },
+    })
+}
+
+fn east_java() -> Value {
+    figures(
+        [4, 1, 2, 1],
+        [6, 3, 3, 3, 2],
+        3,
+        [12, 1, 1, 8, 1, 1, 3, 5, 2],
+        [6, 3],
+    )
+}
+
+fn west_java() -> Value {
+    figures(
+        [2, 1, 1, 0],
+        [2, 1, 1, 1, 0],
+        1,
+        [3, 0, 1, 2, 0, 0, 2, 1, 1],
+        [1, 1],
+    )
+}
+
+fn south_kalimantan() -> Value {
+    figures([1, 1, 0, 0], [0; 5], 0, [0; 9], [0, 0])
+}
+
+fn national() -> Value {
+    figures(
+        [7, 3, 3, 1],
+        [8, 4, 4, 4, 2],
+        4,
+        [15, 1, 2, 10, 1, 1, 5, 6, 3],
+        [7, 4],
+    )
+}
+
+fn with_province(code: &str, figures: Value) -> Value {
+    let mut v = figures;
+    v["province_code"] = json!(code);
+    v
+}
+
+fn progress(target: u64, achieved: u64) -> Value {
+    json!({
+        "target": target,
+        "achieved": achieved,
+        "ratio": if target == 0 { Value::Null } else { json!(achieved as f64 / target as f64) },
+    })
+}
+
+fn province_progress(code: &str, target: u64, achieved: u64) -> Value {
+    with_province(code, progress(target, achieved))
+}
+
+/// Checks `as_of` against the dates around the request, then drops it so
+/// the rest can be compared whole.
+fn without_as_of(mut body: Value, before: NaiveDate) -> Value {
+    let as_of = body["as_of"].as_str().unwrap().to_string();
+    let allowed = [before.to_string(), today().to_string()];
+    assert!(allowed.contains(&as_of), "as_of {as_of}, expected today");
+    body.as_object_mut().unwrap().remove("as_of");
+    body
+}
+
+/// The targets of [`TARGETS`], as answered.
+fn small_targets() -> Value {
+    json!({
+        "flagship_products": 10,
+        "santripreneurs": 8,
+        "sociopreneurs": 4,
+        "verified_pesantren_per_province": 2,
+    })
+}
+
+#[tokio::test]
+async fn a_national_admin_gets_every_number_by_province_and_in_total() {
+    let app = TestApp::spawn_with(TARGETS).await;
+    build_data_set(&app).await;
+    let admin = app.admin_token().await;
+    let before = today();
+    let body = overview(&app, &admin).await;
+    assert_eq!(
+        without_as_of(body, before),
+        json!({
+            "targets": small_targets(),
+            "totals": national(),
+            "provinces": [
+                with_province("32", west_java()),
+                with_province("35", east_java()),
+                with_province("63", south_kalimantan()),
+            ],
+            "progress": {
+                "flagship_products": progress(10, 3),
+                "santripreneurs": progress(8, 4),
+                "sociopreneurs": progress(4, 2),
+                "verified_pesantren": [
+                    province_progress("32", 2, 1),
+                    province_progress("35", 2, 2),
+                    province_progress("63", 2, 0),
+                ],
+            },
+        })
+    );
+}
+
+#[tokio::test]
+async fn a_national_curator_sees_the_same_figures_as_a_national_admin() {
+    let app = TestApp::spawn_with(TARGETS).await;
+    build_data_set(&app).await;
+    let admin = app.admin_token().await;
+    let curator = staff(&app, "curator", None).await;
+    let before = today();
+    let by_admin = without_as_of(overview(&app, &admin).await, before);
+    let by_curator = without_as_of(overview(&app, &curator).await, before);
+    assert_eq!(by_curator, by_admin);
+}
+
+#[tokio::test]
+async fn a_province_admin_sees_only_its_province_and_totals_equal_to_it() {
+    let app = TestApp::spawn_with(TARGETS).await;
+    build_data_set(&app).await;
+    let admin_35 = staff(&app, "admin", Some("35")).await;
+    let before = today();
+    let body = without_as_of(overview(&app, &admin_35).await, before);
+    assert_eq!(
+        body,
+        json!({
+            "targets": small_targets(),
+            "totals": east_java(),
+            "provinces": [with_province("35", east_java())],
+            "progress": {
+                "flagship_products": progress(10, 2),
+                "santripreneurs": progress(8, 3),
+                "sociopreneurs": progress(4, 2),
+                "verified_pesantren": [province_progress("35", 2, 2)],
+            },
+        })
+    );
+}
+
+#[tokio::test]
+async fn a_province_curator_sees_only_its_province() {
+    let app = TestApp::spawn_with(TARGETS).await;
+    build_data_set(&app).await;
+    let curator_32 = staff(&app, "curator", Some("32")).await;
+    let body = overview(&app, &curator_32).await;
+    assert_eq!(body["totals"], west_java());
+    assert_eq!(body["provinces"], json!([with_province("32", west_java())]));
+    assert_eq!(
+        body["progress"]["verified_pesantren"],
+        json!([province_progress("32", 2, 1)])
+    );
+}
+
+#[tokio::test]
+async fn staff_of_a_province_without_records_see_it_with_zeros_and_null_ratios() {
+    let app = TestApp::spawn_with(TARGETS).await;
+    build_data_set(&app).await;
+    let admin_11 = staff(&app, "admin", Some("11")).await;
+    let body = overview(&app, &admin_11).await;
+    let zeros = figures([0; 4], [0; 5], 0, [0; 9], [0, 0]);
+    assert_eq!(body["totals"], zeros);
+    assert_eq!(body["totals"]["halal"]["ratio"], Value::Null);
+    assert_eq!(body["provinces"], json!([with_province("11", zeros)]));
+    assert_eq!(
+        body["progress"]["verified_pesantren"],
+        json!([province_progress("11", 2, 0)])
+    );
+}
+
+#[tokio::test]
+async fn targets_come_from_the_configuration() {
+    let app = TestApp::spawn_with(&[
+        ("OPOP_TARGET_FLAGSHIP_PRODUCTS", "10"),
+        ("OPOP_TARGET_SOCIOPRENEURS", "0"),
+    ])
+    .await;
+    build_data_set(&app).await;
+    let admin = app.admin_token().await;
+    let body = overview(&app, &admin).await;
+    // The two configured, and the defaults for the others.
+    assert_eq!(
+        body["targets"],
+        json!({
+            "flagship_products": 10,
+            "santripreneurs": 1_000_000,
+            "sociopreneurs": 0,
+            "verified_pesantren_per_province": 5000,
+        })
+    );
+    // Progress is published flagship products over the target: 3 of 10.
+    assert_eq!(body["progress"]["flagship_products"], progress(10, 3));
+    assert_eq!(body["progress"]["flagship_products"]["ratio"], json!(0.3));
+    assert_eq!(body["progress"]["santripreneurs"], progress(1_000_000, 4));
+    // A target of 0 has no ratio.
+    assert_eq!(body["progress"]["sociopreneurs"], progress(0, 2));
+    assert_eq!(body["progress"]["sociopreneurs"]["ratio"], Value::Null);
+    assert_eq!(
+        body["progress"]["verified_pesantren"][1],
+        province_progress("35", 5000, 2)
+    );
+}
+
+#[tokio::test]
+async fn an_empty_programme_has_no_provinces_and_null_halal_ratio() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let body = overview(&app, &admin).await;
+    assert_eq!(body["totals"], figures([0; 4], [0; 5], 0, [0; 9], [0, 0]));
+    assert_eq!(body["provinces"], json!([]));
+    assert_eq!(body["progress"]["verified_pesantren"], json!([]));
+    assert_eq!(body["progress"]["flagship_products"], progress(1000, 0));
+}
+
+#[tokio::test]
+async fn managers_santri_and_partners_are_refused_and_anonymous_callers_must_log_in() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    for key in ["manager_a", "manager_b", "santri_a", "partner"] {
+        let res = app
+            .authed(Method::GET, PATH, &world.token(key))
+            .send()
+            .await
+            .unwrap();
+        assert_problem(res, 403).await;
+    }
+    assert_problem(app.get(PATH).await, 401).await;
+    for key in [
+        "admin_national",
+        "admin_35",
+        "curator_32",
+        "curator_national",
+    ] {
+        overview(&app, &world.token(key)).await;
+    }
+}
