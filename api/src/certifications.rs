@@ -17,7 +17,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::audit::{self, WriteTx};
+use crate::audit;
 use crate::auth::{scope, Caller, RegisterStaff, RegisterWriters, Require, Staff};
 use crate::catalog::feed;
 use crate::db;
@@ -364,11 +364,11 @@ pub async fn create(
         ..Default::default()
     };
     input.apply(number, &mut row);
-    let mut tx = WriteTx::begin(db, &caller.actor()).await?;
+    let mut tx = feed::begin(db, &caller.actor()).await?;
     let saved = row.insert(&*tx).await.map_err(map_unique)?;
     // A pending certificate changes no publication, but the catalogue's
     // certification summary lists what a product holds.
-    feed::sync_product(&*tx, product.id).await?;
+    feed::sync_product(&tx, product.id).await?;
     let result = render(saved);
     tx.record(audit::Entry {
         action: "create",
@@ -418,14 +418,14 @@ pub async fn update(
         ..Default::default()
     };
     input.apply(number, &mut row);
-    let mut tx = WriteTx::begin(db, &caller.actor()).await?;
+    let mut tx = feed::begin(db, &caller.actor()).await?;
     scope::update_if_version::<certifications::Entity>(&*tx, id, current.version, row)
         .await
         .map_err(|e| match e {
             ApiError::Conflict(_) => duplicate(),
             other => other,
         })?;
-    feed::sync_product(&*tx, current.product_id).await?;
+    feed::sync_product(&tx, current.product_id).await?;
     let after = reload(&*tx, id).await?;
     tx.record(audit::Entry {
         action: "update",
@@ -447,9 +447,9 @@ pub async fn remove(
 ) -> ApiResult<()> {
     let current = scope::load::<certifications::Entity>(db, caller, id).await?;
     check_version(expected_version, current.version)?;
-    let mut tx = WriteTx::begin(db, &caller.actor()).await?;
+    let mut tx = feed::begin(db, &caller.actor()).await?;
     scope::delete_if_version::<certifications::Entity>(&*tx, id, current.version).await?;
-    feed::sync_product(&*tx, current.product_id).await?;
+    feed::sync_product(&tx, current.product_id).await?;
     tx.record(audit::Entry {
         action: "delete",
         resource_type: "certification",
@@ -503,9 +503,9 @@ pub async fn act(
         ..Default::default()
     };
     let before = render(current.clone());
-    let mut tx = WriteTx::begin(db, &caller.actor()).await?;
+    let mut tx = feed::begin(db, &caller.actor()).await?;
     scope::update_if_version::<certifications::Entity>(&*tx, id, current.version, row).await?;
-    feed::sync_product(&*tx, current.product_id).await?;
+    feed::sync_product(&tx, current.product_id).await?;
     let after = reload(&*tx, id).await?;
     tx.record(audit::Entry {
         action: action.verb(),

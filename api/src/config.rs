@@ -42,6 +42,8 @@ pub struct Config {
     pub targets: Targets,
     /// Seconds between passes of the certificate-expiry task; 0 disables it.
     pub expiry_interval_secs: u64,
+    /// How fast each partner may call the partner endpoints.
+    pub partner_rate: crate::ratelimit::PartnerRate,
 }
 
 /// The programme's published targets (East Java: 1,000 flagship products,
@@ -156,6 +158,14 @@ impl Config {
                 })
                 .unwrap_or_default(),
             expiry_interval_secs: parse_num("OPOP_EXPIRY_INTERVAL_SECS", 60)?,
+            partner_rate: {
+                let d = crate::ratelimit::PartnerRate::default();
+                crate::ratelimit::PartnerRate {
+                    per_minute: parse_num("OPOP_PARTNER_RATE_PER_MINUTE", d.per_minute as u64)?
+                        as u32,
+                    burst: parse_num("OPOP_PARTNER_RATE_BURST", d.burst as u64)? as u32,
+                }
+            },
             targets: Targets {
                 flagship_products: parse_num("OPOP_TARGET_FLAGSHIP_PRODUCTS", 1_000)?,
                 santripreneurs: parse_num("OPOP_TARGET_SANTRIPRENEURS", 1_000_000)?,

@@ -23,6 +23,7 @@ pub mod partners;
 pub mod pesantren;
 pub mod products;
 pub mod publication;
+pub mod ratelimit;
 pub mod santri;
 pub mod seed;
 pub mod startup;

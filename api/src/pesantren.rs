@@ -458,7 +458,7 @@ pub async fn update(
     row.created_at = Set(current.created_at);
     row.verified_at = Set(current.verified_at);
     row.version = Set(current.version + 1);
-    let mut tx = WriteTx::begin(db, &caller.actor()).await?;
+    let mut tx = crate::catalog::feed::begin(db, &caller.actor()).await?;
     scope::update_if_version::<pesantren::Entity>(&*tx, id, current.version, row)
         .await
         .map_err(|e| match e {
@@ -469,7 +469,7 @@ pub async fn update(
         move_province(&*tx, id, &input.province_code).await?;
     }
     // Its name and region are part of every product's catalogue view.
-    crate::catalog::feed::sync_pesantren(&*tx, id).await?;
+    crate::catalog::feed::sync_pesantren(&tx, id).await?;
     let after = PesantrenView::from(
         pesantren::Entity::find_by_id(id)
             .one(&*tx)
@@ -529,10 +529,10 @@ pub async fn set_status(
         version: Set(current.version + 1),
         ..Default::default()
     };
-    let mut tx = WriteTx::begin(db, &caller.actor()).await?;
+    let mut tx = crate::catalog::feed::begin(db, &caller.actor()).await?;
     scope::update_if_version::<pesantren::Entity>(&*tx, id, current.version, changes).await?;
     // Verifying publishes its approved products; suspending withdraws them.
-    crate::catalog::feed::sync_pesantren(&*tx, id).await?;
+    crate::catalog::feed::sync_pesantren(&tx, id).await?;
     let after = PesantrenView::from(
         pesantren::Entity::find_by_id(id)
             .one(&*tx)

@@ -536,14 +536,14 @@ pub async fn update(
         row.submitted_at = Set((status == ProductStatus::InReview).then(db::now));
     }
     input.apply(&mut row);
-    let mut tx = WriteTx::begin(db, &caller.actor()).await?;
+    let mut tx = feed::begin(db, &caller.actor()).await?;
     scope::update_if_version::<products::Entity>(&*tx, id, current.version, row)
         .await
         .map_err(|e| match e {
             ApiError::Conflict(_) => duplicate_sku(),
             other => other,
         })?;
-    feed::sync_product(&*tx, id).await?;
+    feed::sync_product(&tx, id).await?;
     let after = reload(&*tx, id).await?;
     tx.record(audit::Entry {
         action: "update",
@@ -608,9 +608,9 @@ pub async fn act(
         Action::Unlist | Action::Relist => {}
     }
     let before = view(db, current.clone()).await?;
-    let mut tx = WriteTx::begin(db, &caller.actor()).await?;
+    let mut tx = feed::begin(db, &caller.actor()).await?;
     scope::update_if_version::<products::Entity>(&*tx, id, current.version, row).await?;
-    feed::sync_product(&*tx, id).await?;
+    feed::sync_product(&tx, id).await?;
     let after = reload(&*tx, id).await?;
     tx.record(audit::Entry {
         action: action.verb(),

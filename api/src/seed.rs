@@ -21,7 +21,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::audit::{Actor, Entry, WriteTx};
+use crate::audit::{Actor, Entry};
 use crate::auth::password;
 use crate::db;
 
@@ -1196,7 +1196,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
         approved_products,
     } = plan;
 
-    let mut tx = WriteTx::begin(db, &Actor::system()).await?;
+    let mut tx = crate::catalog::feed::begin(db, &Actor::system()).await?;
     insert_chunked(&tx, pesantren_rows).await?;
     for (model, ..) in &new_users {
         model.clone().insert(&*tx).await?;
@@ -1207,8 +1207,17 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
     };
     insert_chunked(&tx, koperasi_rows).await?;
     insert_chunked(&tx, santri_rows).await?;
+    let product_ids: Vec<Uuid> = product_rows
+        .iter()
+        .filter_map(|p| p.id.clone().take())
+        .collect();
     insert_chunked(&tx, product_rows).await?;
     insert_chunked(&tx, certification_rows).await?;
+    // The change feed must hold every published product, so that a partner
+    // replaying it from the start ends with exactly the catalogue.
+    for id in product_ids {
+        crate::catalog::feed::sync_product(&tx, id).await?;
+    }
 
     for s in &seeded {
         tx.record(Entry {

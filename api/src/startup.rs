@@ -23,6 +23,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub keys: JwtKeys,
     pub throttle: Throttle,
+    pub partner_limits: crate::ratelimit::PartnerLimits,
 }
 
 /// Every documented route. The OpenAPI document is generated from this same
@@ -42,7 +43,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             // Before `products`: `/products/{id}/certifications` belongs to certifications.
             .configure(crate::certifications::configure)
             .configure(crate::products::configure)
-            .configure(crate::stats::configure),
+            .configure(crate::stats::configure)
+            .configure(crate::catalog::configure),
     );
 }
 
@@ -102,6 +104,7 @@ fn run(listener: TcpListener, config: Config, db: DatabaseConnection) -> anyhow:
         db,
         keys: JwtKeys::new(&config.jwt_secret, config.access_token_ttl_secs),
         throttle: Throttle::new(config.throttle),
+        partner_limits: crate::ratelimit::PartnerLimits::new(config.partner_rate),
         config: config.clone(),
     });
     // Generated once, and served as generated.
@@ -113,7 +116,17 @@ fn run(listener: TcpListener, config: Config, db: DatabaseConnection) -> anyhow:
             .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
             .allow_any_method()
             .allow_any_header()
-            .expose_headers(["ETag", "Location", "Retry-After", "X-Request-Id"])
+            .expose_headers([
+                "ETag",
+                "Location",
+                "Retry-After",
+                "X-Request-Id",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+                "RateLimit-Policy",
+                "Idempotent-Replayed",
+            ])
             .max_age(3600);
         App::new()
             .app_data(state.clone())
@@ -138,6 +151,7 @@ fn run(listener: TcpListener, config: Config, db: DatabaseConnection) -> anyhow:
             )
             .service(web::redirect("/docs", "/docs/"))
             .default_service(web::to(http::not_found))
+            .wrap(actix_web::middleware::from_fn(crate::ratelimit::headers))
             .wrap(ErrorHandlers::new().default_handler(http::normalise_error))
             .wrap(
                 DefaultHeaders::new()

@@ -146,6 +146,10 @@ impl TestApp {
             ("OPOP_ADMIN_PASSWORD", ADMIN_PASSWORD),
             ("OPOP_WORKERS", "2"),
             ("OPOP_DB_MAX_CONNECTIONS", "5"),
+            // Tests fire hundreds of partner calls at once; the rate-limit
+            // test sets its own small bucket.
+            ("OPOP_PARTNER_RATE_BURST", "1000000"),
+            ("OPOP_PARTNER_RATE_PER_MINUTE", "60000000"),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))

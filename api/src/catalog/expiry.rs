@@ -14,35 +14,44 @@ use entity::{products, ChangeOp};
 use sea_orm::{DatabaseConnection, EntityTrait};
 
 use super::feed;
-use crate::audit::{Actor, Entry, WriteTx};
+use crate::audit::{Actor, Entry};
 use crate::error::ApiResult;
 
 /// Products handled per pass; the next pass takes the rest.
 const BATCH: u64 = 500;
 
-/// One pass: answers how many products were withdrawn.
+/// One pass: answers how many products were withdrawn. Products whose
+/// certificate summary changed (a certificate that did not decide their
+/// publication expired) get a fresh `upsert` too, not counted here.
 pub async fn run_once(db: &DatabaseConnection) -> ApiResult<usize> {
     let mut withdrawn = 0;
-    for id in feed::stale_products(db, BATCH).await? {
-        let mut tx = WriteTx::begin(db, &Actor::system()).await?;
-        if feed::sync_product(&*tx, id).await? == Some(ChangeOp::Delete) {
-            let province = products::Entity::find_by_id(id)
-                .one(&*tx)
-                .await?
-                .map(|p| p.province_code);
-            tx.record(Entry {
-                action: "withdraw",
-                resource_type: "product",
-                resource_id: id,
-                province_code: province,
-                changes: serde_json::json!({"published": {"from": true, "to": false}, "reason": "a required certificate expired"}),
-            })
-            .await?;
-            tx.commit().await?;
+    let mut ids = feed::stale_products(db, BATCH).await?;
+    ids.extend(feed::recently_expired(db, BATCH).await?);
+    for id in ids {
+        let mut tx = feed::begin(db, &Actor::system()).await?;
+        let (action, published) = match feed::sync_product(&tx, id).await? {
+            Some(ChangeOp::Delete) => ("withdraw", false),
+            Some(ChangeOp::Upsert) => ("refresh", true),
+            // Nothing changed, or another instance was first: the
+            // transaction rolls back with nothing written.
+            None => continue,
+        };
+        let province = products::Entity::find_by_id(id)
+            .one(&*tx)
+            .await?
+            .map(|p| p.province_code);
+        tx.record(Entry {
+            action,
+            resource_type: "product",
+            resource_id: id,
+            province_code: province,
+            changes: serde_json::json!({"published": published, "reason": "a certificate expired"}),
+        })
+        .await?;
+        tx.commit().await?;
+        if !published {
             withdrawn += 1;
         }
-        // Otherwise another instance was first: the transaction rolls back
-        // with nothing written.
     }
     Ok(withdrawn)
 }

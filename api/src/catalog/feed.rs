@@ -13,17 +13,62 @@
 use entity::{catalog_changes, products, ChangeOp};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::view;
+use crate::audit::{Actor, WriteTx};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::publication;
 
 const FEED_STATE: &str = "catalog_feed_state";
+
+/// A write transaction that may change the catalogue. It can only be made
+/// by [`begin`], which takes the feed counter's lock as the transaction's
+/// very first statement, and [`sync_product`] only accepts one: so every
+/// catalogue write takes its locks in the same order (counter, then product
+/// rows) and two writers can never deadlock on PostgreSQL (one holding a
+/// product row and waiting for the counter, the other holding the counter
+/// and waiting for that row, as a pesantren suspension syncing all its
+/// products would). Audited like any [`WriteTx`].
+pub struct CatalogTx(WriteTx);
+
+impl CatalogTx {
+    pub async fn record(&mut self, entry: crate::audit::Entry) -> ApiResult<()> {
+        self.0.record(entry).await
+    }
+
+    pub async fn commit(self) -> ApiResult<()> {
+        self.0.commit().await
+    }
+}
+
+impl std::ops::Deref for CatalogTx {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.0
+    }
+}
+
+/// Begins a [`CatalogTx`].
+pub async fn begin(db: &DatabaseConnection, actor: &Actor) -> ApiResult<CatalogTx> {
+    let tx = WriteTx::begin(db, actor).await?;
+    lock_counter(&*tx).await?;
+    Ok(CatalogTx(tx))
+}
+
+/// Syncs one product in a transaction of its own (for tools and tests that
+/// changed rows directly).
+pub async fn sync_now(db: &DatabaseConnection, product_id: Uuid) -> ApiResult<Option<ChangeOp>> {
+    let tx = db.begin().await?;
+    lock_counter(&tx).await?;
+    let op = sync_locked(&tx, product_id).await?;
+    tx.commit().await?;
+    Ok(op)
+}
 
 /// Locks the counter row until the transaction ends.
 async fn lock_counter(conn: &impl ConnectionTrait) -> ApiResult<()> {
@@ -67,11 +112,12 @@ async fn next_seq(conn: &impl ConnectionTrait) -> ApiResult<i64> {
 /// changed: an `upsert` with the whole product while it is published (also
 /// for price or stock changes), a `delete` when it stops being published.
 /// Answers the event written, if any.
-pub async fn sync_product(
-    conn: &impl ConnectionTrait,
-    product_id: Uuid,
-) -> ApiResult<Option<ChangeOp>> {
-    lock_counter(conn).await?;
+pub async fn sync_product(tx: &CatalogTx, product_id: Uuid) -> ApiResult<Option<ChangeOp>> {
+    sync_locked(&**tx, product_id).await
+}
+
+/// [`sync_product`] on a connection whose transaction holds the counter lock.
+async fn sync_locked(conn: &impl ConnectionTrait, product_id: Uuid) -> ApiResult<Option<ChangeOp>> {
     let Some(product) = products::Entity::find_by_id(product_id).one(conn).await? else {
         return Ok(None);
     };
@@ -104,7 +150,8 @@ pub async fn sync_product(
 }
 
 /// Syncs every product of a pesantren (after a status or profile change).
-pub async fn sync_pesantren(conn: &impl ConnectionTrait, pesantren_id: Uuid) -> ApiResult<()> {
+pub async fn sync_pesantren(tx: &CatalogTx, pesantren_id: Uuid) -> ApiResult<()> {
+    let conn = &**tx;
     let ids: Vec<Uuid> = products::Entity::find()
         .select_only()
         .column(products::Column::Id)
@@ -113,7 +160,7 @@ pub async fn sync_pesantren(conn: &impl ConnectionTrait, pesantren_id: Uuid) -> 
         .all(conn)
         .await?;
     for id in ids {
-        sync_product(conn, id).await?;
+        sync_locked(conn, id).await?;
     }
     Ok(())
 }
@@ -154,6 +201,35 @@ pub async fn stale_products(conn: &impl ConnectionTrait, limit: u64) -> ApiResul
         .column(products::Column::Id)
         .filter(products::Column::InFeed.eq(true))
         .filter(publication::published(publication::today()).not())
+        .limit(limit)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// Products still in the feed with a verified certificate that expired in
+/// the last week: still published (the certificate did not decide it), but
+/// their certificate summary changed at midnight. A sync writes an `upsert`
+/// only if the rendered product differs from the last one, so asking again
+/// on later passes writes nothing.
+pub async fn recently_expired(conn: &impl ConnectionTrait, limit: u64) -> ApiResult<Vec<Uuid>> {
+    use entity::{certifications, CertificationStatus};
+    let today = publication::today();
+    let week_ago = today - chrono::Days::new(7);
+    let expired = Query::select()
+        .column(certifications::Column::ProductId)
+        .from(certifications::Entity)
+        .and_where(
+            Expr::col(certifications::Column::Status).eq(CertificationStatus::Verified.as_str()),
+        )
+        .and_where(Expr::col(certifications::Column::ExpiresOn).lt(today))
+        .and_where(Expr::col(certifications::Column::ExpiresOn).gte(week_ago))
+        .to_owned();
+    Ok(products::Entity::find()
+        .select_only()
+        .column(products::Column::Id)
+        .filter(products::Column::InFeed.eq(true))
+        .filter(products::Column::Id.in_subquery(expired))
         .limit(limit)
         .into_tuple()
         .all(conn)

@@ -27,6 +27,8 @@ pub enum Target {
     ProductA,
     /// The pending halal certificate of product A as `{id}`.
     CertificationA,
+    /// A published craft product of pesantren A (made by the matrix itself).
+    PublishedProduct,
 }
 
 pub struct Case {
@@ -53,9 +55,11 @@ pub const ADMIN: &[&str] = &["admin"];
 pub const PEOPLE: &[&str] = &["admin", "curator", "pesantren_manager", "santri"];
 pub const ALL: &[&str] = &["admin", "curator", "pesantren_manager", "santri", "partner"];
 
+mod cases_catalog;
 mod cases_certifications;
 mod cases_core;
 mod cases_koperasi;
+mod cases_orders;
 mod cases_pesantren;
 mod cases_products;
 mod cases_santri;
@@ -69,6 +73,8 @@ fn cases() -> Vec<Case> {
     all.extend(cases_products::cases());
     all.extend(cases_certifications::cases());
     all.extend(cases_stats::cases());
+    all.extend(cases_catalog::cases());
+    all.extend(cases_orders::cases());
     all.extend(cases_pesantren::cases());
     all
 }
@@ -103,7 +109,7 @@ fn a_place(world: &World, santri: Option<Uuid>) -> Place {
     }
 }
 
-fn target_place(target: Target, world: &World) -> Option<(Uuid, Place)> {
+fn target_place(target: Target, world: &World, published: Uuid) -> Option<(Uuid, Place)> {
     match target {
         Target::None => None,
         Target::Victim => Some((
@@ -118,6 +124,7 @@ fn target_place(target: Target, world: &World) -> Option<(Uuid, Place)> {
         Target::KoperasiA => Some((world.koperasi_a.id, a_place(world, None))),
         Target::ProductA => Some((world.product_a.id, a_place(world, None))),
         Target::CertificationA => Some((world.certification_a.id, a_place(world, None))),
+        Target::PublishedProduct => Some((published, a_place(world, None))),
     }
 }
 
@@ -126,6 +133,18 @@ async fn every_route_admits_exactly_its_roles_and_scope() {
     // Registrations are throttled per address; the matrix registers from one.
     let app = TestApp::spawn_with(&[("OPOP_REGISTRATION_BURST", "1000")]).await;
     let world = World::build(&app).await;
+    let published = opop_tests::world::insert_product(
+        &app,
+        &world.pesantren_a,
+        "MTX-PUBLISHED",
+        entity::ProductCategory::Craft,
+        entity::ProductStatus::Approved,
+    )
+    .await
+    .id;
+    opop_api::catalog::feed::sync_now(&app.db, published)
+        .await
+        .unwrap();
     let doc: Value = app
         .get("/api-docs/openapi.json")
         .await
@@ -167,7 +186,7 @@ async fn every_route_admits_exactly_its_roles_and_scope() {
     let mut calls = 0;
     for case in &cases {
         for account in &world.accounts {
-            let target = target_place(case.target, &world);
+            let target = target_place(case.target, &world, published);
             let path = match &target {
                 Some((id, _)) => case.path.replace("{id}", &id.to_string()),
                 None => case.path.to_string(),

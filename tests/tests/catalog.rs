@@ -1,0 +1,593 @@
+//! The public catalogue, partners' listings and per-partner rate limits.
+
+use std::collections::BTreeSet;
+
+use entity::{
+    pesantren, products, CertificationStatus, CertificationType, PesantrenStatus, ProductCategory,
+    ProductStatus,
+};
+use opop_tests::world::{insert_certification, insert_pesantren, insert_product, World};
+use opop_tests::{assert_problem, TestApp};
+use reqwest::Method;
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+async fn publish(
+    app: &TestApp,
+    p: &pesantren::Model,
+    sku: &str,
+    category: ProductCategory,
+) -> products::Model {
+    let product = insert_product(app, p, sku, category, ProductStatus::Approved).await;
+    if category.requires_halal() {
+        insert_certification(
+            app,
+            &product,
+            CertificationType::Halal,
+            &format!(
+                "ID{:014}",
+                sku.len() * 1000 + sku.bytes().map(usize::from).sum::<usize>()
+            ),
+            CertificationStatus::Verified,
+            None,
+        )
+        .await;
+    }
+    sync(app, product.id).await;
+    product
+}
+
+async fn sync(app: &TestApp, id: Uuid) {
+    opop_api::catalog::feed::sync_now(&app.db, id)
+        .await
+        .unwrap();
+}
+
+async fn anonymous(app: &TestApp, path: &str) -> Value {
+    let res = app.get(path).await;
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    assert_eq!(status, 200, "{path}: {text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+fn ids(page: &Value) -> Vec<Uuid> {
+    page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().parse().unwrap())
+        .collect()
+}
+
+async fn partner_token(app: &TestApp, w: &World, code: &str) -> String {
+    let created: Value = app
+        .authed(Method::POST, "/api/v1/partners", &w.token("admin_national"))
+        .json(&json!({"name": format!("Partner {code}"), "code": code}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token: Value = app
+        .post_json(
+            "/api/v1/auth/token",
+            &json!({"client_id": created["client_id"], "client_secret": created["client_secret"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    token["access_token"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn the_catalogue_shows_exactly_the_published_products_to_anyone() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await;
+    let craft = publish(&app, &w.pesantren_a, "BATIK-1", ProductCategory::Craft).await;
+    let coffee = publish(&app, &w.pesantren_b, "KOPI-1", ProductCategory::Beverage).await;
+    // Not published: a draft, an approved food without a halal certificate
+    // (the world's product A), and an approved craft of a pesantren that is
+    // not verified yet.
+    let draft = insert_product(
+        &app,
+        &w.pesantren_a,
+        "DRAFT-1",
+        ProductCategory::Craft,
+        ProductStatus::Draft,
+    )
+    .await;
+    let waiting = insert_pesantren(
+        &app,
+        "510035780099",
+        "35",
+        "3578",
+        PesantrenStatus::Registered,
+    )
+    .await;
+    let unverified = insert_product(
+        &app,
+        &waiting,
+        "TAS-1",
+        ProductCategory::Craft,
+        ProductStatus::Approved,
+    )
+    .await;
+
+    let page = anonymous(&app, "/api/v1/catalog/products").await;
+    assert_eq!(ids(&page), [coffee.id, craft.id], "newest first");
+    assert_eq!(page["next_cursor"], Value::Null);
+
+    let one = anonymous(&app, &format!("/api/v1/catalog/products/{}", coffee.id)).await;
+    assert_eq!(one, page["data"][0]);
+    assert_eq!(one["pesantren"]["name"], json!(w.pesantren_b.name));
+    assert_eq!(one["pesantren"]["province_code"], "32");
+    assert_eq!(one["certifications"][0]["type"], "halal");
+    let buy = one["whatsapp_url"].as_str().unwrap();
+    assert!(buy.starts_with("https://wa.me/62"), "{buy}");
+    assert!(buy.contains("?text=") && buy.contains("KOPI-1"), "{buy}");
+    assert_eq!(one["listings"], json!([]));
+    for private in [
+        "status",
+        "created_by",
+        "rejection_reason",
+        "in_feed",
+        "reviewed_by",
+    ] {
+        assert!(one.get(private).is_none(), "{private} leaked: {one}");
+    }
+
+    for hidden in [draft.id, unverified.id, w.product_a.id, Uuid::now_v7()] {
+        let res = app.get(&format!("/api/v1/catalog/products/{hidden}")).await;
+        assert_problem(res, 404).await;
+    }
+    // The same for a signed-in caller: the catalogue does not depend on who asks.
+    let as_manager: Value = app
+        .authed(
+            Method::GET,
+            "/api/v1/catalog/products",
+            &w.token("manager_b"),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(as_manager, page);
+}
+
+#[tokio::test]
+async fn filters_narrow_the_catalogue_and_bad_filters_are_named() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await;
+    let batik = publish(&app, &w.pesantren_a, "BATIK-TULIS", ProductCategory::Craft).await;
+    let sarung = publish(&app, &w.pesantren_a, "SARUNG", ProductCategory::Fashion).await;
+    let kopi = publish(&app, &w.pesantren_b, "KOPI", ProductCategory::Beverage).await;
+    let mut cheap = sarung.clone().into_active_model();
+    cheap.price_idr = Set(15_000);
+    cheap.name = Set("Sarung Tenun Gresik".into());
+    cheap.search_name = Set(opop_api::text::fold("Sarung Tenun Gresik"));
+    cheap.update(&app.db).await.unwrap();
+
+    let set = |page: Value| ids(&page).into_iter().collect::<BTreeSet<_>>();
+    let q = |query: &str| format!("/api/v1/catalog/products?{query}");
+    assert_eq!(
+        set(anonymous(&app, &q("category=craft")).await),
+        [batik.id].into()
+    );
+    assert_eq!(
+        set(anonymous(&app, &q("province_code=32")).await),
+        [kopi.id].into()
+    );
+    assert_eq!(
+        set(anonymous(&app, &q(&format!("pesantren_id={}", w.pesantren_a.id))).await),
+        [batik.id, sarung.id].into()
+    );
+    assert_eq!(
+        set(anonymous(&app, &q("q=TENUN")).await),
+        [sarung.id].into()
+    );
+    assert_eq!(
+        set(anonymous(&app, &q("max_price=20000")).await),
+        [sarung.id].into()
+    );
+    assert_eq!(
+        set(anonymous(&app, &q("min_price=20000&max_price=40000")).await),
+        [batik.id, kopi.id].into()
+    );
+    assert_eq!(
+        set(anonymous(&app, &q("min_price=40001")).await),
+        BTreeSet::new()
+    );
+
+    let p = assert_problem(
+        app.get(&q("province_code=3&min_price=50&max_price=10"))
+            .await,
+        422,
+    )
+    .await;
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["province_code", "max_price"], "{p}");
+    assert_problem(app.get(&q("category=weapons")).await, 400).await;
+    assert_problem(app.get(&q("cursor=not-a-cursor")).await, 400).await;
+    assert_problem(app.get(&q("limit=1000")).await, 422).await;
+}
+
+#[tokio::test]
+async fn pages_stay_correct_while_products_are_added_and_withdrawn() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await;
+    let mut published = Vec::new();
+    for i in 0..25 {
+        published.push(
+            publish(
+                &app,
+                &w.pesantren_a,
+                &format!("ANYAMAN-{i:02}"),
+                ProductCategory::Craft,
+            )
+            .await,
+        );
+    }
+    let first = anonymous(&app, "/api/v1/catalog/products?limit=10").await;
+    let mut seen = ids(&first);
+    let mut cursor = first["next_cursor"].as_str().unwrap().to_string();
+
+    // Meanwhile: five new products, and one not yet read is withdrawn.
+    for i in 0..5 {
+        publish(
+            &app,
+            &w.pesantren_a,
+            &format!("BARU-{i}"),
+            ProductCategory::Craft,
+        )
+        .await;
+    }
+    let withdrawn = published[3].clone();
+    let mut row = withdrawn.clone().into_active_model();
+    row.status = Set(ProductStatus::Unlisted);
+    row.update(&app.db).await.unwrap();
+    sync(&app, withdrawn.id).await;
+
+    loop {
+        let page = anonymous(
+            &app,
+            &format!("/api/v1/catalog/products?limit=10&cursor={cursor}"),
+        )
+        .await;
+        seen.extend(ids(&page));
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_string(),
+            None => break,
+        }
+    }
+    let unique: BTreeSet<Uuid> = seen.iter().copied().collect();
+    assert_eq!(unique.len(), seen.len(), "no product twice");
+    let want: BTreeSet<Uuid> = published
+        .iter()
+        .map(|p| p.id)
+        .filter(|id| *id != withdrawn.id)
+        .collect();
+    assert_eq!(
+        unique, want,
+        "every product published throughout, once; the withdrawn one not"
+    );
+}
+
+#[tokio::test]
+async fn answers_carry_an_etag_and_a_matching_if_none_match_gets_304() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await;
+    let product = publish(&app, &w.pesantren_a, "PECI-1", ProductCategory::Fashion).await;
+    for path in [
+        format!("/api/v1/catalog/products/{}", product.id),
+        "/api/v1/catalog/products".to_string(),
+    ] {
+        let res = app.get(&path).await;
+        assert_eq!(res.status(), 200);
+        let etag = res.headers()["etag"].to_str().unwrap().to_string();
+        let cache = res.headers()["cache-control"].to_str().unwrap().to_string();
+        assert!(
+            cache.contains("public") && cache.contains("max-age="),
+            "{cache}"
+        );
+        let again = app
+            .request(Method::GET, &path)
+            .header("If-None-Match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 304, "{path}");
+        assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+        assert!(again.text().await.unwrap().is_empty());
+        let weak = app
+            .request(Method::GET, &path)
+            .header("If-None-Match", format!("\"other\", W/{etag}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(weak.status(), 304, "weak comparison, in a list");
+
+        // Anything shown changes the tag: here, the pesantren's manager
+        // changes the price through the API.
+        let manager = w.token("manager_a");
+        let current: Value = app
+            .authed(
+                Method::GET,
+                &format!("/api/v1/products/{}", product.id),
+                &manager,
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let mut body = json!({});
+        for f in [
+            "name",
+            "description",
+            "category",
+            "stock",
+            "unit",
+            "weight_grams",
+            "sku",
+            "images",
+            "is_flagship",
+            "min_order_qty",
+        ] {
+            body[f] = current[f].clone();
+        }
+        body["price_idr"] = json!(current["price_idr"].as_i64().unwrap() + 1000);
+        let res = app
+            .authed(
+                Method::PUT,
+                &format!("/api/v1/products/{}", product.id),
+                &manager,
+            )
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        let changed = app
+            .request(Method::GET, &path)
+            .header("If-None-Match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(changed.status(), 200);
+        assert_ne!(changed.headers()["etag"].to_str().unwrap(), etag);
+    }
+}
+
+#[tokio::test]
+async fn each_partner_records_and_sees_only_its_own_listings() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await;
+    let product = publish(&app, &w.pesantren_a, "MADU-1", ProductCategory::Agriculture).await;
+    let shopee = w.token("partner");
+    let tokopedia = partner_token(&app, &w, "tokopedia").await;
+    let path = format!("/api/v1/catalog/products/{}/listing", product.id);
+    let put = |token: &str, body: Value| app.authed(Method::PUT, &path, token).json(&body).send();
+
+    let res = put(
+        &shopee,
+        json!({"external_id": "111", "url": "https://shopee.co.id/madu-111"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 201);
+    let res = put(
+        &shopee,
+        json!({"external_id": "112", "url": "https://shopee.co.id/madu-112"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    let mine: Value = res.json().await.unwrap();
+    assert_eq!(mine["external_id"], "112");
+    assert_eq!(mine["version"], 2);
+
+    // Another partner sees nothing of it, and records its own beside it.
+    let res = app
+        .authed(Method::GET, &path, &tokopedia)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 404).await;
+    let res = put(
+        &tokopedia,
+        json!({"external_id": "T-9", "url": "https://www.tokopedia.com/pondok/madu"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 201);
+    let shown = anonymous(&app, &format!("/api/v1/catalog/products/{}", product.id)).await;
+    let links: Vec<(&str, &str)> = shown["listings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["partner"].as_str().unwrap(), l["url"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("shopee", "https://shopee.co.id/madu-112"),
+            ("tokopedia", "https://www.tokopedia.com/pondok/madu")
+        ]
+    );
+    assert!(
+        shown["listings"][0].get("external_id").is_none(),
+        "external ids stay private"
+    );
+
+    // Removing one's own listing leaves the other's.
+    let res = app
+        .authed(Method::DELETE, &path, &tokopedia)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let res = app
+        .authed(Method::DELETE, &path, &tokopedia)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 404).await;
+    let mine: Value = app
+        .authed(Method::GET, &path, &shopee)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["external_id"], "112");
+
+    // Not published, not listable; a bad URL changes nothing.
+    let res = app
+        .authed(
+            Method::PUT,
+            &format!("/api/v1/catalog/products/{}/listing", w.product_a.id),
+            &shopee,
+        )
+        .json(&json!({"external_id": "1", "url": "https://shopee.co.id/x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 404).await;
+    let res = put(
+        &shopee,
+        json!({"external_id": "", "url": "http://shopee.co.id/madu"}),
+    )
+    .await
+    .unwrap();
+    let p = assert_problem(res, 422).await;
+    assert_eq!(p["errors"].as_array().unwrap().len(), 2, "{p}");
+    let mine: Value = app
+        .authed(Method::GET, &path, &shopee)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["external_id"], "112");
+}
+
+#[tokio::test]
+async fn partners_are_rate_limited_each_on_its_own_with_ratelimit_headers() {
+    let app = TestApp::spawn_with(&[
+        ("OPOP_PARTNER_RATE_BURST", "3"),
+        ("OPOP_PARTNER_RATE_PER_MINUTE", "6"),
+    ])
+    .await;
+    let w = World::build(&app).await;
+    let shopee = w.token("partner");
+    let feed = || {
+        app.authed(Method::GET, "/api/v1/catalog/changes", &shopee)
+            .send()
+    };
+    for remaining in ["2", "1", "0"] {
+        let res = feed().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["ratelimit-limit"], "3");
+        assert_eq!(res.headers()["ratelimit-remaining"], remaining);
+        assert!(res.headers().contains_key("ratelimit-reset"));
+    }
+    let res = feed().await.unwrap();
+    assert_eq!(res.headers()["ratelimit-remaining"], "0");
+    let retry: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (1..=10).contains(&retry),
+        "one call every 10 s refills: {retry}"
+    );
+    let p = assert_problem(res, 429).await;
+    assert!(p["detail"].as_str().unwrap().contains("retry"), "{p}");
+
+    // Another partner has its own bucket; the public catalogue is not metered.
+    let tokopedia = partner_token(&app, &w, "tokopedia").await;
+    let res = app
+        .authed(Method::GET, "/api/v1/catalog/changes", &tokopedia)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["ratelimit-remaining"], "2");
+    for _ in 0..5 {
+        let res = app.get("/api/v1/catalog/products").await;
+        assert_eq!(res.status(), 200);
+        assert!(!res.headers().contains_key("ratelimit-limit"));
+    }
+}
+
+#[tokio::test]
+async fn a_certificate_that_expires_leaves_the_summary_and_the_feed_says_so_once() {
+    let app = TestApp::spawn_with(&[("OPOP_EXPIRY_INTERVAL_SECS", "0")]).await;
+    let w = World::build(&app).await;
+    let product = insert_product(
+        &app,
+        &w.pesantren_a,
+        "KERIPIK-1",
+        ProductCategory::Craft,
+        ProductStatus::Approved,
+    )
+    .await;
+    let pirt = insert_certification(
+        &app,
+        &product,
+        CertificationType::Pirt,
+        "206357801012326",
+        CertificationStatus::Verified,
+        Some(opop_api::publication::today()),
+    )
+    .await;
+    sync(&app, product.id).await;
+    let shown = anonymous(&app, &format!("/api/v1/catalog/products/{}", product.id)).await;
+    assert_eq!(shown["certifications"][0]["type"], "pirt");
+
+    // Midnight passes: the P-IRT is out of date. The craft needs no halal
+    // certificate, so the product stays published, without the P-IRT.
+    let mut row = pirt.into_active_model();
+    row.expires_on = Set(Some(opop_api::publication::today() - chrono::Days::new(1)));
+    row.update(&app.db).await.unwrap();
+    let shown = anonymous(&app, &format!("/api/v1/catalog/products/{}", product.id)).await;
+    assert_eq!(shown["certifications"], json!([]));
+    assert_eq!(
+        opop_api::catalog::expiry::run_once(&app.db).await.unwrap(),
+        0
+    );
+    assert_eq!(
+        opop_api::catalog::expiry::run_once(&app.db).await.unwrap(),
+        0
+    );
+    let events: Vec<entity::catalog_changes::Model> = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        entity::catalog_changes::Entity::find()
+            .filter(entity::catalog_changes::Column::ProductId.eq(product.id))
+            .order_by_asc(entity::catalog_changes::Column::Seq)
+            .all(&app.db)
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        events.len(),
+        2,
+        "one upsert when published, one when the summary changed"
+    );
+    assert_eq!(events[1].payload.as_ref(), Some(&shown));
+}

@@ -1,0 +1,542 @@
+//! The change feed under concurrent writers: a follower that replays it
+//! while others create, edit, unlist, suspend, expire and order ends with
+//! exactly the published catalogue, in every repetition, on both databases.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use chrono::Days;
+use entity::{
+    certifications, CertificationStatus, CertificationType, ProductCategory, ProductStatus,
+};
+use opop_tests::world::{insert_certification, insert_product, World};
+use opop_tests::TestApp;
+use reqwest::Method;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+/// A small deterministic generator, so a failing repetition can be re-run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+fn repetitions() -> usize {
+    std::env::var("OPOP_FEED_REPETITIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4)
+}
+
+async fn send(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = app.authed(method, path, token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Asserts the status is one the scenario allows (a race may make an action
+/// no longer allowed from the state another writer left: 409).
+/// An edit without `If-Match` may also meet a concurrent write between its
+/// read and its write (412).
+fn allowed(what: &str, status: u16, body: &Value) {
+    assert!(
+        (200..300).contains(&status) || status == 409 || status == 412,
+        "{what}: {status} {body}"
+    );
+}
+
+/// The product as a full replacement body, from its current view.
+fn edit_body(view: &Value) -> Value {
+    let mut body = json!({});
+    for f in [
+        "koperasi_id",
+        "name",
+        "description",
+        "category",
+        "price_idr",
+        "stock",
+        "unit",
+        "weight_grams",
+        "sku",
+        "images",
+        "is_flagship",
+        "brand",
+        "condition",
+        "length_cm",
+        "width_cm",
+        "height_cm",
+        "min_order_qty",
+        "shelf_life_days",
+    ] {
+        if !view[f].is_null() {
+            body[f] = view[f].clone();
+        }
+    }
+    body
+}
+
+fn new_product(sku: &str, category: &str) -> Value {
+    json!({
+        "name": format!("Produk {sku}"), "description": "Buatan santri.", "category": category,
+        "price_idr": 25000, "stock": 40, "unit": "pcs", "weight_grams": 300, "sku": sku,
+        "shelf_life_days": 120,
+    })
+}
+
+/// Every published product, through the public catalogue.
+async fn catalogue(app: &TestApp) -> BTreeMap<Uuid, Value> {
+    let mut all = BTreeMap::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/catalog/products?limit=100&cursor={c}"),
+            None => "/api/v1/catalog/products?limit=100".into(),
+        };
+        let page: Value = app.get(&path).await.json().await.unwrap();
+        for p in page["data"].as_array().unwrap() {
+            all.insert(p["id"].as_str().unwrap().parse().unwrap(), p.clone());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => return all,
+        }
+    }
+}
+
+/// A partner's mirror of the catalogue, built only from the feed.
+struct Follower {
+    token: String,
+    cursor: Option<String>,
+    copy: BTreeMap<Uuid, Value>,
+    events: usize,
+}
+
+impl Follower {
+    /// Reads one stretch; answers whether more is waiting.
+    async fn step(&mut self, app: &TestApp, limit: u32) -> bool {
+        let path = match &self.cursor {
+            Some(c) => format!("/api/v1/catalog/changes?limit={limit}&cursor={c}"),
+            None => format!("/api/v1/catalog/changes?limit={limit}"),
+        };
+        let (status, page) = send(app, Method::GET, &path, &self.token, None).await;
+        assert_eq!(status, 200, "{page}");
+        let mut last: Option<i64> = self.cursor.as_deref().map(|c| c.parse().unwrap());
+        for e in page["data"].as_array().unwrap() {
+            let seq: i64 = e["cursor"].as_str().unwrap().parse().unwrap();
+            assert!(last.is_none_or(|l| seq > l), "events out of order");
+            last = Some(seq);
+            let id: Uuid = e["product_id"].as_str().unwrap().parse().unwrap();
+            match e["op"].as_str().unwrap() {
+                "upsert" => {
+                    self.copy.insert(id, e["product"].clone());
+                }
+                "delete" => {
+                    self.copy.remove(&id);
+                }
+                other => panic!("unknown op {other}"),
+            }
+            self.events += 1;
+        }
+        self.cursor = Some(page["next_cursor"].as_str().unwrap().to_string());
+        page["has_more"].as_bool().unwrap()
+    }
+
+    async fn drain(&mut self, app: &TestApp) {
+        while self.step(app, 50).await {}
+    }
+}
+
+async fn scenario(rep: usize) {
+    let app = TestApp::spawn_with(&[
+        ("OPOP_EXPIRY_INTERVAL_SECS", "0"),
+        ("OPOP_PARTNER_RATE_BURST", "1000000"),
+        ("OPOP_PARTNER_RATE_PER_MINUTE", "1000000"),
+    ])
+    .await;
+    let w = World::build(&app).await;
+
+    // A catalogue to start from: crafts of both pesantren, and beverages
+    // whose halal certificates the expirer plays with.
+    let mut a_products = Vec::new();
+    let mut beverages = Vec::new();
+    for i in 0..6 {
+        let (p, category) = if i % 3 == 2 {
+            (&w.pesantren_b, ProductCategory::Craft)
+        } else {
+            (&w.pesantren_a, ProductCategory::Craft)
+        };
+        let product = insert_product(
+            &app,
+            p,
+            &format!("R{rep}-C{i}"),
+            category,
+            ProductStatus::Approved,
+        )
+        .await;
+        opop_api::catalog::feed::sync_now(&app.db, product.id)
+            .await
+            .unwrap();
+        if p.id == w.pesantren_a.id {
+            a_products.push(product.id);
+        }
+    }
+    for i in 0..3 {
+        let product = insert_product(
+            &app,
+            &w.pesantren_a,
+            &format!("R{rep}-B{i}"),
+            ProductCategory::Beverage,
+            ProductStatus::Approved,
+        )
+        .await;
+        let cert = insert_certification(
+            &app,
+            &product,
+            CertificationType::Halal,
+            &format!("ID3500000000{rep}{i}"),
+            CertificationStatus::Verified,
+            None,
+        )
+        .await;
+        opop_api::catalog::feed::sync_now(&app.db, product.id)
+            .await
+            .unwrap();
+        a_products.push(product.id);
+        beverages.push((product.id, cert.id));
+    }
+
+    let done = AtomicBool::new(false);
+    let writes = AtomicUsize::new(0);
+    let mut follower = Follower {
+        token: w.token("partner"),
+        cursor: None,
+        copy: BTreeMap::new(),
+        events: 0,
+    };
+    let manager = w.token("manager_a");
+    let curator = w.token("curator_35");
+    let admin = w.token("admin_national");
+    let partner = w.token("partner");
+
+    let creator = async {
+        for i in 0..4 {
+            let category = if i % 2 == 0 { "fashion" } else { "craft" };
+            let (s, p) = send(
+                &app,
+                Method::POST,
+                "/api/v1/products",
+                &manager,
+                Some(new_product(&format!("R{rep}-N{i}"), category)),
+            )
+            .await;
+            allowed("create", s, &p);
+            let id = p["id"].as_str().unwrap().to_string();
+            let (s, b) = send(
+                &app,
+                Method::POST,
+                &format!("/api/v1/products/{id}/submit"),
+                &manager,
+                None,
+            )
+            .await;
+            allowed("submit", s, &b);
+            let (s, b) = send(
+                &app,
+                Method::POST,
+                &format!("/api/v1/products/{id}/approve"),
+                &curator,
+                None,
+            )
+            .await;
+            allowed("approve", s, &b);
+            writes.fetch_add(3, Ordering::Relaxed);
+        }
+    };
+    let editor = async {
+        let mut rng = Lcg(rep as u64 * 7 + 1);
+        for i in 0..12 {
+            let id = a_products[rng.next(a_products.len())];
+            let (s, view) = send(
+                &app,
+                Method::GET,
+                &format!("/api/v1/products/{id}"),
+                &manager,
+                None,
+            )
+            .await;
+            assert_eq!(s, 200, "{view}");
+            let mut body = edit_body(&view);
+            body["price_idr"] = json!(20000 + 500 * i);
+            // Inserted beverages have no shelf life yet; the form asks for one.
+            body["shelf_life_days"] = json!(180);
+            body["stock"] = json!(10 + i);
+            if i % 4 == 3 {
+                // A content change sends it back to review; the curator approves again.
+                body["description"] = json!(format!("Deskripsi baru {i}"));
+            }
+            let (s, b) = send(
+                &app,
+                Method::PUT,
+                &format!("/api/v1/products/{id}"),
+                &manager,
+                Some(body),
+            )
+            .await;
+            allowed("edit", s, &b);
+            if b["status"] == "in_review" {
+                let (s, b) = send(
+                    &app,
+                    Method::POST,
+                    &format!("/api/v1/products/{id}/approve"),
+                    &curator,
+                    None,
+                )
+                .await;
+                allowed("re-approve", s, &b);
+            }
+            writes.fetch_add(1, Ordering::Relaxed);
+        }
+    };
+    let unlister = async {
+        let mut rng = Lcg(rep as u64 * 13 + 5);
+        for _ in 0..8 {
+            let id = a_products[rng.next(a_products.len())];
+            for action in ["unlist", "relist"] {
+                let (s, b) = send(
+                    &app,
+                    Method::POST,
+                    &format!("/api/v1/products/{id}/{action}"),
+                    &manager,
+                    None,
+                )
+                .await;
+                allowed(action, s, &b);
+            }
+            writes.fetch_add(2, Ordering::Relaxed);
+        }
+    };
+    let suspender = async {
+        let id = w.pesantren_b.id;
+        for _ in 0..3 {
+            for action in ["suspend", "verify"] {
+                let (s, b) = send(
+                    &app,
+                    Method::POST,
+                    &format!("/api/v1/pesantren/{id}/{action}"),
+                    &admin,
+                    Some(json!({"reason": "Pemeriksaan berkala"})),
+                )
+                .await;
+                allowed(action, s, &b);
+            }
+            writes.fetch_add(2, Ordering::Relaxed);
+        }
+    };
+    let expirer = async {
+        let yesterday = opop_api::publication::today() - Days::new(1);
+        for (round, (product, cert)) in beverages.iter().enumerate() {
+            // Time passes: the certificate runs out, and the task notices.
+            let row = certifications::Entity::find_by_id(*cert)
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap();
+            let mut row = row.into_active_model();
+            row.expires_on = Set(Some(yesterday));
+            row.update(&app.db).await.unwrap();
+            opop_api::catalog::expiry::run_once(&app.db).await.unwrap();
+            // The pesantren uploads the renewed certificate, and a curator
+            // verifies it.
+            let body = json!({"type": "halal", "number": format!("ID3511000000{rep}{round}9"), "issuer": "BPJPH"});
+            let (s, c) = send(
+                &app,
+                Method::POST,
+                &format!("/api/v1/products/{product}/certifications"),
+                &manager,
+                Some(body),
+            )
+            .await;
+            allowed("renew", s, &c);
+            let new_cert = c["id"].as_str().unwrap().to_string();
+            let (s, b) = send(
+                &app,
+                Method::POST,
+                &format!("/api/v1/certifications/{new_cert}/verify"),
+                &curator,
+                None,
+            )
+            .await;
+            allowed("verify", s, &b);
+            writes.fetch_add(3, Ordering::Relaxed);
+        }
+    };
+    let orderer = async {
+        let mut rng = Lcg(rep as u64 * 31 + 11);
+        for i in 0..12 {
+            let id = a_products[rng.next(a_products.len())];
+            let res = app
+                .authed(Method::POST, "/api/v1/catalog/orders", &partner)
+                .header("Idempotency-Key", format!("r{rep}-order-{i}"))
+                .json(&json!({"product_id": id, "quantity": 1, "external_order_id": format!("SHP-{rep}-{i}")}))
+                .send()
+                .await
+                .unwrap();
+            let status = res.status().as_u16();
+            // Unpublished at that moment (404) or sold out (409) are fine.
+            assert!(
+                matches!(status, 201 | 404 | 409),
+                "order: {status} {}",
+                res.text().await.unwrap()
+            );
+            writes.fetch_add(1, Ordering::Relaxed);
+        }
+    };
+    let writers = async {
+        tokio::join!(creator, editor, unlister, suspender, expirer, orderer);
+        done.store(true, Ordering::SeqCst);
+    };
+    let follow = async {
+        let mut during = 0;
+        while !done.load(Ordering::SeqCst) {
+            if !follower.step(&app, 7).await {
+                tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+            }
+            during = follower.events;
+        }
+        during
+    };
+    let ((), read_during_writes) = tokio::join!(writers, follow);
+    follower.drain(&app).await;
+
+    assert!(writes.load(Ordering::Relaxed) > 50);
+    assert!(
+        read_during_writes > 0,
+        "the follower must have read while others wrote"
+    );
+    let truth = catalogue(&app).await;
+    assert!(!truth.is_empty());
+    let missing: Vec<_> = truth
+        .keys()
+        .filter(|k| !follower.copy.contains_key(k))
+        .collect();
+    let extra: Vec<_> = follower
+        .copy
+        .keys()
+        .filter(|k| !truth.contains_key(k))
+        .collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "rep {rep}: missing {missing:?}, extra {extra:?}"
+    );
+    for (id, product) in &truth {
+        assert_eq!(
+            &follower.copy[id], product,
+            "rep {rep}: the copy of {id} is stale"
+        );
+    }
+
+    // A second partner starting from nothing, now, gets the same.
+    let mut late = Follower {
+        token: w.token("partner"),
+        cursor: None,
+        copy: BTreeMap::new(),
+        events: 0,
+    };
+    late.drain(&app).await;
+    assert_eq!(late.copy, truth);
+    // Nothing is in the feed's "in catalogue" marker that is not published.
+    let marked = entity::products::Entity::find()
+        .filter(entity::products::Column::InFeed.eq(true))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(marked.len(), truth.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_follower_replaying_the_feed_during_concurrent_writes_ends_with_the_catalogue() {
+    for rep in 0..repetitions() {
+        scenario(rep).await;
+    }
+}
+
+#[tokio::test]
+async fn replaying_the_feed_of_the_demo_data_gives_the_demo_catalogue() {
+    let app = TestApp::spawn().await;
+    opop_api::seed::seed_demo(&app.db).await.unwrap();
+    let truth = catalogue(&app).await;
+    assert!(
+        truth.len() > 50,
+        "the demo has a real catalogue: {}",
+        truth.len()
+    );
+    let token: Value = app
+        .post_json(
+            "/api/v1/auth/token",
+            &json!({
+                "client_id": opop_api::seed::DEMO_PARTNER_CLIENT_ID,
+                "client_secret": opop_api::seed::DEMO_PARTNER_SECRET,
+            }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = token["access_token"].as_str().unwrap().to_string();
+    let mut follower = Follower {
+        token: token.clone(),
+        cursor: None,
+        copy: BTreeMap::new(),
+        events: 0,
+    };
+    follower.drain(&app).await;
+    assert_eq!(follower.copy, truth);
+
+    // A cursor the feed never handed out is refused rather than trusted.
+    let (status, body) = send(
+        &app,
+        Method::GET,
+        "/api/v1/catalog/changes?cursor=999999999",
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, _) = send(
+        &app,
+        Method::GET,
+        "/api/v1/catalog/changes?cursor=abc",
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(status, 400);
+    let (status, _) = send(
+        &app,
+        Method::GET,
+        "/api/v1/catalog/changes?limit=0",
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(status, 422);
+}
