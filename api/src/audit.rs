@@ -60,7 +60,15 @@ pub struct WriteTx {
 impl WriteTx {
     pub async fn begin(db: &DatabaseConnection, actor: &Actor) -> ApiResult<Self> {
         Ok(Self {
-            txn: db.begin().await?,
+            // On SQLite, take the write lock at BEGIN: a deferred transaction
+            // that reads first and writes later fails at once (not after the
+            // busy timeout) when another writer committed in between.
+            txn: db
+                .begin_with_options(sea_orm::TransactionOptions {
+                    sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+                    ..Default::default()
+                })
+                .await?,
             actor: actor.clone(),
             recorded: 0,
         })

@@ -44,6 +44,41 @@ pub struct Config {
     pub expiry_interval_secs: u64,
     /// How fast each partner may call the partner endpoints.
     pub partner_rate: crate::ratelimit::PartnerRate,
+    /// Whether webhook endpoints may resolve to loopback, link-local or
+    /// private addresses (development and tests only).
+    pub webhook_allow_private: bool,
+    /// Milliseconds between passes of the webhook deliverer; 0 disables it.
+    pub webhook_interval_ms: u64,
+    /// Where uploaded images are kept when no object store is configured.
+    pub media_dir: std::path::PathBuf,
+    /// An S3-compatible object store for images, when configured.
+    pub s3: Option<S3Config>,
+    /// The API's public base URL (no trailing slash), for absolute links
+    /// such as image URLs; when unset, taken from the request's host.
+    pub public_url: Option<String>,
+}
+
+/// An S3-compatible bucket (AWS S3, MinIO, Cloudflare R2, ...).
+#[derive(Clone, PartialEq, Eq)]
+pub struct S3Config {
+    pub bucket: String,
+    /// Custom endpoint (MinIO, R2); AWS when unset.
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+}
+
+impl std::fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Config")
+            .field("bucket", &self.bucket)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"<redacted>")
+            .finish()
+    }
 }
 
 /// The programme's published targets (East Java: 1,000 flagship products,
@@ -158,6 +193,23 @@ impl Config {
                 })
                 .unwrap_or_default(),
             expiry_interval_secs: parse_num("OPOP_EXPIRY_INTERVAL_SECS", 60)?,
+            webhook_allow_private: match non_empty("OPOP_WEBHOOK_ALLOW_PRIVATE").as_deref() {
+                None | Some("false") | Some("0") => false,
+                Some("true") | Some("1") => true,
+                Some(_) => anyhow::bail!("OPOP_WEBHOOK_ALLOW_PRIVATE must be true or false"),
+            },
+            webhook_interval_ms: parse_num("OPOP_WEBHOOK_INTERVAL_MS", 1000)?,
+            media_dir: non_empty("OPOP_MEDIA_DIR")
+                .unwrap_or_else(|| "data/media".into())
+                .into(),
+            s3: non_empty("OPOP_S3_BUCKET").map(|bucket| S3Config {
+                bucket,
+                endpoint: non_empty("OPOP_S3_ENDPOINT"),
+                region: non_empty("OPOP_S3_REGION").unwrap_or_else(|| "us-east-1".into()),
+                access_key_id: non_empty("OPOP_S3_ACCESS_KEY_ID"),
+                secret_access_key: non_empty("OPOP_S3_SECRET_ACCESS_KEY"),
+            }),
+            public_url: non_empty("OPOP_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()),
             partner_rate: {
                 let d = crate::ratelimit::PartnerRate::default();
                 crate::ratelimit::PartnerRate {

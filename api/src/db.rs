@@ -29,9 +29,10 @@ pub async fn connect_url(url: &str, max_connections: u32) -> anyhow::Result<Data
     opts.max_connections(max_connections)
         .min_connections(1)
         // Short timeouts: a request should fail fast with 503 when the database
-        // is away, not hang for half a minute.
-        .connect_timeout(Duration::from_secs(2))
-        .acquire_timeout(Duration::from_secs(2))
+        // is away, not hang for half a minute; long enough not to fail a busy
+        // 2-core server.
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o| {
             use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -39,13 +40,25 @@ pub async fn connect_url(url: &str, max_connections: u32) -> anyhow::Result<Data
             // concurrent writers queue instead of failing with SQLITE_BUSY.
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(Duration::from_secs(30))
                 .foreign_keys(true)
         });
-    let db = Database::connect(opts)
-        .await
-        .with_context(|| format!("connecting to {}", crate::config::redact_url(url)))?;
-    Ok(db)
+    // At start-up the database may still be coming up (a container started
+    // beside the API) or the machine may be busy: try for half a minute.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        match Database::connect(opts.clone()).await {
+            Ok(db) => return Ok(db),
+            Err(e) if std::time::Instant::now() < deadline => {
+                tracing::warn!(error = %e, "the database is not reachable yet; retrying");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("connecting to {}", crate::config::redact_url(url)))
+            }
+        }
+    }
 }
 
 /// Applies every pending migration.

@@ -27,6 +27,9 @@ use crate::pagination::{decode_cursor, encode_cursor, Page, PageParams};
 use crate::startup::AppState;
 use crate::validation::field_errors;
 
+pub mod batch;
+pub mod variants;
+
 /// The curation state machine: the only place that knows which state
 /// follows which.
 pub mod curation {
@@ -171,6 +174,13 @@ pub struct ProductView {
     pub min_order_qty: i32,
     /// Days; required for food and beverages.
     pub shelf_life_days: Option<i32>,
+    /// Option names when the product has variants (`["ukuran", "warna"]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<String>>,
+    /// The combinations, when the product has options; `price_idr` is then
+    /// the lowest variant price and `stock` the total.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variants: Option<Vec<variants::VariantView>>,
     /// Whether the public catalogue shows it now (approved, verified
     /// pesantren, and a valid halal certificate where the category needs one).
     pub published: bool,
@@ -184,8 +194,11 @@ pub struct ProductView {
 }
 
 impl ProductView {
-    fn new(p: products::Model, published: bool) -> Self {
+    fn new(p: products::Model, published: bool, vs: Option<Vec<variants::VariantView>>) -> Self {
+        let options = variants::options_of(&p);
         Self {
+            variants: options.as_ref().map(|_| vs.unwrap_or_default()),
+            options,
             id: p.id,
             pesantren_id: p.pesantren_id,
             province_code: p.province_code,
@@ -240,12 +253,15 @@ async fn views(
     db: &impl ConnectionTrait,
     rows: Vec<products::Model>,
 ) -> ApiResult<Vec<ProductView>> {
-    let published = published_ids(db, rows.iter().map(|p| p.id).collect()).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|p| p.id).collect();
+    let published = published_ids(db, ids.clone()).await?;
+    let mut all_variants = variants::load(db, ids).await?;
     Ok(rows
         .into_iter()
         .map(|p| {
             let live = published.contains(&p.id);
-            ProductView::new(p, live)
+            let vs = all_variants.remove(&p.id);
+            ProductView::new(p, live, vs)
         })
         .collect())
 }
@@ -300,15 +316,19 @@ pub struct ProductInput {
     pub description: String,
     pub category: ProductCategory,
     /// Whole rupiah, 100 to 100,000,000 (what marketplaces accept).
+    /// Required without `options`; omitted with them (each variant has its
+    /// own, and the product shows the lowest).
     #[validate(range(
         min = 100,
         max = 100_000_000,
         message = "must be 100 to 100,000,000 rupiah"
     ))]
     #[schema(example = 40000)]
-    pub price_idr: i64,
+    pub price_idr: Option<i64>,
+    /// Required without `options`; omitted with them (the product shows the
+    /// total of its variants).
     #[validate(range(min = 0, max = 10_000_000, message = "must be 0 to 10,000,000"))]
-    pub stock: i64,
+    pub stock: Option<i64>,
     #[validate(length(min = 1, max = 30, message = "must be 1 to 30 characters"))]
     #[schema(example = "bungkus")]
     pub unit: String,
@@ -338,6 +358,12 @@ pub struct ProductInput {
     /// Days; required for food and beverages.
     #[validate(range(min = 1, max = 3650, message = "must be 1 to 3650 days"))]
     pub shelf_life_days: Option<i32>,
+    /// One or two option names (`["ukuran", "warna"]`) for a product sold
+    /// in variants; omit for a product sold as one item.
+    pub options: Option<Vec<String>>,
+    /// Every combination of the options (at most 50), each with its own
+    /// SKU, price, stock and weight. Required with `options`.
+    pub variants: Option<Vec<variants::VariantInput>>,
 }
 
 impl ProductInput {
@@ -357,6 +383,43 @@ impl ProductInput {
                 "is required for food and beverages",
             ));
         }
+        match (&self.options, &self.variants) {
+            (None, None) => {
+                for (field, missing) in [
+                    ("price_idr", self.price_idr.is_none()),
+                    ("stock", self.stock.is_none()),
+                ] {
+                    if missing {
+                        errors.push(FieldError::new(field, "required", "is required"));
+                    }
+                }
+            }
+            (Some(options), Some(vs)) => {
+                for (field, given) in [
+                    ("price_idr", self.price_idr.is_some()),
+                    ("stock", self.stock.is_some()),
+                ] {
+                    if given {
+                        errors.push(FieldError::new(
+                            field,
+                            "not_allowed",
+                            "is set per variant when the product has options; omit it",
+                        ));
+                    }
+                }
+                errors.extend(variants::check(options, vs));
+            }
+            (Some(_), None) => errors.push(FieldError::new(
+                "variants",
+                "required",
+                "is required with options",
+            )),
+            (None, Some(_)) => errors.push(FieldError::new(
+                "options",
+                "required",
+                "is required with variants",
+            )),
+        }
         if errors.is_empty() {
             Ok(())
         } else {
@@ -365,14 +428,27 @@ impl ProductInput {
         }
     }
 
+    /// The variants to store (none for a product sold as one item).
+    fn variant_inputs(&self) -> &[variants::VariantInput] {
+        self.variants.as_deref().unwrap_or_default()
+    }
+
     fn apply(&self, row: &mut products::ActiveModel) {
         row.koperasi_id = Set(self.koperasi_id);
         row.name = Set(self.name.trim().to_string());
         row.search_name = Set(crate::text::fold(&self.name));
         row.description = Set(self.description.trim().to_string());
         row.category = Set(self.category);
-        row.price_idr = Set(self.price_idr);
-        row.stock = Set(self.stock);
+        let (price, stock) = match &self.variants {
+            Some(vs) => variants::summary(vs),
+            None => (
+                self.price_idr.unwrap_or_default(),
+                self.stock.unwrap_or_default(),
+            ),
+        };
+        row.price_idr = Set(price);
+        row.stock = Set(stock);
+        row.options = Set(self.options.as_ref().map(|o| serde_json::json!(o)));
         row.unit = Set(self.unit.trim().to_string());
         row.weight_grams = Set(self.weight_grams);
         row.sku = Set(self.sku.clone());
@@ -467,6 +543,7 @@ pub async fn create(
     if sku_taken(db, owner.id, &input.sku, None).await? {
         return Err(duplicate_sku());
     }
+    variants::check_against_stored(db, owner.id, None, &input.sku, input.variant_inputs()).await?;
     let now = db::now();
     let mut row = products::ActiveModel {
         id: Set(db::new_id()),
@@ -487,6 +564,7 @@ pub async fn create(
     input.apply(&mut row);
     let mut tx = WriteTx::begin(db, &caller.actor()).await?;
     let saved = row.insert(&*tx).await.map_err(map_unique)?;
+    variants::replace(&*tx, &saved, input.variant_inputs()).await?;
     let result = view(&*tx, saved).await?;
     tx.record(audit::Entry {
         action: "create",
@@ -520,6 +598,14 @@ pub async fn update(
     {
         return Err(duplicate_sku());
     }
+    variants::check_against_stored(
+        db,
+        current.pesantren_id,
+        Some(id),
+        &input.sku,
+        input.variant_inputs(),
+    )
+    .await?;
     let content_changed = input.name.trim() != current.name
         || input.description.trim() != current.description
         || input.category != current.category;
@@ -543,6 +629,7 @@ pub async fn update(
             ApiError::Conflict(_) => duplicate_sku(),
             other => other,
         })?;
+    variants::replace(&*tx, &current, input.variant_inputs()).await?;
     feed::sync_product(&tx, id).await?;
     let after = reload(&*tx, id).await?;
     tx.record(audit::Entry {
@@ -1005,9 +1092,83 @@ async fn reject_product(
     .await
 }
 
+async fn batch_answer(result: ApiResult<(serde_json::Value, bool)>) -> ApiResult<HttpResponse> {
+    let (body, replayed) = result?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            "Idempotent-Replayed",
+            if replayed { "true" } else { "false" },
+        ))
+        .json(body))
+}
+
+/// Set the stock of many products (or variants) at once.
+///
+/// Up to 100 items, each applied on its own: the answer lists which
+/// succeeded (with the product's new version) and which failed, with the
+/// status the item alone would have had and why. Values are absolute
+/// ("stock is now 12"). Send an `Idempotency-Key` (a UUID): retrying with
+/// the same key and body answers the same lists without applying anything
+/// again (`Idempotent-Replayed: true`); the same key with another body is
+/// a 422. Price and stock never send a product back to review; published
+/// products reach the change feed.
+#[utoipa::path(
+    operation_id = "update_product_stock",
+    tag = "products",
+    request_body = batch::StockBatch,
+    params(("Idempotency-Key" = String, Header, description = "1 to 255 visible ASCII characters, new for each batch, the same when retrying it.")),
+    security(("bearer" = ["admin", "pesantren_manager"])),
+    responses(
+        (status = 200, description = "Each item's outcome.", body = batch::BatchResult,
+            headers(("Idempotent-Replayed" = bool, description = "`true` when this is the stored answer of an earlier request with the same key."))),
+        (status = 400, description = "No usable `Idempotency-Key`.", body = crate::error::Problem, content_type = PROBLEM),
+        (status = 422, description = "No items or more than 100, or the key was used with another body.", body = crate::error::Problem, content_type = PROBLEM)
+    )
+)]
+#[post("/stock")]
+async fn update_product_stock(
+    state: web::Data<AppState>,
+    auth: Require<RegisterWriters>,
+    req: HttpRequest,
+    body: crate::http::Body<batch::StockBatch>,
+) -> ApiResult<HttpResponse> {
+    let key = crate::catalog::orders::idempotency_key(&req)?;
+    batch_answer(batch::stock(&state.db, &auth, &key, body.into_inner()?).await).await
+}
+
+/// Set the price of many products (or variants) at once.
+///
+/// As `POST /api/v1/products/stock`, for `price_idr` (100 to 100,000,000
+/// rupiah). A product with variants then shows its lowest variant price.
+#[utoipa::path(
+    operation_id = "update_product_prices",
+    tag = "products",
+    request_body = batch::PriceBatch,
+    params(("Idempotency-Key" = String, Header, description = "1 to 255 visible ASCII characters, new for each batch, the same when retrying it.")),
+    security(("bearer" = ["admin", "pesantren_manager"])),
+    responses(
+        (status = 200, description = "Each item's outcome.", body = batch::BatchResult,
+            headers(("Idempotent-Replayed" = bool, description = "`true` when this is the stored answer of an earlier request with the same key."))),
+        (status = 400, description = "No usable `Idempotency-Key`.", body = crate::error::Problem, content_type = PROBLEM),
+        (status = 422, description = "No items or more than 100, or the key was used with another body.", body = crate::error::Problem, content_type = PROBLEM)
+    )
+)]
+#[post("/prices")]
+async fn update_product_prices(
+    state: web::Data<AppState>,
+    auth: Require<RegisterWriters>,
+    req: HttpRequest,
+    body: crate::http::Body<batch::PriceBatch>,
+) -> ApiResult<HttpResponse> {
+    let key = crate::catalog::orders::idempotency_key(&req)?;
+    batch_answer(batch::prices(&state.db, &auth, &key, body.into_inner()?).await).await
+}
+
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/products")
+            .service(update_product_stock)
+            .service(update_product_prices)
             .service(create_product)
             .service(list_products)
             .service(get_product)

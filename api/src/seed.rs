@@ -10,10 +10,11 @@
 
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
 use entity::{
-    certifications, koperasi, partners, pesantren, products, santri, users, CertificationStatus,
-    CertificationType, Gender, PesantrenStatus, ProductCategory, ProductCondition, ProductStatus,
-    Role, SantriStatus,
+    certifications, koperasi, partners, pesantren, product_variants, products, santri, users,
+    CertificationStatus, CertificationType, Gender, PesantrenStatus, ProductCategory,
+    ProductCondition, ProductStatus, Role, SantriStatus,
 };
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait,
     QueryFilter, Set,
@@ -719,6 +720,7 @@ fn build_plan(now: DateTime<Utc>, accounts: AccountIds) -> Plan {
                 reviewed_by: Set(reviewed.and(reviewer)),
                 reviewed_at: Set(reviewed),
                 in_feed: Set(false),
+                options: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
                 version: Set(1),
@@ -1211,8 +1213,63 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
         .iter()
         .filter_map(|p| p.id.clone().take())
         .collect();
+    // Sarung come in three sizes: the demo's products with variants.
+    let sarung: Vec<(Uuid, Uuid, String, i64, i64)> = product_rows
+        .iter()
+        .filter_map(|p| {
+            let sku = p.sku.clone().take()?;
+            sku.contains("-SARUNG-").then_some((
+                p.id.clone().take()?,
+                p.pesantren_id.clone().take()?,
+                sku,
+                p.price_idr.clone().take()?,
+                p.stock.clone().take()?,
+            ))
+        })
+        .collect();
     insert_chunked(&tx, product_rows).await?;
     insert_chunked(&tx, certification_rows).await?;
+    for (product_id, pesantren_id, sku, price, stock) in sarung {
+        let sizes = [
+            ("Anak", price - 40_000, 0.2),
+            ("Remaja", price - 20_000, 0.3),
+            ("Dewasa", price, 0.5),
+        ];
+        let mut total = 0;
+        for (position, (size, size_price, share)) in sizes.iter().enumerate() {
+            let size_stock = (stock as f64 * share) as i64;
+            total += size_stock;
+            product_variants::ActiveModel {
+                id: Set(db::new_id()),
+                product_id: Set(product_id),
+                pesantren_id: Set(pesantren_id),
+                position: Set(position as i32),
+                sku: Set(format!("{sku}-{}", size.to_uppercase())),
+                option_values: Set(json!({ "ukuran": size })),
+                price_idr: Set((*size_price).max(50_000)),
+                stock: Set(size_stock),
+                weight_grams: Set(if *size == "Anak" { 300 } else { 450 }),
+                length_cm: Set(Some(30)),
+                width_cm: Set(Some(22)),
+                height_cm: Set(Some(5)),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
+            }
+            .insert(&*tx)
+            .await?;
+        }
+        products::Entity::update_many()
+            .col_expr(products::Column::Options, Expr::value(json!(["ukuran"])))
+            .col_expr(products::Column::Stock, Expr::value(total))
+            .col_expr(
+                products::Column::PriceIdr,
+                Expr::value(sizes.iter().map(|s| s.1.max(50_000)).min().unwrap_or(price)),
+            )
+            .filter(products::Column::Id.eq(product_id))
+            .exec(&*tx)
+            .await?;
+    }
     // The change feed must hold every published product, so that a partner
     // replaying it from the start ends with exactly the catalogue.
     for id in product_ids {

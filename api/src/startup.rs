@@ -34,14 +34,18 @@ pub fn routes(cfg: &mut ServiceConfig) {
         utoipa_actix_web::scope("/api/v1")
             .configure(crate::auth::endpoints::configure)
             .configure(crate::users::configure)
+            // Before `partners`: `/partners/me/webhook` belongs to webhooks.
+            .configure(crate::webhooks::configure)
             .configure(crate::partners::configure)
             // Before `pesantren`: actix gives a path to the first scope whose
             // prefix matches, and `/pesantren/{id}/santri` belongs to santri.
             .configure(crate::santri::configure)
             .configure(crate::pesantren::configure)
             .configure(crate::koperasi::configure)
-            // Before `products`: `/products/{id}/certifications` belongs to certifications.
+            // Before `products`: `/products/{id}/certifications` and
+            // `/products/{id}/images` belong to their own modules.
             .configure(crate::certifications::configure)
+            .configure(crate::images::configure)
             .configure(crate::products::configure)
             .configure(crate::stats::configure)
             .configure(crate::catalog::configure),

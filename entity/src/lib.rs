@@ -20,9 +20,12 @@ pub mod orders;
 pub mod partner_listings;
 pub mod partners;
 pub mod pesantren;
+pub mod product_images;
+pub mod product_variants;
 pub mod products;
 pub mod refresh_tokens;
 pub mod santri;
 pub mod users;
+pub mod webhooks;
 
 pub use enums::*;

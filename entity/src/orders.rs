@@ -17,6 +17,8 @@ pub struct Model {
     /// new idempotency key still cannot take stock twice.
     pub external_order_id: String,
     pub idempotency_key: String,
+    /// The variant sold, when the product has variants.
+    pub variant_id: Option<Uuid>,
     pub unit_price_idr: i64,
     pub total_idr: i64,
     pub created_at: DateTimeUtc,

@@ -44,6 +44,9 @@ pub struct Model {
     /// Whether the product's last event in the catalogue feed is an
     /// `upsert`; kept by the feed, never set by hand.
     pub in_feed: bool,
+    /// Option names (`["ukuran", "warna"]`, at most two) when the product
+    /// has variants; `None` for a product sold as one item.
+    pub options: Option<Json>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

@@ -7,6 +7,9 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_initial;
 mod m20261123_000002_product_feed_flag;
+mod m20261123_000003_product_variants;
+mod m20261123_000004_webhooks;
+mod m20261123_000005_product_images;
 
 pub struct Migrator;
 
@@ -16,6 +19,9 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_initial::Migration),
             Box::new(m20261123_000002_product_feed_flag::Migration),
+            Box::new(m20261123_000003_product_variants::Migration),
+            Box::new(m20261123_000004_webhooks::Migration),
+            Box::new(m20261123_000005_product_images::Migration),
         ]
     }
 }

@@ -176,6 +176,7 @@ pub async fn insert_product(
         reviewed_by: Set(None),
         reviewed_at: Set(None),
         in_feed: Set(false),
+        options: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),

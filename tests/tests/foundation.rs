@@ -66,6 +66,7 @@ fn new_product(pesantren_id: Uuid, sku: &str) -> products::ActiveModel {
         reviewed_by: Set(None),
         reviewed_at: Set(None),
         in_feed: Set(false),
+        options: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),

@@ -699,3 +699,33 @@ async fn a_key_is_forgotten_after_24_hours() {
     assert_eq!(again.replayed.as_deref(), Some("true"));
     assert_eq!(again.body, second.body);
 }
+
+#[tokio::test]
+async fn the_periodic_pass_forgets_expired_keys_and_keeps_live_ones() {
+    let app = TestApp::spawn_with(&[("OPOP_EXPIRY_INTERVAL_SECS", "0")]).await;
+    let w = World::build(&app).await;
+    let partner = w.token("partner");
+    let p = published(&app, &w, "SAJADAH-1", 10, 1).await;
+    for (key, ext) in [("k-a", "SHP-A"), ("k-b", "SHP-B")] {
+        let placed = order(&app, &partner, Some(key), &body(p.id, 1, ext)).await;
+        assert_eq!(placed.status, 201, "{placed:?}");
+    }
+    let old = idempotency_keys::Entity::find()
+        .filter(idempotency_keys::Column::Key.eq("k-a"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut row = old.into_active_model();
+    row.expires_at = Set(chrono::Utc::now().timestamp() - 1);
+    row.update(&app.db).await.unwrap();
+    opop_api::catalog::expiry::run_once(&app.db).await.unwrap();
+    let left: Vec<String> = idempotency_keys::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|k| k.key)
+        .collect();
+    assert_eq!(left, ["k-b"]);
+}

@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use entity::{products, ChangeOp};
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::feed;
 use crate::audit::{Actor, Entry};
@@ -24,6 +24,12 @@ const BATCH: u64 = 500;
 /// certificate summary changed (a certificate that did not decide their
 /// publication expired) get a fresh `upsert` too, not counted here.
 pub async fn run_once(db: &DatabaseConnection) -> ApiResult<usize> {
+    // Idempotency keys are remembered for a day; forget the older ones here
+    // too, so the table does not grow with every order ever reported.
+    entity::idempotency_keys::Entity::delete_many()
+        .filter(entity::idempotency_keys::Column::ExpiresAt.lte(chrono::Utc::now().timestamp()))
+        .exec(db)
+        .await?;
     let mut withdrawn = 0;
     let mut ids = feed::stale_products(db, BATCH).await?;
     ids.extend(feed::recently_expired(db, BATCH).await?);

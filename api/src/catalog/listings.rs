@@ -32,6 +32,12 @@ pub struct ListingView {
     /// The item's page, shown in the catalogue as a buy link.
     #[schema(example = "https://shopee.co.id/product/123/23456789012")]
     pub url: String,
+    /// Your category id for the product.
+    #[schema(example = "100629")]
+    pub category_id: Option<String>,
+    /// Your required attribute values for that category.
+    #[schema(example = json!({"brand": "Santri Coffee", "expiry_period": "12 bulan"}))]
+    pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub version: i32,
@@ -43,6 +49,8 @@ impl From<partner_listings::Model> for ListingView {
             product_id: l.product_id,
             external_id: l.external_id,
             url: l.url,
+            category_id: l.category_id,
+            attributes: l.attributes.and_then(|a| a.as_object().cloned()),
             created_at: l.created_at,
             updated_at: l.updated_at,
             version: l.version,
@@ -73,6 +81,28 @@ pub struct ListingInput {
     )]
     #[schema(example = "https://shopee.co.id/product/123/23456789012")]
     pub url: String,
+    /// Your own category id for the product (kept for you; not shown to
+    /// others).
+    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    #[schema(example = "100629")]
+    pub category_id: Option<String>,
+    /// The attribute values your category requires, as you name them (at
+    /// most 50 attributes, 16 KB in all).
+    #[validate(custom(function = "small_attributes"))]
+    #[schema(example = json!({"brand": "Santri Coffee", "expiry_period": "12 bulan"}))]
+    pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+fn small_attributes(
+    a: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), validator::ValidationError> {
+    let size = serde_json::to_vec(a).map(|v| v.len()).unwrap_or(usize::MAX);
+    if a.len() <= 50 && size <= 16 * 1024 {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("length")
+            .with_message("must hold at most 50 attributes and 16 KB".into()))
+    }
 }
 
 fn partner_of(caller: &Caller) -> ApiResult<Uuid> {
@@ -121,6 +151,8 @@ pub async fn put(
             let mut row: partner_listings::ActiveModel = existing.clone().into();
             row.external_id = Set(input.external_id.trim().to_string());
             row.url = Set(input.url.clone());
+            row.category_id = Set(input.category_id.clone());
+            row.attributes = Set(input.attributes.clone().map(serde_json::Value::Object));
             row.updated_at = Set(now);
             row.version = Set(existing.version + 1);
             row.update(&*tx).await?
@@ -132,8 +164,8 @@ pub async fn put(
                 product_id: Set(product.id),
                 external_id: Set(input.external_id.trim().to_string()),
                 url: Set(input.url.clone()),
-                category_id: Set(None),
-                attributes: Set(None),
+                category_id: Set(input.category_id.clone()),
+                attributes: Set(input.attributes.clone().map(serde_json::Value::Object)),
                 created_at: Set(now),
                 updated_at: Set(now),
                 version: Set(1),

@@ -11,7 +11,7 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use entity::{idempotency_keys, orders, products};
+use entity::{idempotency_keys, orders, product_variants, products};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -70,6 +70,10 @@ fn validate_external_order_id(id: &str) -> Result<(), validator::ValidationError
 pub struct OrderRequest {
     /// The product sold; it must be published in the catalogue.
     pub product_id: Uuid,
+    /// The variant sold: required when the product has variants (its
+    /// `options`), refused when it has none. Stock is taken from it.
+    #[serde(default)]
+    pub variant_id: Option<Uuid>,
     /// Units sold: 1 to 10,000, and at least the product's `min_order_qty`.
     #[validate(range(min = 1, max = 10_000, message = "must be 1 to 10,000"))]
     #[schema(example = 2, minimum = 1, maximum = 10_000)]
@@ -89,6 +93,9 @@ pub struct OrderView {
     pub id: Uuid,
     /// The product it took stock from.
     pub product_id: Uuid,
+    /// The variant sold, when the product has variants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant_id: Option<Uuid>,
     /// Units taken.
     #[schema(example = 2)]
     pub quantity: i32,
@@ -118,6 +125,7 @@ impl OrderView {
         Self {
             id: o.id,
             product_id: o.product_id,
+            variant_id: o.variant_id,
             quantity: o.quantity,
             external_order_id: o.external_order_id.clone(),
             unit_price_idr: o.unit_price_idr,
@@ -146,7 +154,7 @@ pub fn idempotency_key(req: &HttpRequest) -> ApiResult<String> {
     let bad = |what: &str| {
         ApiError::BadRequest(format!(
             "The `{IDEMPOTENCY_KEY}` header is {what}: send 1 to {MAX_KEY_LEN} visible ASCII \
-             characters, new for each order and the same when retrying it (a UUID will do)."
+             characters, new for each request and the same when retrying it (a UUID will do)."
         ))
     };
     let mut values = req.headers().get_all(IDEMPOTENCY_KEY);
@@ -308,6 +316,36 @@ async fn attempt(
             ),
         ));
     }
+    let variant = match (product.options.is_some(), input.variant_id) {
+        (true, None) => {
+            return Err(ApiError::validation_one(
+                "variant_id",
+                "required",
+                "is required: the product is sold in variants",
+            ))
+        }
+        (false, Some(_)) => {
+            return Err(ApiError::validation_one(
+                "variant_id",
+                "not_allowed",
+                "must be omitted: the product has no variants",
+            ))
+        }
+        (true, Some(vid)) => Some(
+            product_variants::Entity::find_by_id(vid)
+                .filter(product_variants::Column::ProductId.eq(product.id))
+                .one(&*tx)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::validation_one(
+                        "variant_id",
+                        "invalid",
+                        "names no variant of this product",
+                    )
+                })?,
+        ),
+        (false, None) => None,
+    };
     let external_order_id = input.external_order_id.trim().to_string();
     let reported = orders::Entity::find()
         .filter(orders::Column::PartnerId.eq(partner.id))
@@ -325,25 +363,55 @@ async fn attempt(
     }
 
     // The stock take: one conditional statement, never read-then-write.
+    // For a variant, the variant's stock is the one that must suffice; the
+    // product's total then always does.
     let quantity = i64::from(input.quantity);
     let now = db::now();
-    let taken = products::Entity::update_many()
-        .col_expr(
-            products::Column::Stock,
-            Expr::col(products::Column::Stock).sub(quantity),
-        )
-        .col_expr(
-            products::Column::Version,
-            Expr::col(products::Column::Version).add(1),
-        )
-        .col_expr(products::Column::UpdatedAt, Expr::value(now))
-        .filter(products::Column::Id.eq(product.id))
-        .filter(products::Column::Stock.gte(quantity))
-        .filter(published(today()))
-        .exec(&*tx)
-        .await?
-        .rows_affected
-        == 1;
+    let variant_taken = match &variant {
+        None => true,
+        Some(v) => {
+            product_variants::Entity::update_many()
+                .col_expr(
+                    product_variants::Column::Stock,
+                    Expr::col(product_variants::Column::Stock).sub(quantity),
+                )
+                .col_expr(
+                    product_variants::Column::Version,
+                    Expr::col(product_variants::Column::Version).add(1),
+                )
+                .col_expr(product_variants::Column::UpdatedAt, Expr::value(now))
+                .filter(product_variants::Column::Id.eq(v.id))
+                .filter(product_variants::Column::Stock.gte(quantity))
+                .exec(&*tx)
+                .await?
+                .rows_affected
+                == 1
+        }
+    };
+    let taken = variant_taken
+        && products::Entity::update_many()
+            .col_expr(
+                products::Column::Stock,
+                Expr::col(products::Column::Stock).sub(quantity),
+            )
+            .col_expr(
+                products::Column::Version,
+                Expr::col(products::Column::Version).add(1),
+            )
+            .col_expr(products::Column::UpdatedAt, Expr::value(now))
+            .filter(products::Column::Id.eq(product.id))
+            .filter(products::Column::Stock.gte(quantity))
+            .filter(published(today()))
+            .exec(&*tx)
+            .await?
+            .rows_affected
+            == 1;
+    if variant_taken && variant.is_some() && !taken {
+        // The variant had the stock but the product is no longer published
+        // (or its total disagrees): the error drops the transaction, which
+        // gives the variant its stock back.
+        return Err(ApiError::not_found("product"));
+    }
 
     // Read again: the stock left (ours, as the row is now locked by us) or
     // why nothing was taken.
@@ -353,10 +421,14 @@ async fn attempt(
         .await?
         .ok_or_else(|| ApiError::not_found("product"))?;
 
+    let variant_after = match &variant {
+        Some(v) => product_variants::Entity::find_by_id(v.id).one(&*tx).await?,
+        None => None,
+    };
+    let left = variant_after.as_ref().map_or(after.stock, |v| v.stock);
     if !taken {
         let refusal = ApiError::Conflict(format!(
-            "Only {} in stock; the order asks for {quantity}. Nothing was taken.",
-            after.stock
+            "Only {left} in stock; the order asks for {quantity}. Nothing was taken."
         ));
         let body = serde_json::to_value(refusal.to_problem()).map_err(anyhow::Error::from)?;
         tx.record(audit::Entry {
@@ -366,7 +438,8 @@ async fn attempt(
             province_code: Some(after.province_code.clone()),
             changes: json!({
                 "reason": "insufficient stock",
-                "stock": after.stock,
+                "stock": left,
+                "variant_id": input.variant_id,
                 "quantity": quantity,
                 "external_order_id": external_order_id,
             }),
@@ -375,7 +448,9 @@ async fn attempt(
         return remember(tx, principal, key, hash, 409, body).await;
     }
 
-    let unit_price_idr = after.price_idr;
+    let unit_price_idr = variant_after
+        .as_ref()
+        .map_or(after.price_idr, |v| v.price_idr);
     let total_idr = unit_price_idr
         .checked_mul(quantity)
         .ok_or_else(|| anyhow::anyhow!("order total overflows"))?;
@@ -388,6 +463,7 @@ async fn attempt(
         quantity: Set(input.quantity),
         external_order_id: Set(external_order_id),
         idempotency_key: Set(key.to_string()),
+        variant_id: Set(input.variant_id),
         unit_price_idr: Set(unit_price_idr),
         total_idr: Set(total_idr),
         created_at: Set(now),
@@ -405,7 +481,7 @@ async fn attempt(
     };
     feed::sync_product(&tx, after.id).await?;
 
-    let view = OrderView::new(&order, Some(after.stock));
+    let view = OrderView::new(&order, Some(left));
     tx.record(audit::Entry {
         action: "create",
         resource_type: "order",
@@ -594,6 +670,7 @@ mod tests {
     fn request(product_id: Uuid, external: &str) -> OrderRequest {
         OrderRequest {
             product_id,
+            variant_id: None,
             quantity: 2,
             external_order_id: external.into(),
         }

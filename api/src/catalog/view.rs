@@ -65,6 +65,10 @@ pub struct CatalogProduct {
     pub unit: String,
     #[schema(example = 250)]
     pub weight_grams: i32,
+    /// `weight_grams` / 1000, for marketplaces that take kilograms (Shopee,
+    /// TikTok Shop); Tokopedia takes grams.
+    #[schema(example = 0.25)]
+    pub weight_kg: f64,
     pub sku: String,
     pub images: Vec<String>,
     pub is_flagship: bool,
@@ -75,6 +79,14 @@ pub struct CatalogProduct {
     pub height_cm: Option<i32>,
     pub min_order_qty: i32,
     pub shelf_life_days: Option<i32>,
+    /// Option names when the product is sold in variants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<String>>,
+    /// The combinations, each with its own SKU, price, stock and weight;
+    /// orders name one by `variant_id`. `price_idr` is then the lowest
+    /// price and `stock` the total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variants: Option<Vec<crate::products::variants::VariantView>>,
     pub pesantren: CatalogPesantren,
     pub certifications: Vec<CertificationSummary>,
     /// `https://wa.me/62…` with a message naming the product.
@@ -123,6 +135,7 @@ pub async fn render(
                 expires_on: c.expires_on,
             });
     }
+    let mut variants = crate::products::variants::load(db, ids.clone()).await?;
     let mut listings: HashMap<Uuid, Vec<ListingLink>> = HashMap::new();
     let found = partner_listings::Entity::find()
         .filter(partner_listings::Column::ProductId.is_in(ids))
@@ -155,7 +168,14 @@ pub async fn render(
                 "Assalamu'alaikum, saya ingin memesan {} (SKU {}) dari OPOP.",
                 p.name, p.sku
             );
+            let options = crate::products::variants::options_of(&p);
+            let product_variants = variants.remove(&p.id);
             Some(CatalogProduct {
+                variants: options
+                    .as_ref()
+                    .map(|_| product_variants.unwrap_or_default()),
+                options,
+                weight_kg: f64::from(p.weight_grams) / 1000.0,
                 id: p.id,
                 whatsapp_url: crate::ids::whatsapp_link(&owner.phone, Some(&message)),
                 pesantren: CatalogPesantren {

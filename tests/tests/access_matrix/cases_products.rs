@@ -30,6 +30,26 @@ pub fn cases() -> Vec<Case> {
     let staff: &'static [&'static str] = &["admin", "curator"];
     let readers: &'static [&'static str] = &["admin", "curator", "pesantren_manager"];
     vec![
+        // The matrix sends no Idempotency-Key: admitted callers get 400 for
+        // it (per-item scope is in tests/variants.rs).
+        Case {
+            method: "POST",
+            path: "/api/v1/products/stock",
+            roles: writers,
+            anonymous: false,
+            target: Target::None,
+            body: |_, w| Some(json!({"items": [{"id": w.product_a.id, "stock": 5}]})),
+            special: |a| matches!(a.role, Some("admin" | "pesantren_manager")).then_some(400),
+        },
+        Case {
+            method: "POST",
+            path: "/api/v1/products/prices",
+            roles: writers,
+            anonymous: false,
+            target: Target::None,
+            body: |_, w| Some(json!({"items": [{"id": w.product_a.id, "price_idr": 5000}]})),
+            special: |a| matches!(a.role, Some("admin" | "pesantren_manager")).then_some(400),
+        },
         Case {
             method: "POST",
             path: "/api/v1/products",

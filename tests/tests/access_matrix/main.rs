@@ -58,12 +58,14 @@ pub const ALL: &[&str] = &["admin", "curator", "pesantren_manager", "santri", "p
 mod cases_catalog;
 mod cases_certifications;
 mod cases_core;
+mod cases_images;
 mod cases_koperasi;
 mod cases_orders;
 mod cases_pesantren;
 mod cases_products;
 mod cases_santri;
 mod cases_stats;
+mod cases_webhooks;
 
 fn cases() -> Vec<Case> {
     // Pesantren last: its cases suspend and re-verify pesantren A.
@@ -75,6 +77,8 @@ fn cases() -> Vec<Case> {
     all.extend(cases_stats::cases());
     all.extend(cases_catalog::cases());
     all.extend(cases_orders::cases());
+    all.extend(cases_images::cases());
+    all.extend(cases_webhooks::cases());
     all.extend(cases_pesantren::cases());
     all
 }

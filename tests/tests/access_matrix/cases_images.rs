@@ -1,0 +1,7 @@
+//! Access cases of the images routes.
+
+use super::*;
+
+pub fn cases() -> Vec<Case> {
+    vec![]
+}
