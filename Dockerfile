@@ -50,7 +50,7 @@ RUN apt-get update \
 RUN groupadd --system --gid 10001 opop \
  && useradd --system --uid 10001 --gid opop --home-dir /var/lib/opop \
         --no-create-home --shell /usr/sbin/nologin opop \
- && install -d -o opop -g opop -m 0750 /var/lib/opop /var/lib/opop/data
+ && install -d -o opop -g opop -m 0750 /var/lib/opop /var/lib/opop/data /var/lib/opop/data/media
 
 COPY --from=builder /out/opop-api /usr/local/bin/opop-api
 

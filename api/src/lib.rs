@@ -29,6 +29,7 @@ pub mod santri;
 pub mod seed;
 pub mod startup;
 pub mod stats;
+pub mod storage;
 pub mod telemetry;
 pub mod text;
 pub mod users;

@@ -26,7 +26,7 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     if let Some(Command::Openapi) = cli.command {
-        print!("{}", opop_api::openapi::document_json());
+        print!("{}", opop_api::openapi::document_json()?);
         return Ok(());
     }
     opop_api::telemetry::init();

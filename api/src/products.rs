@@ -160,7 +160,8 @@ pub struct ProductView {
     /// Unique within the pesantren.
     #[schema(example = "SDG-KOPI-250")]
     pub sku: String,
-    /// Image URLs, at most 10.
+    /// Image URLs in display order, at most 9: links typed by the pesantren
+    /// and those of images uploaded with `POST /api/v1/products/{id}/images`.
     pub images: Vec<String>,
     pub is_flagship: bool,
     pub status: ProductStatus,
@@ -284,13 +285,16 @@ fn validate_sku(sku: &str) -> Result<(), validator::ValidationError> {
 }
 
 fn validate_images(images: &[String]) -> Result<(), validator::ValidationError> {
-    if images.len() > 10 {
+    if images.len() > crate::images::MAX_IMAGES {
         return Err(validator::ValidationError::new("length")
-            .with_message("must hold at most 10 images".into()));
+            .with_message("must hold at most 9 images".into()));
     }
     for url in images {
+        // The API's own image links may be http: a development server has
+        // no TLS, and a product read back must be writable back unchanged.
         let ok = url.len() <= 500
-            && url.starts_with("https://")
+            && (url.starts_with("https://")
+                || (url.starts_with("http://") && crate::images::is_own_url(url)))
             && validator::ValidateUrl::validate_url(url);
         if !ok {
             return Err(validator::ValidationError::new("url")
@@ -337,6 +341,10 @@ pub struct ProductInput {
     #[validate(custom(function = "validate_sku"))]
     #[schema(example = "SDG-KOPI-250")]
     pub sku: String,
+    /// Image URLs in display order, at most 9: https links, and the links of
+    /// images uploaded with `POST /api/v1/products/{id}/images` (which that
+    /// endpoint adds here itself). Dropping an uploaded image's link hides it
+    /// from the catalogue; `DELETE .../images/{image_id}` also removes it.
     #[validate(custom(function = "validate_images"))]
     #[serde(default)]
     pub images: Vec<String>,

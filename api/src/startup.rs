@@ -56,6 +56,39 @@ pub struct Application {
     port: u16,
     server: Server,
     db: DatabaseConnection,
+    background: Background,
+}
+
+/// The tasks an instance runs beside the server; they end with it.
+struct Background {
+    expiry: Option<tokio::task::JoinHandle<()>>,
+    webhooks: Option<crate::webhooks::Deliverer>,
+}
+
+impl Background {
+    async fn stop(self) {
+        if let Some(expiry) = self.expiry {
+            expiry.abort();
+            let _ = expiry.await;
+        }
+        if let Some(webhooks) = self.webhooks {
+            webhooks.stop().await;
+        }
+    }
+}
+
+/// Stops a running [`Application`] from elsewhere (tests, embedding code);
+/// SIGINT and SIGTERM do the same in the binary.
+#[derive(Clone)]
+pub struct StopHandle(actix_web::dev::ServerHandle);
+
+impl StopHandle {
+    /// Stops accepting and, when `graceful`, lets in-flight requests finish.
+    /// [`Application::run_until_stopped`] then stops the background tasks
+    /// and returns.
+    pub async fn stop(&self, graceful: bool) {
+        self.0.stop(graceful).await;
+    }
 }
 
 impl Application {
@@ -75,16 +108,30 @@ impl Application {
                 "OPOP_JWT_SECRET is not set: using a random key, so tokens die with this process"
             );
         }
-        if config.expiry_interval_secs > 0 {
+        crate::webhooks::install_crypto_provider();
+        let listener = TcpListener::bind(config.bind)?;
+        let port = listener.local_addr()?.port();
+        let expiry = (config.expiry_interval_secs > 0).then(|| {
             crate::catalog::expiry::spawn(
                 db.clone(),
                 std::time::Duration::from_secs(config.expiry_interval_secs),
-            );
-        }
-        let listener = TcpListener::bind(config.bind)?;
-        let port = listener.local_addr()?.port();
+            )
+        });
+        let webhooks = if config.webhook_interval_ms > 0 {
+            Some(crate::webhooks::spawn(
+                db.clone(),
+                crate::webhooks::Options::from_config(&config),
+            )?)
+        } else {
+            None
+        };
         let server = run(listener, config, db.clone())?;
-        Ok(Self { port, server, db })
+        Ok(Self {
+            port,
+            server,
+            db,
+            background: Background { expiry, webhooks },
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -95,9 +142,17 @@ impl Application {
         &self.db
     }
 
-    /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
+    /// A handle that stops the application.
+    pub fn stop_handle(&self) -> StopHandle {
+        StopHandle(self.server.handle())
+    }
+
+    /// Serves until SIGINT or SIGTERM (or [`StopHandle::stop`]), lets
+    /// in-flight requests finish, then stops the background tasks.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        self.background.stop().await;
+        result
     }
 }
 
@@ -112,7 +167,7 @@ fn run(listener: TcpListener, config: Config, db: DatabaseConnection) -> anyhow:
         config: config.clone(),
     });
     // Generated once, and served as generated.
-    let doc = openapi::document();
+    let doc = openapi::document()?;
     let mut server = HttpServer::new(move || {
         let cors = config
             .cors_origins

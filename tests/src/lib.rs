@@ -128,6 +128,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub database: TestDatabase,
     pub config: Config,
+    stop: opop_api::startup::StopHandle,
+    running: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 impl TestApp {
@@ -137,7 +139,12 @@ impl TestApp {
 
     /// Spawns with extra or overriding environment variables.
     pub async fn spawn_with(overrides: &[(&str, &str)]) -> Self {
-        let database = TestDatabase::create().await;
+        Self::spawn_on(TestDatabase::create().await, overrides).await
+    }
+
+    /// Spawns over an existing database, such as the one [`TestApp::stop`]
+    /// answers: a restart.
+    pub async fn spawn_on(database: TestDatabase, overrides: &[(&str, &str)]) -> Self {
         let mut env: HashMap<String, String> = [
             ("OPOP_BIND", "127.0.0.1:0"),
             ("DATABASE_URL", database.url.as_str()),
@@ -163,7 +170,11 @@ impl TestApp {
             .expect("building the application");
         let port = app.port();
         let db = app.db().clone();
-        tokio::spawn(app.run_until_stopped());
+        let stop = app.stop_handle();
+        let running = tokio::spawn(app.run_until_stopped());
+        // reqwest is built without a TLS provider of its own (the server
+        // installs ring as the process's default).
+        opop_api::webhooks::install_crypto_provider();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(30))
@@ -176,7 +187,22 @@ impl TestApp {
             db,
             database,
             config,
+            stop,
+            running,
         }
+    }
+
+    /// Stops the application as SIGTERM would (the server, then its
+    /// background tasks) and answers its database, to start another
+    /// application on it with [`TestApp::spawn_on`].
+    pub async fn stop(self) -> TestDatabase {
+        self.stop.stop(true).await;
+        self.running
+            .await
+            .expect("the application task")
+            .expect("the application stopped cleanly");
+        self.db.close().await.ok();
+        self.database
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -132,7 +132,8 @@ async fn the_served_openapi_document_is_the_committed_one() {
         .await
         .unwrap();
     let committed_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openapi.json");
-    let generated = opop_api::openapi::document_json();
+    let generated = opop_api::openapi::document_json()
+        .expect("the document reads back after the error responses are added");
     if std::env::var("OPOP_UPDATE_OPENAPI").is_ok() {
         std::fs::write(committed_path, &generated).unwrap();
     }
@@ -144,6 +145,15 @@ async fn the_served_openapi_document_is_the_committed_one() {
     let committed: Value = serde_json::from_str(&committed).unwrap();
     assert_eq!(served, committed);
     assert!(served["openapi"].as_str().unwrap().starts_with("3.1"));
+    // The added error responses are in the document, on every operation.
+    for (path, item) in served["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            assert!(
+                op["responses"].get("500").is_some(),
+                "{method} {path} lacks the standard error responses"
+            );
+        }
+    }
 }
 
 #[tokio::test]

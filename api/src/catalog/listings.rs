@@ -36,7 +36,9 @@ pub struct ListingView {
     #[schema(example = "100629")]
     pub category_id: Option<String>,
     /// Your required attribute values for that category.
-    #[schema(example = json!({"brand": "Santri Coffee", "expiry_period": "12 bulan"}))]
+    // A bare `Map` documents as `additionalProperties: {}`, which utoipa
+    // cannot read back; `Object` says the same thing in a form it can.
+    #[schema(value_type = Option<Object>, example = json!({"brand": "Santri Coffee", "expiry_period": "12 bulan"}))]
     pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
@@ -89,7 +91,9 @@ pub struct ListingInput {
     /// The attribute values your category requires, as you name them (at
     /// most 50 attributes, 16 KB in all).
     #[validate(custom(function = "small_attributes"))]
-    #[schema(example = json!({"brand": "Santri Coffee", "expiry_period": "12 bulan"}))]
+    // A bare `Map` documents as `additionalProperties: {}`, which utoipa
+    // cannot read back; `Object` says the same thing in a form it can.
+    #[schema(value_type = Option<Object>, example = json!({"brand": "Santri Coffee", "expiry_period": "12 bulan"}))]
     pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
