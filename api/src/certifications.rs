@@ -123,6 +123,7 @@ pub struct CertificationView {
     pub id: Uuid,
     pub product_id: Uuid,
     pub pesantren_id: Uuid,
+    #[schema(example = "35")]
     pub province_code: String,
     #[serde(rename = "type")]
     #[schema(rename = "type")]
@@ -139,8 +140,10 @@ pub struct CertificationView {
     pub expires_on: Option<NaiveDate>,
     pub status: CertificationStatus,
     /// Why a curator rejected it (while `rejected`).
+    #[schema(example = "The number on the document does not match.")]
     pub rejection_reason: Option<String>,
     /// Link to a scan of the certificate.
+    #[schema(example = "https://opop.example.go.id/dokumen/halal-ID35110012345670224.pdf")]
     pub document_url: Option<String>,
     /// Whether `expires_on` has passed (judged in WIB, UTC+7). An expired
     /// halal certificate no longer publishes its product.
@@ -196,6 +199,7 @@ pub struct CertificationInput {
     #[schema(example = "ID35110000123450822")]
     pub number: String,
     #[validate(length(min = 2, max = 200, message = "must be 2 to 200 characters"))]
+    #[schema(min_length = 2, max_length = 200)]
     #[schema(example = "BPJPH")]
     pub issuer: String,
     /// Not in the future.
@@ -207,6 +211,7 @@ pub struct CertificationInput {
         url(message = "must be a URL"),
         length(max = 500, message = "must be at most 500 characters")
     )]
+    #[schema(example = "https://opop.example.go.id/dokumen/halal-ID35110012345670224.pdf")]
     pub document_url: Option<String>,
 }
 
@@ -829,7 +834,9 @@ async fn verify_certification(
 pub struct RejectCertification {
     /// Shown to the pesantren, so it can send a correct one.
     #[validate(length(min = 1, max = 2000, message = "is required (1 to 2000 characters)"))]
+    #[schema(min_length = 1, max_length = 2000)]
     #[serde(default)]
+    #[schema(example = "The certificate has expired.")]
     pub reason: String,
 }
 

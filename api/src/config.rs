@@ -56,6 +56,18 @@ pub struct Config {
     /// The API's public base URL (no trailing slash), for absolute links
     /// such as image URLs; when unset, taken from the request's host.
     pub public_url: Option<String>,
+    /// Seconds a request may take before it is answered 503; 0 disables.
+    pub request_timeout_secs: u64,
+    /// How fast one address may call the anonymous public endpoints.
+    pub public_rate: crate::ratelimit::PublicRate,
+    /// Proxies (load balancers) whose `X-Forwarded-For` is believed when
+    /// working out a client's address; empty means the peer address is used.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Bearer token that `/metrics` requires; `/metrics` is not served without one.
+    pub metrics_token: Option<String>,
+    /// `Strict-Transport-Security` max-age; 0 sends no such header (the
+    /// default, since only a deployment behind TLS may promise HTTPS).
+    pub hsts_max_age_secs: u64,
 }
 
 /// An S3-compatible bucket (AWS S3, MinIO, Cloudflare R2, ...).
@@ -105,6 +117,14 @@ impl std::fmt::Debug for Config {
             .field("workers", &self.workers)
             .field("db_max_connections", &self.db_max_connections)
             .field("cors_origins", &self.cors_origins)
+            .field("request_timeout_secs", &self.request_timeout_secs)
+            .field("public_rate", &self.public_rate)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field(
+                "metrics_token",
+                &self.metrics_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("hsts_max_age_secs", &self.hsts_max_age_secs)
             .finish()
     }
 }
@@ -126,6 +146,19 @@ pub fn redact_url(url: &str) -> String {
         }
         _ => url.to_string(),
     }
+}
+
+/// `10.0.0.5, 10.1.0.0/16, ::1`: single addresses count as one-address ranges.
+fn parse_networks(list: &str) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .with_context(|| format!("`{s}` is not an address or a range"))
+        })
+        .collect()
 }
 
 impl Config {
@@ -218,6 +251,26 @@ impl Config {
                     burst: parse_num("OPOP_PARTNER_RATE_BURST", d.burst as u64)? as u32,
                 }
             },
+            request_timeout_secs: parse_num("OPOP_REQUEST_TIMEOUT_SECS", 30)?,
+            public_rate: {
+                let d = crate::ratelimit::PublicRate::default();
+                crate::ratelimit::PublicRate {
+                    per_minute: parse_num("OPOP_PUBLIC_RATE_PER_MINUTE", d.per_minute as u64)?
+                        as u32,
+                    burst: parse_num("OPOP_PUBLIC_RATE_BURST", d.burst as u64)? as u32,
+                }
+            },
+            trusted_proxies: match non_empty("OPOP_TRUSTED_PROXIES") {
+                None => Vec::new(),
+                Some(v) => parse_networks(&v).context(
+                    "OPOP_TRUSTED_PROXIES must be comma-separated addresses or ranges such as 10.0.0.0/8",
+                )?,
+            },
+            metrics_token: match non_empty("OPOP_METRICS_TOKEN") {
+                Some(t) if t.len() < 16 => bail!("OPOP_METRICS_TOKEN must be at least 16 characters long"),
+                t => t,
+            },
+            hsts_max_age_secs: parse_num("OPOP_HSTS_MAX_AGE_SECS", 0)?,
             targets: Targets {
                 flagship_products: parse_num("OPOP_TARGET_FLAGSHIP_PRODUCTS", 1_000)?,
                 santripreneurs: parse_num("OPOP_TARGET_SANTRIPRENEURS", 1_000_000)?,
@@ -283,14 +336,42 @@ mod tests {
     }
 
     #[test]
+    fn operations_settings_are_read_and_checked() {
+        let c = from(&[]).unwrap();
+        assert_eq!(c.request_timeout_secs, 30);
+        assert_eq!(c.public_rate, crate::ratelimit::PublicRate::default());
+        assert!(c.trusted_proxies.is_empty());
+        assert!(c.metrics_token.is_none());
+        assert_eq!(c.hsts_max_age_secs, 0);
+        let c = from(&[("OPOP_TRUSTED_PROXIES", "10.0.0.5, 172.16.0.0/12,::1")]).unwrap();
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        assert!(c
+            .trusted_proxies
+            .iter()
+            .any(|n| n.contains(&ip("172.20.1.1"))));
+        assert!(c
+            .trusted_proxies
+            .iter()
+            .any(|n| n.contains(&ip("10.0.0.5"))));
+        assert!(!c
+            .trusted_proxies
+            .iter()
+            .any(|n| n.contains(&ip("10.0.0.6"))));
+        assert!(from(&[("OPOP_TRUSTED_PROXIES", "10.0.0.0/33")]).is_err());
+        assert!(from(&[("OPOP_METRICS_TOKEN", "short")]).is_err());
+    }
+
+    #[test]
     fn debug_output_hides_secrets() {
         let c = from(&[
             ("OPOP_JWT_SECRET", &"s".repeat(40)),
             ("DATABASE_URL", "postgres://opop:hunter2hunter2@db/opop"),
+            ("OPOP_METRICS_TOKEN", "metrics-token-metrics-token"),
         ])
         .unwrap();
         let shown = format!("{c:?}");
         assert!(!shown.contains("hunter2"));
+        assert!(!shown.contains("metrics-token"));
         assert!(!shown.contains(&"s".repeat(40)));
     }
 }

@@ -17,10 +17,13 @@ const DB_RETRY_AFTER_SECS: u64 = 5;
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
 pub struct FieldError {
     /// The field, as named in the request (`manager.email` for nested ones).
+    #[schema(example = "name")]
     pub field: String,
     /// A stable machine-readable code: `required`, `format`, `length`, `range`, …
+    #[schema(example = "length")]
     pub code: String,
     /// What is wrong, for a person.
+    #[schema(example = "must be 1 to 200 characters")]
     pub message: String,
 }
 
@@ -58,6 +61,7 @@ pub struct Problem {
     pub errors: Option<Vec<FieldError>>,
     /// The id of the request, also sent as `X-Request-Id`; quote it when reporting a problem.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "01936f3e-5b7a-7c42-9d1e-2f3a4b5c6d7e")]
     pub request_id: Option<String>,
 }
 
@@ -87,6 +91,9 @@ pub enum ApiError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("the database is unavailable")]
     Unavailable,
+    /// The request took longer than the configured time limit.
+    #[error("the request took too long")]
+    TimedOut { retry_after_secs: u64 },
     /// Anything unexpected: logged in full, answered opaquely.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -117,6 +124,7 @@ impl ApiError {
             Self::Unprocessable(_) => "unprocessable",
             Self::TooManyRequests { .. } => "too-many-requests",
             Self::Unavailable => "unavailable",
+            Self::TimedOut { .. } => "timeout",
             Self::Internal(_) => "internal",
         }
     }
@@ -133,6 +141,7 @@ impl ApiError {
                 format!("Too many requests; retry after {retry_after_secs} seconds.")
             }
             Self::Unavailable => "The database cannot be reached right now; retry shortly.".into(),
+            Self::TimedOut { .. } => "The request took too long to answer and was abandoned; retry shortly.".into(),
             // Never leak internals: the full error goes to the log only.
             Self::Internal(_) => "An unexpected error occurred; it has been logged.".into(),
             other => other.to_string(),
@@ -197,7 +206,7 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) | Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::TimedOut { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -212,7 +221,7 @@ impl ResponseError for ApiError {
             Self::Unauthorized(_) => {
                 res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
-            Self::TooManyRequests { retry_after_secs } => {
+            Self::TooManyRequests { retry_after_secs } | Self::TimedOut { retry_after_secs } => {
                 res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             Self::Unavailable => {
@@ -246,24 +255,99 @@ impl From<DbErr> for ApiError {
 
 /// Whether a database error means "cannot reach the database" (answered 503)
 /// rather than "the query failed".
+///
+/// A server that stops shows itself in several ways, depending on when it
+/// is met: no pooled connection can be made before the acquire deadline
+/// (`PoolTimedOut`), a socket that is refused, reset or closed under a query
+/// (`Io`, or `Protocol` when it dies mid-message), or the server's own
+/// goodbye on a live connection (SQLSTATE 57P01-57P03, or class 08).
 pub fn is_connection_error(err: &DbErr) -> bool {
     use sea_orm::RuntimeErr;
     match err {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
-        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
-            e.as_ref(),
-            sea_orm::sqlx::Error::Io(_)
-                | sea_orm::sqlx::Error::PoolTimedOut
-                | sea_orm::sqlx::Error::PoolClosed
-                | sea_orm::sqlx::Error::WorkerCrashed
-                | sea_orm::sqlx::Error::Tls(_)
-        ),
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            is_unreachable(e)
+        }
         _ => false,
     }
+}
+
+fn is_unreachable(err: &sea_orm::sqlx::Error) -> bool {
+    use sea_orm::sqlx::Error;
+    match err {
+        Error::Io(_)
+        | Error::Protocol(_)
+        | Error::PoolTimedOut
+        | Error::PoolClosed
+        | Error::WorkerCrashed
+        | Error::Tls(_) => true,
+        Error::Database(db) => db.code().is_some_and(|code| is_unreachable_sqlstate(&code)),
+        _ => false,
+    }
+}
+
+/// PostgreSQL's codes for "this connection or server is going away":
+/// admin_shutdown, crash_shutdown, cannot_connect_now, and the connection
+/// exception class.
+fn is_unreachable_sqlstate(code: &str) -> bool {
+    matches!(code, "57P01" | "57P02" | "57P03") || code.starts_with("08")
 }
 
 impl From<validator::ValidationErrors> for ApiError {
     fn from(errors: validator::ValidationErrors) -> Self {
         Self::Validation(crate::validation::field_errors(&errors))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use sea_orm::sqlx::Error as SqlxError;
+    use sea_orm::{ConnAcquireErr, RuntimeErr};
+
+    use super::*;
+
+    fn query(e: SqlxError) -> DbErr {
+        DbErr::Query(RuntimeErr::SqlxError(Arc::new(e)))
+    }
+
+    #[test]
+    fn a_database_that_cannot_be_reached_is_a_503_with_retry_after() {
+        let unreachable = [
+            DbErr::ConnectionAcquire(ConnAcquireErr::Timeout),
+            query(SqlxError::PoolTimedOut),
+            query(SqlxError::Io(std::io::ErrorKind::UnexpectedEof.into())),
+            query(SqlxError::Io(std::io::ErrorKind::ConnectionReset.into())),
+            query(SqlxError::Protocol("unexpected end of message".into())),
+            DbErr::Exec(RuntimeErr::SqlxError(Arc::new(SqlxError::Io(
+                std::io::ErrorKind::BrokenPipe.into(),
+            )))),
+        ];
+        for err in unreachable {
+            let api = ApiError::from(err);
+            assert!(matches!(api, ApiError::Unavailable), "{api:?}");
+            let res = api.error_response();
+            assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert!(res.headers().contains_key(header::RETRY_AFTER));
+        }
+        for err in [
+            query(SqlxError::RowNotFound),
+            query(SqlxError::ColumnNotFound("x".into())),
+        ] {
+            assert!(matches!(ApiError::from(err), ApiError::Internal(_)));
+        }
+    }
+
+    #[test]
+    fn the_server_saying_goodbye_counts_as_unreachable() {
+        for code in ["57P01", "57P02", "57P03", "08006", "08003"] {
+            assert!(is_unreachable_sqlstate(code), "{code}");
+        }
+        // Constraint violations, serialization failures, syntax errors: the
+        // query failed, the database is there.
+        for code in ["23505", "40001", "42601", "2067", "5"] {
+            assert!(!is_unreachable_sqlstate(code), "{code}");
+        }
     }
 }

@@ -130,6 +130,7 @@ pub struct ImageView {
     #[schema(example = 284113)]
     pub size: i64,
     /// Hex SHA-256 of the bytes; also the image's `ETag`.
+    #[schema(example = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")]
     pub sha256: String,
     /// Place in the product's order, from 0.
     pub position: i32,

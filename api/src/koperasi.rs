@@ -134,6 +134,7 @@ pub struct CreateKoperasi {
     pub legal_entity_number: Option<String>,
     /// Business number (NIB) from OSS: 13 digits, unique.
     #[validate(custom(function = "ids::validate_nib"))]
+    #[schema(pattern = r"^[0-9]{13}$")]
     #[schema(example = "9120001234567")]
     pub nib: Option<String>,
     /// Number of members, 0 to 1,000,000; 0 when omitted.
@@ -144,6 +145,7 @@ pub struct CreateKoperasi {
     /// Business units, at most 20, each 1 to 100 characters, no repeats;
     /// none when omitted.
     #[validate(length(max = 20, message = "must list at most 20 business units"))]
+    #[schema(max_items = 20)]
     #[serde(default)]
     #[schema(example = json!(["toko santri", "simpan pinjam", "produksi kopi"]))]
     pub business_units: Vec<String>,
@@ -164,6 +166,7 @@ pub struct UpdateKoperasi {
     pub legal_entity_number: Option<String>,
     /// Business number (NIB) from OSS: 13 digits, unique.
     #[validate(custom(function = "ids::validate_nib"))]
+    #[schema(pattern = r"^[0-9]{13}$")]
     #[schema(example = "9120001234567")]
     pub nib: Option<String>,
     /// Number of members, 0 to 1,000,000.
@@ -173,6 +176,7 @@ pub struct UpdateKoperasi {
     pub member_count: i64,
     /// Business units, at most 20, each 1 to 100 characters, no repeats.
     #[validate(length(max = 20, message = "must list at most 20 business units"))]
+    #[schema(max_items = 20)]
     #[serde(default)]
     #[schema(example = json!(["toko santri", "simpan pinjam", "produksi kopi"]))]
     pub business_units: Vec<String>,

@@ -18,6 +18,7 @@ pub mod ids;
 pub mod images;
 pub mod koperasi;
 pub mod masking;
+pub mod metrics;
 pub mod openapi;
 pub mod pagination;
 pub mod partners;

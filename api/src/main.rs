@@ -17,7 +17,13 @@ enum Command {
     /// Apply pending database migrations and exit.
     Migrate,
     /// Load the demo data set (pesantren, santri, koperasi, products, certifications).
-    SeedDemo,
+    SeedDemo {
+        /// Load instead a national-scale data set for load tests: at 1,
+        /// 10,000 pesantren across the 38 provinces, 300,000 santri and
+        /// 100,000 products (fractions allowed, e.g. 0.1).
+        #[arg(long)]
+        scale: Option<f64>,
+    },
     /// Print the OpenAPI document (as committed at openapi/openapi.json).
     Openapi,
 }
@@ -43,10 +49,13 @@ async fn main() -> anyhow::Result<()> {
             opop_api::db::migrate(&db).await?;
             tracing::info!("migrations applied");
         }
-        Command::SeedDemo => {
+        Command::SeedDemo { scale } => {
             let db = opop_api::db::connect(&config).await?;
             opop_api::db::migrate(&db).await?;
-            let summary = opop_api::seed::seed_demo(&db).await?;
+            let summary = match scale {
+                Some(scale) => opop_api::seed::seed_scale(&db, scale).await?,
+                None => opop_api::seed::seed_demo(&db).await?,
+            };
             println!("{summary}");
         }
         Command::Openapi => unreachable!("handled above"),

@@ -27,6 +27,9 @@ Errors are RFC 9457 problem details (`application/problem+json`) with a `request
         license(name = "MIT", identifier = "MIT"),
         version = env!("CARGO_PKG_VERSION")
     ),
+    // Relative: the document is served by the API it describes, so clients
+    // resolve paths against wherever they fetched it from.
+    servers((url = "/", description = "The server this document is served from")),
     modifiers(&SecurityAddon),
     tags(
         (name = "health", description = "Liveness and readiness probes."),
@@ -80,6 +83,7 @@ pub fn document() -> Result<utoipa::openapi::OpenApi, serde_json::Error> {
         .split_for_parts();
     let mut value = serde_json::to_value(&api)?;
     add_error_responses(&mut value);
+    add_body_examples(&mut value);
     serde_json::from_value(value)
 }
 
@@ -145,13 +149,7 @@ const ERRORS: [(&str, &str, &str); 11] = [
 /// Responses an operation declares itself are kept.
 fn add_error_responses(doc: &mut serde_json::Value) {
     use serde_json::{json, Value};
-    let components = &mut doc["components"];
-    for (_, name, description) in ERRORS {
-        components["responses"][name] = json!({
-            "description": description,
-            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-        });
-    }
+    let mut used: Vec<&str> = Vec::new();
     let Some(paths) = doc["paths"].as_object_mut() else {
         return;
     };
@@ -171,6 +169,12 @@ fn add_error_responses(doc: &mut serde_json::Value) {
                         .collect()
                 })
                 .unwrap_or_default();
+            // An operation that declares no requirement is anonymous; saying so
+            // explicitly (`[{}]`) keeps generators and linters from falling back
+            // to a document-wide default that does not exist.
+            if op.get("security").is_none() {
+                op["security"] = json!([{}]);
+            }
             let security = op["security"].as_array().cloned().unwrap_or_default();
             let anonymous = security.is_empty()
                 || security
@@ -210,15 +214,309 @@ fn add_error_responses(doc: &mut serde_json::Value) {
                         .map(|e| e.1)
                         .unwrap_or("Internal");
                     responses[code] = json!({"$ref": format!("#/components/responses/{name}")});
+                    if !used.contains(&name) {
+                        used.push(name);
+                    }
+                }
+            }
+            if let Some(responses) = responses.as_object_mut() {
+                for (code, response) in responses.iter_mut() {
+                    add_problem_example(code, response);
                 }
             }
         }
     }
+    // Only the responses some operation refers to: an unused component is
+    // noise to a client generator.
+    for (code, name, description) in ERRORS {
+        if used.contains(&name) {
+            let mut response = json!({
+                "description": description,
+                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+            });
+            add_problem_example(code, &mut response);
+            doc["components"]["responses"][name] = response;
+        }
+    }
 }
+
+/// Puts on a problem+json response without an example the body the error
+/// type itself produces for that status, so the example cannot drift from
+/// what the server sends.
+fn add_problem_example(code: &str, response: &mut serde_json::Value) {
+    let Some(media) = response
+        .get_mut("content")
+        .and_then(|c| c.get_mut("application/problem+json"))
+        .and_then(serde_json::Value::as_object_mut)
+    else {
+        return;
+    };
+    if media.contains_key("example") || media.contains_key("examples") {
+        return;
+    }
+    let Some(problem) = example_problem(code) else {
+        return;
+    };
+    if let Ok(value) = serde_json::to_value(problem) {
+        media.insert("example".into(), value);
+    }
+}
+
+fn example_problem(code: &str) -> Option<Problem> {
+    use crate::error::ApiError;
+    let error = match code {
+        "400" => ApiError::BadRequest(
+            "The body is not valid JSON: expected value at line 1 column 1.".into(),
+        ),
+        "401" => ApiError::Unauthorized("The access token has expired.".into()),
+        "403" => ApiError::Forbidden("Your role may not do this.".into()),
+        "404" => ApiError::not_found("resource"),
+        "409" => ApiError::Conflict("The state does not allow this change.".into()),
+        "412" => ApiError::PreconditionFailed { current_version: 3 },
+        "413" => ApiError::PayloadTooLarge("The body is larger than 1048576 bytes.".into()),
+        "415" => ApiError::UnsupportedMediaType("Send `Content-Type: application/json`.".into()),
+        "422" => ApiError::Validation(vec![FieldError::new(
+            "name",
+            "length",
+            "must be 1 to 200 characters",
+        )]),
+        "429" => ApiError::TooManyRequests {
+            retry_after_secs: 30,
+        },
+        "500" => ApiError::Internal(anyhow::anyhow!("example")),
+        "503" => ApiError::Unavailable,
+        _ => return None,
+    };
+    let mut problem = error.to_problem();
+    problem.request_id = Some(EXAMPLE_REQUEST_ID.into());
+    Some(problem)
+}
+
+const EXAMPLE_REQUEST_ID: &str = "01936f3e-5b7a-7c42-9d1e-2f3a4b5c6d7e";
 
 /// The document as committed: pretty JSON with a final newline.
 pub fn document_json() -> Result<String, serde_json::Error> {
     let mut json = document()?.to_pretty_json()?;
     json.push('\n');
     Ok(json)
+}
+
+/// Puts an example on every JSON request body and success response that has
+/// none, composed from the schema: the examples its fields declare
+/// (`#[schema(example = ...)]`), and for fields without one a value of the
+/// declared type and format. `contract/run` lints every example against its
+/// schema, so one that a constraint rules out fails CI rather than shipping.
+fn add_body_examples(doc: &mut serde_json::Value) {
+    let schemas = doc["components"]["schemas"].clone();
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for op in item.values_mut() {
+            let Some(op) = op.as_object_mut() else {
+                continue;
+            };
+            let mut contents: Vec<&mut serde_json::Value> = Vec::new();
+            for (key, value) in op.iter_mut() {
+                match (key.as_str(), value) {
+                    ("requestBody", body) => contents.push(body),
+                    ("responses", serde_json::Value::Object(responses)) => contents.extend(
+                        responses
+                            .iter_mut()
+                            .filter(|(code, _)| code.starts_with('2'))
+                            .map(|(_, r)| r),
+                    ),
+                    _ => {}
+                }
+            }
+            for holder in contents {
+                let Some(media) = holder
+                    .get_mut("content")
+                    .and_then(|c| c.get_mut("application/json"))
+                    .and_then(serde_json::Value::as_object_mut)
+                else {
+                    continue;
+                };
+                if media.contains_key("example") || media.contains_key("examples") {
+                    continue;
+                }
+                if let Some(schema) = media.get("schema") {
+                    let example = example_of(schema, &schemas, 0);
+                    media.insert("example".into(), example);
+                }
+            }
+        }
+    }
+}
+
+/// An instance of `schema`: see [`add_body_examples`].
+fn example_of(
+    schema: &serde_json::Value,
+    schemas: &serde_json::Value,
+    depth: usize,
+) -> serde_json::Value {
+    use serde_json::{json, Value};
+    // Schemas are not recursive today; the bound keeps a future recursive one
+    // from looping.
+    if depth > 12 {
+        return Value::Null;
+    }
+    if let Some(example) = schema.get("example") {
+        return example.clone();
+    }
+    if let Some(example) = schema["examples"].as_array().and_then(|e| e.first()) {
+        return example.clone();
+    }
+    if let Some(default) = schema.get("default") {
+        return default.clone();
+    }
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.trim_start_matches("#/components/schemas/");
+        return example_of(&schemas[name], schemas, depth + 1);
+    }
+    if let Some(value) = schema.get("const") {
+        return value.clone();
+    }
+    if let Some(value) = schema["enum"]
+        .as_array()
+        .and_then(|e| e.iter().find(|v| !v.is_null()))
+    {
+        return value.clone();
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(choices) = schema[key].as_array() {
+            // The first alternative that is not `null`: an example shows a value.
+            let choice = choices
+                .iter()
+                .find(|c| c["type"] != "null")
+                .or(choices.first());
+            if let Some(choice) = choice {
+                return example_of(choice, schemas, depth + 1);
+            }
+        }
+    }
+    if let Some(parts) = schema["allOf"].as_array() {
+        let mut merged = serde_json::Map::new();
+        for part in parts {
+            if let Value::Object(fields) = example_of(part, schemas, depth + 1) {
+                merged.extend(fields);
+            }
+        }
+        return Value::Object(merged);
+    }
+    let kind = match &schema["type"] {
+        Value::String(kind) => kind.as_str(),
+        Value::Array(kinds) => kinds
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|k| *k != "null")
+            .unwrap_or("null"),
+        _ if schema.get("properties").is_some() => "object",
+        _ => "",
+    };
+    match kind {
+        "object" => {
+            let mut fields = serde_json::Map::new();
+            if let Some(properties) = schema["properties"].as_object() {
+                for (name, property) in properties {
+                    fields.insert(name.clone(), example_of(property, schemas, depth + 1));
+                }
+            } else if let Some(values) =
+                schema.get("additionalProperties").filter(|v| v.is_object())
+            {
+                fields.insert("key".into(), example_of(values, schemas, depth + 1));
+            }
+            Value::Object(fields)
+        }
+        "array" => {
+            let count = schema["minItems"].as_u64().unwrap_or(1).max(1);
+            let item = example_of(&schema["items"], schemas, depth + 1);
+            Value::Array(vec![item; count as usize])
+        }
+        "string" => match schema["format"].as_str() {
+            Some("uuid") => json!("01936f3e-5b7a-7c42-9d1e-2f3a4b5c6d7e"),
+            Some("date-time") => json!("2026-01-15T08:30:00Z"),
+            Some("date") => json!("2026-01-15"),
+            Some("email") => json!("pengelola@example.org"),
+            Some("uri") => json!("https://opop.example.go.id/"),
+            Some("binary") => json!(""),
+            _ => {
+                let min = schema["minLength"].as_u64().unwrap_or(0) as usize;
+                json!("text".repeat(min.div_ceil(4).max(1)))
+            }
+        },
+        "integer" => {
+            let min = schema["minimum"]
+                .as_i64()
+                .or_else(|| schema["exclusiveMinimum"].as_i64().map(|m| m + 1));
+            json!(min.unwrap_or(1))
+        }
+        "number" => json!(schema["minimum"].as_f64().unwrap_or(1.5)),
+        "boolean" => json!(true),
+        _ => Value::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `contract/run` lints, checked here too so that `cargo test`
+    /// alone catches an operation that loses its security or its examples.
+    #[test]
+    fn every_operation_declares_security_and_every_json_body_has_an_example() {
+        let doc = serde_json::to_value(document().expect("document")).expect("json");
+        let mut missing = Vec::new();
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for (method, op) in item.as_object().expect("path item") {
+                if op["security"].as_array().is_none_or(|s| s.is_empty()) {
+                    missing.push(format!("{method} {path}: security"));
+                }
+                let mut bodies = vec![("request", &op["requestBody"])];
+                for (code, response) in op["responses"].as_object().expect("responses") {
+                    bodies.push((code.as_str(), response));
+                }
+                for (what, body) in bodies {
+                    for (media_type, media) in body["content"].as_object().into_iter().flatten() {
+                        if media_type.contains("json") && media.get("example").is_none() {
+                            missing.push(format!("{method} {path} {what} {media_type}: example"));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    #[test]
+    fn a_composed_example_follows_the_schema() {
+        let schemas = serde_json::json!({
+            "Kind": {"type": "string", "enum": ["food", "craft"]},
+        });
+        let schema = serde_json::json!({
+            "type": "object",
+            "properties": {
+                "id": {"type": "string", "format": "uuid"},
+                "name": {"type": "string", "example": "Kopi"},
+                "kind": {"$ref": "#/components/schemas/Kind"},
+                "stock": {"type": ["integer", "null"], "minimum": 0},
+                "tags": {"type": "array", "items": {"type": "string", "minLength": 6}},
+                "note": {"oneOf": [{"type": "null"}, {"type": "boolean"}]},
+            }
+        });
+        assert_eq!(
+            example_of(&schema, &schemas, 0),
+            serde_json::json!({
+                "id": "01936f3e-5b7a-7c42-9d1e-2f3a4b5c6d7e",
+                "name": "Kopi",
+                "kind": "food",
+                "stock": 0,
+                "tags": ["texttext"],
+                "note": true,
+            })
+        );
+    }
 }

@@ -66,6 +66,7 @@ pub struct CreatedPartner {
 #[serde(deny_unknown_fields)]
 pub struct CreatePartner {
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
     #[schema(example = "Shopee Indonesia")]
     pub name: String,
     /// Short stable code: lower-case letters, digits and dashes.

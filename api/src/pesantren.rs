@@ -41,14 +41,20 @@ pub struct PesantrenView {
     pub regency_code: String,
     #[schema(example = "351401")]
     pub district_code: Option<String>,
+    #[schema(example = "Jl. Raya Sidogiri, Kraton, Pasuruan, Jawa Timur")]
     pub address: String,
     #[schema(example = "KH. Fuad Noerhasan")]
     pub leader_name: String,
     /// E.164, `+628…`.
     #[schema(example = "+6281234567890")]
     pub phone: String,
+    #[schema(example = "info@sidogiri.net")]
     pub email: Option<String>,
+    #[schema(example = "https://sidogiri.net")]
     pub website: Option<String>,
+    #[schema(
+        example = "Pesantren salaf dengan koperasi yang mengelola kopi, air minum dan toko kitab."
+    )]
     pub description: Option<String>,
     pub status: PesantrenStatus,
     pub verified_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -82,7 +88,11 @@ impl From<pesantren::Model> for PesantrenView {
 }
 
 /// The public profile of a verified pesantren.
+// `additionalProperties: false` in the document: without it a full record is
+// also a valid public profile, and the untagged `oneOf` of
+// `PesantrenResponse` would match both. (No effect on serialisation.)
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PublicPesantren {
     pub id: Uuid,
     #[schema(example = "Pondok Pesantren Sidogiri")]
@@ -91,8 +101,11 @@ pub struct PublicPesantren {
     pub province_code: String,
     #[schema(example = "3514")]
     pub regency_code: String,
+    #[schema(example = "351401")]
     pub district_code: Option<String>,
+    #[schema(example = "Jl. Raya Sidogiri, Kraton, Pasuruan, Jawa Timur")]
     pub address: String,
+    #[schema(example = "KH. Fuad Noerhasan")]
     pub leader_name: String,
 }
 
@@ -124,25 +137,33 @@ pub enum PesantrenResponse {
 #[serde(deny_unknown_fields)]
 pub struct PesantrenInput {
     #[validate(custom(function = "ids::validate_nspp"))]
+    #[schema(pattern = r"^[0-9]{12}$")]
     #[schema(example = "510035780001")]
     pub nspp: String,
     #[validate(length(min = 3, max = 200, message = "must be 3 to 200 characters"))]
+    #[schema(min_length = 3, max_length = 200)]
     #[schema(example = "Pondok Pesantren Sidogiri")]
     pub name: String,
     #[validate(custom(function = "ids::validate_province_code"))]
+    #[schema(pattern = r"^[0-9]{2}$")]
     #[schema(example = "35")]
     pub province_code: String,
     /// Starts with the province code.
     #[validate(custom(function = "ids::validate_regency_code"))]
+    #[schema(pattern = r"^[0-9]{4}$")]
     #[schema(example = "3514")]
     pub regency_code: String,
     /// Starts with the regency code.
     #[validate(custom(function = "ids::validate_district_code"))]
+    #[schema(pattern = r"^[0-9]{6}$")]
     #[schema(example = "351401")]
     pub district_code: Option<String>,
     #[validate(length(min = 5, max = 500, message = "must be 5 to 500 characters"))]
+    #[schema(min_length = 5, max_length = 500)]
+    #[schema(example = "Jl. Raya Sidogiri, Kraton, Pasuruan, Jawa Timur")]
     pub address: String,
     #[validate(length(min = 3, max = 200, message = "must be 3 to 200 characters"))]
+    #[schema(min_length = 3, max_length = 200)]
     #[schema(example = "KH. Fuad Noerhasan")]
     pub leader_name: String,
     /// Indonesian mobile number; `08…`, `628…` and `+628…` are accepted and
@@ -151,13 +172,20 @@ pub struct PesantrenInput {
     #[schema(example = "081234567890")]
     pub phone: String,
     #[validate(email(message = "must be an email address"), length(max = 254))]
+    #[schema(max_length = 254)]
+    #[schema(example = "info@sidogiri.net")]
     pub email: Option<String>,
     #[validate(
         url(message = "must be a URL such as https://sidogiri.net"),
         length(max = 500)
     )]
+    #[schema(example = "https://sidogiri.net")]
     pub website: Option<String>,
     #[validate(length(max = 5000, message = "must be at most 5000 characters"))]
+    #[schema(max_length = 5000)]
+    #[schema(
+        example = "Pesantren salaf dengan koperasi yang mengelola kopi, air minum dan toko kitab."
+    )]
     pub description: Option<String>,
 }
 
@@ -564,13 +592,17 @@ pub async fn set_status(
 #[serde(deny_unknown_fields)]
 pub struct ManagerInput {
     #[validate(email(message = "must be an email address"), length(max = 254))]
+    #[schema(max_length = 254)]
     #[schema(example = "pengurus@sidogiri.net")]
     pub email: String,
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
     #[schema(example = "Ahmad Syaifuddin")]
     pub name: String,
     /// At least 10 characters.
     #[validate(length(min = 10, max = 1024, message = "must be at least 10 characters"))]
+    #[schema(min_length = 10, max_length = 1024)]
+    #[schema(example = "a-long-password")]
     pub password: String,
 }
 
@@ -690,7 +722,7 @@ async fn create_registration(
 ) -> ApiResult<HttpResponse> {
     state
         .throttle
-        .registration(req.peer_addr().map(|a| a.ip()))?;
+        .registration(crate::ratelimit::client_address(&req))?;
     let created = register(&state.db, &caller, body.into_inner()?).await?;
     Ok(HttpResponse::Created()
         .insert_header((
@@ -807,6 +839,8 @@ async fn update_pesantren(
 pub struct StatusChange {
     /// Recorded in the audit trail.
     #[validate(length(max = 1000, message = "must be at most 1000 characters"))]
+    #[schema(max_length = 1000)]
+    #[schema(example = "The operating permit is under review.")]
     pub reason: Option<String>,
 }
 

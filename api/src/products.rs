@@ -142,11 +142,13 @@ use curation::Action;
 pub struct ProductView {
     pub id: Uuid,
     pub pesantren_id: Uuid,
+    #[schema(example = "35")]
     pub province_code: String,
     /// The koperasi that makes and sells it, if any.
     pub koperasi_id: Option<Uuid>,
     #[schema(example = "Kopi Robusta Sidogiri 250 g")]
     pub name: String,
+    #[schema(example = "Robusta dari kebun santri di lereng Bromo, disangrai di pesantren.")]
     pub description: String,
     pub category: ProductCategory,
     /// Whole rupiah, 100 to 100,000,000.
@@ -166,7 +168,9 @@ pub struct ProductView {
     pub is_flagship: bool,
     pub status: ProductStatus,
     /// Why a curator rejected it (while `rejected`).
+    #[schema(example = "The photos do not show the label.")]
     pub rejection_reason: Option<String>,
+    #[schema(example = "Kopi Santri Sidogiri")]
     pub brand: Option<String>,
     pub condition: ProductCondition,
     pub length_cm: Option<i32>,
@@ -314,9 +318,12 @@ pub struct ProductInput {
     /// A koperasi of the same pesantren.
     pub koperasi_id: Option<Uuid>,
     #[validate(length(min = 3, max = 200, message = "must be 3 to 200 characters"))]
+    #[schema(min_length = 3, max_length = 200)]
     #[schema(example = "Kopi Robusta Sidogiri 250 g")]
     pub name: String,
     #[validate(length(min = 1, max = 5000, message = "must be 1 to 5000 characters"))]
+    #[schema(min_length = 1, max_length = 5000)]
+    #[schema(example = "Robusta dari kebun santri di lereng Bromo, disangrai di pesantren.")]
     pub description: String,
     pub category: ProductCategory,
     /// Whole rupiah, 100 to 100,000,000 (what marketplaces accept).
@@ -332,11 +339,14 @@ pub struct ProductInput {
     /// Required without `options`; omitted with them (the product shows the
     /// total of its variants).
     #[validate(range(min = 0, max = 10_000_000, message = "must be 0 to 10,000,000"))]
+    #[schema(minimum = 0, maximum = 10000000)]
     pub stock: Option<i64>,
     #[validate(length(min = 1, max = 30, message = "must be 1 to 30 characters"))]
+    #[schema(min_length = 1, max_length = 30)]
     #[schema(example = "bungkus")]
     pub unit: String,
     #[validate(range(min = 1, max = 1_000_000, message = "must be 1 to 1,000,000 grams"))]
+    #[schema(minimum = 1, maximum = 1000000)]
     pub weight_grams: i32,
     #[validate(custom(function = "validate_sku"))]
     #[schema(example = "SDG-KOPI-250")]
@@ -351,20 +361,27 @@ pub struct ProductInput {
     #[serde(default)]
     pub is_flagship: bool,
     #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    #[schema(min_length = 1, max_length = 100)]
+    #[schema(example = "Kopi Santri Sidogiri")]
     pub brand: Option<String>,
     /// `new` unless said otherwise.
     pub condition: Option<ProductCondition>,
     #[validate(range(min = 1, max = 1000, message = "must be 1 to 1000 cm"))]
+    #[schema(minimum = 1, maximum = 1000)]
     pub length_cm: Option<i32>,
     #[validate(range(min = 1, max = 1000, message = "must be 1 to 1000 cm"))]
+    #[schema(minimum = 1, maximum = 1000)]
     pub width_cm: Option<i32>,
     #[validate(range(min = 1, max = 1000, message = "must be 1 to 1000 cm"))]
+    #[schema(minimum = 1, maximum = 1000)]
     pub height_cm: Option<i32>,
     /// 1 unless said otherwise.
     #[validate(range(min = 1, max = 10_000, message = "must be 1 to 10,000"))]
+    #[schema(minimum = 1, maximum = 10000)]
     pub min_order_qty: Option<i32>,
     /// Days; required for food and beverages.
     #[validate(range(min = 1, max = 3650, message = "must be 1 to 3650 days"))]
+    #[schema(minimum = 1, maximum = 3650)]
     pub shelf_life_days: Option<i32>,
     /// One or two option names (`["ukuran", "warna"]`) for a product sold
     /// in variants; omit for a product sold as one item.
@@ -990,7 +1007,9 @@ async fn update_product(
 pub struct RejectRequest {
     /// Shown to the pesantren, so it can improve the product.
     #[validate(length(min = 1, max = 2000, message = "is required (1 to 2000 characters)"))]
+    #[schema(min_length = 1, max_length = 2000)]
     #[serde(default)]
+    #[schema(example = "The photos do not show the label.")]
     pub reason: String,
 }
 

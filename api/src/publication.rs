@@ -32,9 +32,18 @@ pub fn halal_categories() -> Vec<ProductCategory> {
         .collect()
 }
 
-/// `EXISTS` a verified halal certificate of the product valid on `today`.
+/// A correlated scalar subquery: a single-row lookup per product that the
+/// planner cannot turn into a scan of the whole inner table. (`EXISTS` and
+/// `IN (SELECT ...)` let PostgreSQL hash the inner table instead, a full scan
+/// of all certificates or pesantren for a page of 20 products; the
+/// `explain` test guards against that.)
+fn lookup(select: sea_orm::sea_query::SelectStatement) -> sea_orm::sea_query::SimpleExpr {
+    sea_orm::sea_query::SimpleExpr::SubQuery(None, Box::new(select.into()))
+}
+
+/// A verified halal certificate of the product valid on `today` exists.
 pub fn valid_halal(today: NaiveDate) -> sea_orm::sea_query::SimpleExpr {
-    Expr::exists(
+    lookup(
         Query::select()
             .expr(Expr::val(1))
             .from(certifications::Entity)
@@ -61,23 +70,40 @@ pub fn valid_halal(today: NaiveDate) -> sea_orm::sea_query::SimpleExpr {
                             .gte(today),
                     ),
             )
+            .limit(1)
             .to_owned(),
     )
+    .is_not_null()
 }
 
 /// The products published on `today`, as a condition on `products`.
 pub fn published(today: NaiveDate) -> Condition {
-    let verified_pesantren = Query::select()
-        .column(pesantren::Column::Id)
-        .from(pesantren::Entity)
-        .and_where(
-            Expr::col((pesantren::Entity, pesantren::Column::Status))
-                .eq(PesantrenStatus::Verified.as_str()),
-        )
-        .to_owned();
+    // The product's pesantren is verified: a primary-key probe. Written as
+    // `(SELECT 1 ... LIMIT 1) IS NOT NULL` like the halal check, because
+    // PostgreSQL then expects most rows to pass (a comparison with a
+    // subquery's value it expects to pass almost none), and so walks an
+    // index in the page's order and stops after one page instead of
+    // checking every candidate and sorting them (0.5 ms instead of 8 ms
+    // for a category and province at scale 1).
+    let verified_pesantren = lookup(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(pesantren::Entity)
+            .and_where(
+                Expr::col((pesantren::Entity, pesantren::Column::Id))
+                    .equals((products::Entity, products::Column::PesantrenId)),
+            )
+            .and_where(
+                Expr::col((pesantren::Entity, pesantren::Column::Status))
+                    .eq(PesantrenStatus::Verified.as_str()),
+            )
+            .limit(1)
+            .to_owned(),
+    )
+    .is_not_null();
     Condition::all()
         .add(products::Column::Status.eq(ProductStatus::Approved))
-        .add(products::Column::PesantrenId.in_subquery(verified_pesantren))
+        .add(verified_pesantren)
         .add(
             Condition::any()
                 .add(products::Column::Category.is_not_in(halal_categories()))

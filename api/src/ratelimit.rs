@@ -1,23 +1,28 @@
-//! Per-partner rate limits on the partner endpoints.
+//! Rate limits: per partner on the partner endpoints, and per client address
+//! on the anonymous public endpoints (catalogue and images).
 //!
-//! A partner's calls draw from a bucket of `OPOP_PARTNER_RATE_BURST` calls
-//! that refills at `OPOP_PARTNER_RATE_PER_MINUTE` (governor's GCRA, keyed by
-//! partner id). Every metered answer, refused or not, carries `RateLimit-Limit`,
+//! A caller's requests draw from a bucket of `burst` calls that refills at
+//! `per_minute` (governor's GCRA, keyed by partner id or client address).
+//! Every metered answer, refused or not, carries `RateLimit-Limit`,
 //! `RateLimit-Remaining` and `RateLimit-Reset` (seconds until the bucket is
 //! full again), so an integration can pace itself before it is refused; a
 //! refusal is a 429 with `Retry-After`. Counters live in each instance's
-//! memory: behind a load balancer with N instances a partner gets up to N
-//! times the rate (see `docs/partner-integration.md`).
+//! memory: behind a load balancer with N instances a caller gets up to N
+//! times the rate (see `docs/partner-integration.md` and
+//! `docs/deployment.md`).
 
+use std::hash::Hash;
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::ops::Deref;
 use std::time::Duration;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::Method;
 use actix_web::middleware::Next;
-use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest, ResponseError};
 use futures_util::future::LocalBoxFuture;
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::StateInformationMiddleware;
@@ -45,12 +50,32 @@ impl Default for PartnerRate {
     }
 }
 
-type Limiter =
-    RateLimiter<Uuid, DefaultKeyedStateStore<Uuid>, DefaultClock, StateInformationMiddleware>;
+/// How fast one address may call the anonymous public endpoints; a
+/// `per_minute` of 0 turns the limit off (benchmarks, or when a proxy in
+/// front already limits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicRate {
+    pub per_minute: u32,
+    pub burst: u32,
+}
 
-/// The limiter of every partner.
-pub struct PartnerLimits {
-    limiter: Limiter,
+impl Default for PublicRate {
+    fn default() -> Self {
+        // Generous: a page of the catalogue loads a dozen images at once, and
+        // many visitors can share one address behind a carrier's NAT.
+        Self {
+            per_minute: 1200,
+            burst: 200,
+        }
+    }
+}
+
+type Limiter<K> =
+    RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
+
+/// One bucket per key (partner id, client address).
+pub struct KeyedLimits<K: Hash + Eq + Clone> {
+    limiter: Limiter<K>,
     burst: u32,
     refill: Duration,
     window_secs: u64,
@@ -67,10 +92,19 @@ pub struct RateState {
     pub window_secs: u64,
 }
 
+/// The limiter of every partner.
+pub type PartnerLimits = KeyedLimits<Uuid>;
+
 impl PartnerLimits {
     pub fn new(rate: PartnerRate) -> Self {
-        let per_minute = NonZeroU32::new(rate.per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
-        let burst = NonZeroU32::new(rate.burst.max(1)).unwrap_or(NonZeroU32::MIN);
+        Self::with_rate(rate.per_minute, rate.burst)
+    }
+}
+
+impl<K: Hash + Eq + Clone> KeyedLimits<K> {
+    fn with_rate(per_minute: u32, burst: u32) -> Self {
+        let per_minute = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
         let quota = Quota::per_minute(per_minute).allow_burst(burst);
         let refill = quota.replenish_interval();
         Self {
@@ -91,13 +125,15 @@ impl PartnerLimits {
         }
     }
 
-    /// Takes one call from the partner's bucket: the state after it, or the
+    /// Takes one call from the key's bucket: the state after it, or the
     /// state and the seconds to wait when the bucket is empty.
-    pub fn check(&self, partner: Uuid) -> Result<RateState, (RateState, u64)> {
+    pub fn check(&self, key: K) -> Result<RateState, (RateState, u64)> {
+        // Full buckets carry no information; dropping them bounds the memory
+        // an address scan (or many partners) can make this map take.
         if self.limiter.len() > 100_000 {
             self.limiter.retain_recent();
         }
-        match self.limiter.check_key(&partner) {
+        match self.limiter.check_key(&key) {
             Ok(snapshot) => Ok(self.state(snapshot.remaining_burst_capacity())),
             Err(not_until) => {
                 let wait = not_until.wait_time_from(self.limiter.clock().now());
@@ -154,6 +190,109 @@ impl FromRequest for MeteredPartner {
     }
 }
 
+/// Per-address limits on the anonymous public endpoints; `None` when off.
+pub struct PublicLimits {
+    limits: Option<KeyedLimits<IpAddr>>,
+    trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// The route templates an anonymous caller can reach in bulk. `/health` is
+/// left out on purpose: load balancers probe it.
+const PUBLIC_ROUTES: &[&str] = &[
+    "/api/v1/catalog/products",
+    "/api/v1/catalog/products/{id}",
+    "/api/v1/images/{id}",
+];
+
+impl PublicLimits {
+    pub fn new(rate: PublicRate, trusted_proxies: Vec<ipnet::IpNet>) -> Self {
+        Self {
+            limits: (rate.per_minute > 0)
+                .then(|| KeyedLimits::with_rate(rate.per_minute, rate.burst)),
+            trusted_proxies,
+        }
+    }
+
+    /// The address a request comes from: the peer, unless the peer is a
+    /// trusted proxy, in which case the nearest address in
+    /// `X-Forwarded-For` that is not itself a trusted proxy. Entries left of
+    /// that one are written by the client and could be anything.
+    pub fn client_ip(&self, req: &HttpRequest) -> Option<IpAddr> {
+        client_ip(req, &self.trusted_proxies)
+    }
+}
+
+/// The client's address as [`PublicLimits::client_ip`] works it out, for
+/// any per-address limit (login and registration throttles); the peer
+/// address when the application has no such configuration (unit tests).
+pub fn client_address(req: &HttpRequest) -> Option<IpAddr> {
+    match req.app_data::<web::Data<PublicLimits>>() {
+        Some(limits) => limits.client_ip(req),
+        None => req.peer_addr().map(|a| a.ip()),
+    }
+}
+
+/// See [`PublicLimits::client_ip`].
+pub fn client_ip(req: &HttpRequest, trusted_proxies: &[ipnet::IpNet]) -> Option<IpAddr> {
+    let peer = req.peer_addr()?.ip();
+    let trusted = |ip: &IpAddr| trusted_proxies.iter().any(|net| net.contains(ip));
+    if !trusted(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<IpAddr> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|ip| !trusted(ip))
+            .unwrap_or(peer),
+    )
+}
+
+/// Middleware: counts anonymous public calls (GET and HEAD of
+/// [`PUBLIC_ROUTES`]) against the caller's address, answering 429 over the
+/// limit. Runs inside [`headers`], which turns the state into headers.
+pub async fn public(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    // Cheapest test first: with the limit off (load tests) nothing is looked up.
+    let limits = req
+        .app_data::<web::Data<PublicLimits>>()
+        .filter(|l| l.limits.is_some())
+        .filter(|_| matches!(*req.method(), Method::GET | Method::HEAD))
+        .filter(|_| {
+            req.match_pattern()
+                .is_some_and(|p| PUBLIC_ROUTES.contains(&p.as_str()))
+        })
+        .cloned();
+    if let Some(public) = limits {
+        let ip = public.client_ip(req.request());
+        if let (Some(limits), Some(ip)) = (&public.limits, ip) {
+            match limits.check(ip) {
+                Ok(rate) => {
+                    req.extensions_mut().insert(rate);
+                }
+                Err((rate, wait)) => {
+                    req.extensions_mut().insert(rate);
+                    let res = ApiError::TooManyRequests {
+                        retry_after_secs: wait,
+                    }
+                    .error_response();
+                    return Ok(req.into_response(res).map_into_right_body());
+                }
+            }
+        }
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
 /// Middleware: copies the rate state a [`MeteredPartner`] left on the
 /// request into the answer's `RateLimit-*` headers, on success and on error.
 pub async fn headers(
@@ -184,6 +323,39 @@ pub async fn headers(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_client_address_is_the_peer_unless_the_peer_is_a_trusted_proxy() {
+        use actix_web::test::TestRequest;
+        let req = |peer: &str, forwarded: Option<&str>| {
+            let mut r = TestRequest::default().peer_addr(peer.parse().unwrap());
+            if let Some(f) = forwarded {
+                r = r.insert_header(("X-Forwarded-For", f));
+            }
+            r.to_http_request()
+        };
+        let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        // Not trusted: the header is ignored.
+        assert_eq!(
+            client_ip(&req("203.0.113.7:5000", Some("198.51.100.1")), &trusted),
+            ip("203.0.113.7")
+        );
+        // Trusted: the nearest entry that is not a proxy of ours.
+        assert_eq!(
+            client_ip(
+                &req("10.0.0.2:5000", Some("1.2.3.4, 198.51.100.1, 10.0.0.9")),
+                &trusted
+            ),
+            ip("198.51.100.1")
+        );
+        // Trusted, but no usable header: the proxy itself.
+        assert_eq!(
+            client_ip(&req("10.0.0.2:5000", Some("garbage")), &trusted),
+            ip("10.0.0.2")
+        );
+        assert_eq!(client_ip(&req("10.0.0.2:5000", None), &[]), ip("10.0.0.2"));
+    }
 
     #[test]
     fn a_partner_spends_its_burst_then_waits_and_others_are_not_affected() {

@@ -65,10 +65,13 @@ pub struct SantriView {
     #[schema(example = "+6281234567890")]
     pub phone: Option<String>,
     /// Email address, lower case.
+    #[schema(example = "ahmad.fauzi@example.org")]
     pub email: Option<String>,
     /// Home address.
+    #[schema(example = "Dusun Krajan RT 02 RW 01, Kraton, Pasuruan")]
     pub address: Option<String>,
     /// Parent or guardian (required for a santri under 18).
+    #[schema(example = "Suparman")]
     pub guardian_name: Option<String>,
     /// When the parent or guardian consented to the data being kept
     /// (required for a santri under 18).
@@ -133,6 +136,7 @@ pub struct CreateSantri {
     /// when given, `birth_date` (digits 7-12 are DDMMYY, day + 40 for women).
     /// Unique within the pesantren. Answered masked only.
     #[validate(custom(function = "ids::validate_nik"))]
+    #[schema(pattern = r"^[0-9]{16}$")]
     #[schema(example = "3578014101090001")]
     pub nik: Option<String>,
     /// `L` (laki-laki) or `P` (perempuan).
@@ -157,12 +161,17 @@ pub struct CreateSantri {
     pub phone: Option<String>,
     /// Email address.
     #[validate(email(message = "must be an email address"), length(max = 254))]
+    #[schema(max_length = 254)]
+    #[schema(example = "ahmad.fauzi@example.org")]
     pub email: Option<String>,
     /// Home address, at most 500 characters.
     #[validate(length(max = 500, message = "must be at most 500 characters"))]
+    #[schema(max_length = 500)]
+    #[schema(example = "Dusun Krajan RT 02 RW 01, Kraton, Pasuruan")]
     pub address: Option<String>,
     /// Parent or guardian; required for a santri under 18.
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    #[schema(max_length = 200)]
     #[schema(example = "Hj. Aminah")]
     pub guardian_name: Option<String>,
     /// The parent or guardian consents to the data being kept; must be `true`
@@ -194,6 +203,7 @@ pub struct UpdateSantri {
     /// National identity number, 16 digits, unique within the pesantren.
     #[serde(default, deserialize_with = "nullable")]
     #[validate(custom(function = "ids::validate_nik"))]
+    #[schema(pattern = r"^[0-9]{16}$")]
     #[schema(value_type = Option<String>, example = "3578014101090001")]
     pub nik: Option<Option<String>>,
     /// `L` or `P`.
@@ -218,17 +228,23 @@ pub struct UpdateSantri {
     /// Email address. A santri may change it.
     #[serde(default, deserialize_with = "nullable")]
     #[validate(email(message = "must be an email address"), length(max = 254))]
+    #[schema(max_length = 254)]
     #[schema(value_type = Option<String>)]
+    #[schema(example = "ahmad.fauzi@example.org")]
     pub email: Option<Option<String>>,
     /// Home address, at most 500 characters. A santri may change it.
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 500, message = "must be at most 500 characters"))]
+    #[schema(max_length = 500)]
     #[schema(value_type = Option<String>)]
+    #[schema(example = "Dusun Krajan RT 02 RW 01, Kraton, Pasuruan")]
     pub address: Option<Option<String>>,
     /// Parent or guardian; required for a santri under 18.
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    #[schema(max_length = 200)]
     #[schema(value_type = Option<String>)]
+    #[schema(example = "Suparman")]
     pub guardian_name: Option<Option<String>>,
     /// `true` records the guardian's consent (its first time is kept);
     /// `false` withdraws it, which a santri under 18 cannot do.

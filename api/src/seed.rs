@@ -22,6 +22,10 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+mod scale;
+
+pub use scale::{seed_scale, SCALE_MANAGER_EMAIL, SCALE_PARTNERS};
+
 use crate::audit::{Actor, Entry};
 use crate::auth::password;
 use crate::db;
@@ -578,71 +582,15 @@ fn build_plan(now: DateTime<Utc>, accounts: AccountIds) -> Plan {
 
         // Santri.
         let mut nik_seq = rng.range(1, 400);
+        let ctx = SantriCtx {
+            pesantren_id: id,
+            province: &province,
+            district_code: &district_code,
+            regency_label,
+            now,
+        };
         for _ in 0..rng.range(5, 10) {
-            let female = rng.percent(48);
-            let alumni = rng.percent(22);
-            let age = if alumni {
-                rng.range(19, 26)
-            } else {
-                rng.range(13, 20)
-            };
-            let birth = today
-                .checked_sub_months(Months::new(12 * age as u32))
-                .unwrap_or(today)
-                - days(rng.range(0, 364));
-            let mut entry_year = i64::from(birth.year()) + rng.range(12, 14);
-            if alumni {
-                entry_year = entry_year.min(i64::from(today.year()) - 4);
-            }
-            let entry_year = entry_year.min(i64::from(today.year())) as i32;
-            let adult_on = add_years(birth, 18);
-            let minor = adult_on > today;
-            nik_seq += rng.range(1, 37);
-            let nik = format!(
-                "{district_code}{:02}{:02}{:02}{:04}",
-                birth.day() + if female { 40 } else { 0 },
-                birth.month(),
-                birth.year() % 100,
-                nik_seq
-            );
-            let name = person_name(&mut rng, &province, female);
-            let has_phone = !minor && rng.percent(60);
-            let email = (alumni && rng.percent(40)).then(|| {
-                format!(
-                    "{}{}@santri.opop.example",
-                    crate::text::fold(&name).replace(['.', ' '], ""),
-                    rng.range(1, 99)
-                )
-            });
-            plan.santri.push(santri::ActiveModel {
-                id: Set(db::new_id()),
-                pesantren_id: Set(id),
-                province_code: Set(province.clone()),
-                search_name: Set(crate::text::fold(&name)),
-                name: Set(name),
-                nik: Set(Some(nik)),
-                gender: Set(if female { Gender::P } else { Gender::L }),
-                birth_date: Set(Some(birth)),
-                entry_year: Set(Some(entry_year)),
-                status: Set(if alumni {
-                    SantriStatus::Alumni
-                } else {
-                    SantriStatus::Active
-                }),
-                is_santripreneur: Set(rng.percent(if alumni { 55 } else { 25 })),
-                phone: Set(has_phone.then(|| phone(&mut rng))),
-                email: Set(email),
-                address: Set(Some(format!(
-                    "Desa {}, {}",
-                    rng.pick(VILLAGES),
-                    regency_label
-                ))),
-                guardian_name: Set(minor.then(|| rng.pick(GUARDIANS).to_string())),
-                guardian_consent_at: Set(minor.then(|| now - days(rng.range(10, 700)))),
-                created_at: Set(now),
-                updated_at: Set(now),
-                version: Set(1),
-            });
+            plan.santri.push(santri_row(&mut rng, &ctx, &mut nik_seq));
         }
 
         // Products and their certifications.
@@ -740,6 +688,93 @@ fn build_plan(now: DateTime<Utc>, accounts: AccountIds) -> Plan {
         }
     }
     plan
+}
+
+/// Where a santri lives and studies, for [`santri_row`].
+struct SantriCtx<'a> {
+    pesantren_id: Uuid,
+    province: &'a str,
+    district_code: &'a str,
+    regency_label: &'a str,
+    now: DateTime<Utc>,
+}
+
+/// One santri of a pesantren: the NIK agrees with the district, birth date
+/// and gender; minors have a guardian who consented. `nik_seq` grows so that
+/// NIKs stay unique within the pesantren.
+fn santri_row(rng: &mut Rng, ctx: &SantriCtx<'_>, nik_seq: &mut i64) -> santri::ActiveModel {
+    let SantriCtx {
+        pesantren_id: id,
+        province,
+        district_code,
+        regency_label,
+        now,
+    } = *ctx;
+    let today = now.date_naive();
+    let female = rng.percent(48);
+    let alumni = rng.percent(22);
+    let age = if alumni {
+        rng.range(19, 26)
+    } else {
+        rng.range(13, 20)
+    };
+    let birth = today
+        .checked_sub_months(Months::new(12 * age as u32))
+        .unwrap_or(today)
+        - days(rng.range(0, 364));
+    let mut entry_year = i64::from(birth.year()) + rng.range(12, 14);
+    if alumni {
+        entry_year = entry_year.min(i64::from(today.year()) - 4);
+    }
+    let entry_year = entry_year.min(i64::from(today.year())) as i32;
+    let adult_on = add_years(birth, 18);
+    let minor = adult_on > today;
+    *nik_seq += rng.range(1, 37);
+    let nik = format!(
+        "{district_code}{:02}{:02}{:02}{:04}",
+        birth.day() + if female { 40 } else { 0 },
+        birth.month(),
+        birth.year() % 100,
+        nik_seq
+    );
+    let name = person_name(rng, province, female);
+    let has_phone = !minor && rng.percent(60);
+    let email = (alumni && rng.percent(40)).then(|| {
+        format!(
+            "{}{}@santri.opop.example",
+            crate::text::fold(&name).replace(['.', ' '], ""),
+            rng.range(1, 99)
+        )
+    });
+    santri::ActiveModel {
+        id: Set(db::new_id()),
+        pesantren_id: Set(id),
+        province_code: Set(province.to_string()),
+        search_name: Set(crate::text::fold(&name)),
+        name: Set(name),
+        nik: Set(Some(nik)),
+        gender: Set(if female { Gender::P } else { Gender::L }),
+        birth_date: Set(Some(birth)),
+        entry_year: Set(Some(entry_year)),
+        status: Set(if alumni {
+            SantriStatus::Alumni
+        } else {
+            SantriStatus::Active
+        }),
+        is_santripreneur: Set(rng.percent(if alumni { 55 } else { 25 })),
+        phone: Set(has_phone.then(|| phone(rng))),
+        email: Set(email),
+        address: Set(Some(format!(
+            "Desa {}, {}",
+            rng.pick(VILLAGES),
+            regency_label
+        ))),
+        guardian_name: Set(minor.then(|| rng.pick(GUARDIANS).to_string())),
+        guardian_consent_at: Set(minor.then(|| now - days(rng.range(10, 700)))),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
 }
 
 /// Curation state of a product: mostly approved; a pesantren still waiting

@@ -2,10 +2,17 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_cors::Cors;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::KeepAlive;
+use actix_web::middleware::{from_fn, Compress, ErrorHandlers, Next};
+use actix_web::ResponseError;
 use actix_web::{web, App, HttpServer};
 use sea_orm::DatabaseConnection;
 use tracing_actix_web::TracingLogger;
@@ -15,6 +22,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::throttle::Throttle;
 use crate::auth::token::JwtKeys;
 use crate::config::Config;
+use crate::error::ApiError;
 use crate::{db, health, http, openapi};
 
 /// What every handler may reach.
@@ -166,6 +174,15 @@ fn run(listener: TcpListener, config: Config, db: DatabaseConnection) -> anyhow:
         partner_limits: crate::ratelimit::PartnerLimits::new(config.partner_rate),
         config: config.clone(),
     });
+    // Shared by every worker: one set of counters and buckets per instance.
+    let metrics = web::Data::new(crate::metrics::Metrics::new(config.db_max_connections)?);
+    let public_limits = web::Data::new(crate::ratelimit::PublicLimits::new(
+        config.public_rate,
+        config.trusted_proxies.clone(),
+    ));
+    let timeout = RequestTimeout(
+        (config.request_timeout_secs > 0).then(|| Duration::from_secs(config.request_timeout_secs)),
+    );
     // Generated once, and served as generated.
     let doc = openapi::document()?;
     let mut server = HttpServer::new(move || {
@@ -189,6 +206,9 @@ fn run(listener: TcpListener, config: Config, db: DatabaseConnection) -> anyhow:
             .max_age(3600);
         App::new()
             .app_data(state.clone())
+            .app_data(metrics.clone())
+            .app_data(public_limits.clone())
+            .app_data(timeout)
             .app_data(http::json_config(config.body_limit))
             .app_data(http::path_config())
             .app_data(http::query_config())
@@ -209,21 +229,33 @@ fn run(listener: TcpListener, config: Config, db: DatabaseConnection) -> anyhow:
                     ),
             )
             .service(web::redirect("/docs", "/docs/"))
+            // For the operators' scraper, not API clients: outside /api and
+            // outside the OpenAPI document (see `metrics`).
+            .route("/metrics", web::get().to(crate::metrics::serve))
             .default_service(web::to(http::not_found))
-            .wrap(actix_web::middleware::from_fn(crate::ratelimit::headers))
+            // Innermost first. The public rate limit sits inside
+            // `ErrorHandlers`, so its refusals get a request id; the time
+            // limit answers with an error, which puts the id in itself.
+            .wrap(from_fn(time_limit))
+            .wrap(from_fn(crate::ratelimit::public))
+            .wrap(from_fn(crate::ratelimit::headers))
             .wrap(ErrorHandlers::new().default_handler(http::normalise_error))
-            .wrap(
-                DefaultHeaders::new()
-                    .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("X-Frame-Options", "DENY"))
-                    .add(("Referrer-Policy", "no-referrer")),
-            )
             .wrap(Compress::default())
             .wrap(cors)
-            .wrap(actix_web::middleware::from_fn(request_id_header))
+            // Outside CORS, so that its own answers (preflights) have them too.
+            .wrap(from_fn(security_headers))
+            .wrap(from_fn(request_id_header))
+            // Inside the tracing span, so its access line has the request id.
+            .wrap(from_fn(crate::metrics::record))
             .wrap(TracingLogger::default())
     })
     .listen(listener)?
+    // Slow clients: the request head must arrive within 10 s (slowloris),
+    // and an idle connection is closed after 75 s, longer than the usual
+    // load balancer idle timeout (60 s) so the balancer closes first.
+    .client_request_timeout(Duration::from_secs(10))
+    .client_disconnect_timeout(Duration::from_secs(5))
+    .keep_alive(KeepAlive::Timeout(Duration::from_secs(75)))
     .shutdown_timeout(30);
     if let Some(n) = workers {
         server = server.workers(n);
@@ -233,20 +265,173 @@ fn run(listener: TcpListener, config: Config, db: DatabaseConnection) -> anyhow:
 
 /// Sends the request id (the one in logs and error bodies) as `X-Request-Id`.
 async fn request_id_header(
-    req: actix_web::dev::ServiceRequest,
-    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
-) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     use actix_web::HttpMessage;
     let id = req
         .extensions()
         .get::<tracing_actix_web::RequestId>()
-        .map(|id| id.to_string());
-    let mut res = next.call(req).await?;
-    if let Some(id) = id.and_then(|id| actix_web::http::header::HeaderValue::from_str(&id).ok()) {
-        res.headers_mut().insert(
-            actix_web::http::header::HeaderName::from_static("x-request-id"),
-            id,
-        );
+        .and_then(|id| HeaderValue::from_str(&id.to_string()).ok());
+    let add = |h: &mut header::HeaderMap| {
+        if let Some(id) = id {
+            h.insert(HeaderName::from_static("x-request-id"), id);
+        }
+    };
+    with_headers(next.call(req).await, add)
+}
+
+/// Applies `add` to the headers of an answer, or of the answer an error
+/// raised by a middleware (the time limit, CORS) will become.
+///
+/// Such an error has no request to make a [`ServiceResponse`] with: a
+/// middleware cannot keep a copy of the request across the call, since
+/// actix's router needs to own it to record the matched path. So the error
+/// is turned into its answer here and carried on as an error with a ready
+/// answer.
+fn with_headers<B>(
+    result: Result<ServiceResponse<B>, actix_web::Error>,
+    add: impl FnOnce(&mut header::HeaderMap),
+) -> Result<ServiceResponse<B>, actix_web::Error> {
+    match result {
+        Ok(mut res) => {
+            add(res.headers_mut());
+            Ok(res)
+        }
+        Err(e) => {
+            let mut res = e.error_response();
+            add(res.headers_mut());
+            Err(InternalError::from_response(e, res).into())
+        }
     }
-    Ok(res)
+}
+
+/// The time a request may take to be answered; `None` for no limit.
+#[derive(Clone, Copy)]
+pub struct RequestTimeout(pub Option<Duration>);
+
+/// Middleware: answers 503 problem+json with `Retry-After` when the rest of
+/// the stack has not produced an answer in time, and drops the work (a
+/// database transaction in progress rolls back when dropped). Only the
+/// answer's head is timed: a long download is not cut off.
+pub async fn time_limit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    use actix_web::HttpMessage;
+    let Some(limit) = req.app_data::<RequestTimeout>().and_then(|t| t.0) else {
+        return next.call(req).await;
+    };
+    let request_id = req
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(|id| id.to_string());
+    match tokio::time::timeout(limit, next.call(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            tracing::warn!(limit_secs = limit.as_secs_f64(), "request timed out");
+            let err = ApiError::TimedOut {
+                retry_after_secs: 1,
+            };
+            // The error handlers that put the request id into problem
+            // bodies see answers, not errors: this one gets it here.
+            let mut problem = err.to_problem();
+            problem.request_id = request_id;
+            let body = serde_json::to_string(&problem).unwrap_or_default();
+            let res = err.error_response().set_body(BoxBody::new(body));
+            Err(InternalError::from_response(err, res).into())
+        }
+    }
+}
+
+/// What a JSON API's answers may load or be framed by: nothing.
+const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+/// Swagger UI at /docs loads its scripts, styles and the document from this
+/// same origin, sets inline styles and uses data: images; nothing else.
+const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/// Middleware: the security headers of every answer, errors included.
+async fn security_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let hsts = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.config.hsts_max_age_secs)
+        .filter(|&secs| secs > 0)
+        .and_then(|secs| HeaderValue::from_str(&format!("max-age={secs}; includeSubDomains")).ok());
+    let path = req.path();
+    let csp = if path == "/docs" || path.starts_with("/docs/") {
+        DOCS_CSP
+    } else {
+        API_CSP
+    };
+    // Product images are embedded by marketplaces and other sites;
+    // everything else is for this origin or for CORS requests, which
+    // Cross-Origin-Resource-Policy does not apply to.
+    let corp = if path.starts_with("/api/v1/images/") {
+        "cross-origin"
+    } else {
+        "same-origin"
+    };
+    let add = |h: &mut header::HeaderMap| {
+        for (name, value) in [
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::X_FRAME_OPTIONS, "DENY"),
+            (header::REFERRER_POLICY, "no-referrer"),
+            (header::CONTENT_SECURITY_POLICY, csp),
+            (
+                HeaderName::from_static("cross-origin-resource-policy"),
+                corp,
+            ),
+        ] {
+            if !h.contains_key(&name) {
+                h.insert(name, HeaderValue::from_static(value));
+            }
+        }
+        if let Some(hsts) = hsts {
+            h.insert(header::STRICT_TRANSPORT_SECURITY, hsts);
+        }
+    };
+    with_headers(next.call(req).await, add)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::{test, HttpResponse};
+
+    async fn slow() -> HttpResponse {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        HttpResponse::Ok().finish()
+    }
+
+    #[actix_web::test]
+    async fn a_request_over_the_time_limit_is_answered_503_with_retry_after() {
+        let app = test::init_service(
+            App::new()
+                .app_data(RequestTimeout(Some(Duration::from_millis(100))))
+                .route("/slow", web::get().to(slow))
+                .route("/fast", web::get().to(HttpResponse::NoContent))
+                .wrap(from_fn(time_limit)),
+        )
+        .await;
+        let started = std::time::Instant::now();
+        let err = test::try_call_service(&app, test::TestRequest::get().uri("/slow").to_request())
+            .await
+            .err()
+            .expect("the slow request must be cut off");
+        assert!(started.elapsed() < Duration::from_secs(2));
+        let res = err.error_response();
+        assert_eq!(res.status(), 503);
+        assert_eq!(res.headers().get(header::RETRY_AFTER).unwrap(), "1");
+        assert_eq!(
+            res.headers().get(header::CONTENT_TYPE).unwrap(),
+            crate::error::PROBLEM_JSON
+        );
+        let res =
+            test::call_service(&app, test::TestRequest::get().uri("/fast").to_request()).await;
+        assert_eq!(res.status(), 204);
+    }
 }

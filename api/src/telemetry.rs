@@ -1,16 +1,247 @@
 //! Logging set-up. `RUST_LOG` filters (default `info`); `OPOP_LOG_FORMAT=json`
 //! gives one JSON object a line for log collectors.
+//!
+//! In JSON, every line logged while a request is being served, whether by
+//! the middleware, a handler or domain code however deeply nested in spans,
+//! carries that request's id at the top-level key `request_id` (the id sent
+//! as `X-Request-Id` and put in error bodies), so one search finds all of a
+//! request's lines. tracing-subscriber's own JSON format would put it inside
+//! a `span` or `spans` object whose shape depends on nesting, hence the small
+//! formatter here.
 
-use tracing_subscriber::{fmt, EnvFilter};
+use std::fmt;
+
+use serde_json::{Map, Value};
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Subscriber};
+use tracing_subscriber::fmt::format::{JsonFields, Writer};
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, MakeWriter};
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{fmt as tfmt, EnvFilter, Layer};
+
+/// The span field holding the request id (tracing-actix-web's root span).
+const REQUEST_ID: &str = "request_id";
 
 pub fn init() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let json = std::env::var("OPOP_LOG_FORMAT").is_ok_and(|v| v == "json");
-    let builder = fmt().with_env_filter(filter).with_target(false);
     // `try_init`: a second initialisation (tests) is not an error worth failing on.
-    let _ = if json {
-        builder.json().flatten_event(true).try_init()
+    if json {
+        let _ = tracing_subscriber::registry()
+            .with(filter)
+            .with(json_layer(std::io::stdout))
+            .try_init();
     } else {
-        builder.compact().try_init()
-    };
+        let _ = tfmt()
+            .with_env_filter(filter)
+            .with_target(false)
+            .compact()
+            .try_init();
+    }
+}
+
+/// The JSON log layer (with [`RequestIdLayer`], which it needs), writing to `writer`.
+pub fn json_layer<S, W>(writer: W) -> impl Layer<S>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    RequestIdLayer.and_then(
+        tfmt::layer()
+            .event_format(JsonLines)
+            .fmt_fields(JsonFields::new())
+            .with_writer(writer),
+    )
+}
+
+/// The request id a span carries, kept in the span's extensions.
+struct SpanRequestId(String);
+
+/// Remembers the `request_id` field of any span that has one.
+pub struct RequestIdLayer;
+
+impl<S> Layer<S> for RequestIdLayer
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+{
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+        let mut found = FindRequestId(None);
+        attrs.record(&mut found);
+        if let (Some(value), Some(span)) = (found.0, ctx.span(id)) {
+            span.extensions_mut().insert(SpanRequestId(value));
+        }
+    }
+
+    fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
+        let mut found = FindRequestId(None);
+        values.record(&mut found);
+        if let (Some(value), Some(span)) = (found.0, ctx.span(id)) {
+            span.extensions_mut().replace(SpanRequestId(value));
+        }
+    }
+}
+
+struct FindRequestId(Option<String>);
+
+impl Visit for FindRequestId {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == REQUEST_ID {
+            self.0 = Some(value.to_string());
+        }
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        if field.name() == REQUEST_ID {
+            self.0 = Some(format!("{value:?}"));
+        }
+    }
+}
+
+/// One JSON object a line: `timestamp`, `level`, `target`, `request_id`
+/// (when inside a request), `span` (the innermost span's name), `message`
+/// and the event's own fields.
+pub struct JsonLines;
+
+impl<S, N> FormatEvent<S, N> for JsonLines
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
+        let meta = event.metadata();
+        let mut line = Map::new();
+        line.insert(
+            "timestamp".into(),
+            chrono::Utc::now()
+                .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+                .into(),
+        );
+        line.insert("level".into(), meta.level().as_str().into());
+        line.insert("target".into(), meta.target().into());
+        if let Some(scope) = ctx.event_scope() {
+            let mut innermost = None;
+            for span in scope {
+                if innermost.is_none() {
+                    innermost = Some(span.name());
+                }
+                if let Some(id) = span.extensions().get::<SpanRequestId>() {
+                    line.insert(REQUEST_ID.into(), id.0.clone().into());
+                    break;
+                }
+            }
+            if let Some(name) = innermost {
+                line.insert("span".into(), name.into());
+            }
+        }
+        event.record(&mut JsonVisitor(&mut line));
+        writeln!(writer, "{}", Value::Object(line))
+    }
+}
+
+struct JsonVisitor<'a>(&'a mut Map<String, Value>);
+
+impl JsonVisitor<'_> {
+    fn put(&mut self, field: &Field, value: Value) {
+        // An event field must not hide the line's own keys.
+        let name = match field.name() {
+            n @ ("timestamp" | "level" | "target" | "span" | REQUEST_ID) => format!("field.{n}"),
+            n => n.to_string(),
+        };
+        self.0.insert(name, value);
+    }
+}
+
+impl Visit for JsonVisitor<'_> {
+    fn record_f64(&mut self, field: &Field, value: f64) {
+        self.put(field, value.into());
+    }
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.put(field, value.into());
+    }
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        self.put(field, value.into());
+    }
+    fn record_bool(&mut self, field: &Field, value: bool) {
+        self.put(field, value.into());
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.put(field, value.into());
+    }
+    fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
+        self.put(field, value.to_string().into());
+    }
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        self.put(field, format!("{value:?}").into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn lines(buffer: &Buffer) -> Vec<Value> {
+        let bytes = buffer.0.lock().unwrap().clone();
+        String::from_utf8(bytes)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn every_line_inside_a_request_carries_its_id_at_the_top_level() {
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::registry().with(json_layer(move || writer.clone()));
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::info!("before any request");
+            // The shape of tracing-actix-web's root span.
+            let root = tracing::info_span!(
+                "HTTP request",
+                http.method = "GET",
+                request_id = %"4b9c1f0e-0000-4000-8000-000000000001",
+            );
+            let _root = root.enter();
+            tracing::info!("in a handler");
+            let domain = tracing::info_span!("publish", product = 7);
+            let _domain = domain.enter();
+            tracing::warn!(count = 3, request_id = "forged", "deep in domain code");
+        });
+        let lines = lines(&buffer);
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert!(lines[0].get("request_id").is_none());
+        assert_eq!(lines[0]["message"], "before any request");
+        for line in &lines[1..] {
+            assert_eq!(line["request_id"], "4b9c1f0e-0000-4000-8000-000000000001");
+            assert!(line["timestamp"].is_string());
+        }
+        assert_eq!(lines[2]["level"], "WARN");
+        assert_eq!(lines[2]["span"], "publish");
+        assert_eq!(lines[2]["count"], 3);
+        assert_eq!(lines[2]["field.request_id"], "forged");
+        assert_eq!(lines[2]["message"], "deep in domain code");
+    }
 }

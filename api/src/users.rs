@@ -29,6 +29,7 @@ pub struct UserView {
     pub id: Uuid,
     #[schema(example = "kurator@opop.jatimprov.go.id")]
     pub email: String,
+    #[schema(example = "Dr. Siti Rahmawati")]
     pub name: String,
     pub role: Role,
     /// Province of an admin or curator (`null`: all provinces), or of the
@@ -68,18 +69,23 @@ impl From<users::Model> for UserView {
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     #[validate(email(message = "must be an email address"), length(max = 254))]
+    #[schema(max_length = 254)]
     #[schema(example = "kurator@opop.jatimprov.go.id")]
     pub email: String,
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
     #[schema(example = "Dr. Siti Rahmawati")]
     pub name: String,
     /// At least 10 characters.
     #[validate(length(min = 10, max = 1024, message = "must be at least 10 characters"))]
+    #[schema(min_length = 10, max_length = 1024)]
+    #[schema(example = "a-long-password")]
     pub password: String,
     pub role: Role,
     /// For `admin` and `curator`: the province they work in; omit for all
     /// provinces (national admins only). Derived for other roles.
     #[validate(custom(function = "crate::ids::validate_province_code"))]
+    #[schema(pattern = r"^[0-9]{2}$")]
     #[schema(example = "35")]
     pub province_code: Option<String>,
     /// Required for `pesantren_manager`.

@@ -5,8 +5,11 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+// `$value:tt`, not `:literal`: a `literal` fragment reaches the derives
+// wrapped in an invisible group, which utoipa skips, so the document listed
+// the variant names (`Admin`) instead of the values sent (`admin`).
 macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $value:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $value:tt),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
         #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]

@@ -1,7 +1,8 @@
 //! Schema migrations, applied at start-up and by `opop-api migrate`.
 //!
 //! Every statement here is built with sea-query, so the same migration runs on
-//! SQLite and PostgreSQL; nothing is written in one database's dialect.
+//! SQLite and PostgreSQL; the one exception, chosen by backend on purpose, is
+//! PostgreSQL's trigram index for catalogue search (000006).
 
 pub use sea_orm_migration::prelude::*;
 
@@ -10,6 +11,7 @@ mod m20261123_000002_product_feed_flag;
 mod m20261123_000003_product_variants;
 mod m20261123_000004_webhooks;
 mod m20261123_000005_product_images;
+mod m20261123_000006_catalogue_indexes;
 
 pub struct Migrator;
 
@@ -22,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_product_variants::Migration),
             Box::new(m20261123_000004_webhooks::Migration),
             Box::new(m20261123_000005_product_images::Migration),
+            Box::new(m20261123_000006_catalogue_indexes::Migration),
         ]
     }
 }

@@ -41,7 +41,12 @@ pub struct TestDatabase {
 
 enum Cleanup {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { base_url: String, name: String },
+    Postgres {
+        base_url: String,
+        name: String,
+    },
+    /// Another handle to a database that its owner removes.
+    Shared,
 }
 
 impl TestDatabase {
@@ -71,6 +76,18 @@ impl TestDatabase {
                     cleanup: Cleanup::Sqlite(dir),
                 }
             }
+        }
+    }
+}
+
+impl TestDatabase {
+    /// A second handle to the same database, for a second instance of the
+    /// application; the database goes when the original handle is dropped,
+    /// so that one must outlive the instances using this one.
+    pub fn share(&self) -> TestDatabase {
+        TestDatabase {
+            url: self.url.clone(),
+            cleanup: Cleanup::Shared,
         }
     }
 }
@@ -157,6 +174,9 @@ impl TestApp {
             // test sets its own small bucket.
             ("OPOP_PARTNER_RATE_BURST", "1000000"),
             ("OPOP_PARTNER_RATE_PER_MINUTE", "60000000"),
+            // Likewise every test calls the public catalogue from one address.
+            ("OPOP_PUBLIC_RATE_BURST", "1000000"),
+            ("OPOP_PUBLIC_RATE_PER_MINUTE", "60000000"),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -270,6 +290,7 @@ impl TestApp {
     }
 }
 
+pub mod proxy;
 pub mod world;
 
 /// Asserts a problem+json answer with `status`, and returns its body.

@@ -17,9 +17,11 @@ use crate::validation::validate;
 #[derive(Deserialize, Validate, ToSchema)]
 pub struct LoginRequest {
     #[validate(length(min = 1, max = 254, message = "is required"))]
+    #[schema(min_length = 1, max_length = 254)]
     #[schema(example = "admin@opop.local")]
     pub email: String,
     #[validate(length(min = 1, max = 1024, message = "is required"))]
+    #[schema(min_length = 1, max_length = 1024)]
     #[schema(example = "a-long-password")]
     pub password: String,
 }
@@ -28,15 +30,20 @@ pub struct LoginRequest {
 pub struct RefreshRequest {
     /// The refresh token from login or the previous refresh.
     #[validate(length(min = 1, max = 512, message = "is required"))]
+    #[schema(min_length = 1, max_length = 512)]
+    #[schema(example = "Qm9yZ2VzLXJlZnJlc2gtdG9rZW4tZXhhbXBsZS0zMmJ5dGVz")]
     pub refresh_token: String,
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
 pub struct PartnerTokenRequest {
     #[validate(length(min = 1, max = 200, message = "is required"))]
+    #[schema(min_length = 1, max_length = 200)]
     #[schema(example = "shopee-demo")]
     pub client_id: String,
     #[validate(length(min = 1, max = 1024, message = "is required"))]
+    #[schema(min_length = 1, max_length = 1024)]
+    #[schema(example = "a-long-client-secret")]
     pub client_secret: String,
 }
 
@@ -50,7 +57,7 @@ fn record_outcome<T>(state: &AppState, account: &str, result: &ApiResult<T>) {
 }
 
 fn peer(req: &HttpRequest) -> Option<std::net::IpAddr> {
-    req.peer_addr().map(|a| a.ip())
+    crate::ratelimit::client_address(req)
 }
 
 /// Log in with email and password.

@@ -23,6 +23,9 @@ use crate::error::{ApiError, ApiResult};
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenPair {
     /// Bearer token for the `Authorization` header.
+    #[schema(
+        example = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMTkzNmYzZSJ9.c2lnbmF0dXJl"
+    )]
     pub access_token: String,
     /// Always `Bearer`.
     #[schema(example = "Bearer")]
@@ -31,12 +34,16 @@ pub struct TokenPair {
     #[schema(example = 900)]
     pub expires_in: i64,
     /// Single-use token for `POST /api/v1/auth/refresh`.
+    #[schema(example = "Qm9yZ2VzLXJlZnJlc2gtdG9rZW4tZXhhbXBsZS0zMmJ5dGVz")]
     pub refresh_token: String,
 }
 
 /// Token answered to a partner.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PartnerToken {
+    #[schema(
+        example = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzaG9wZWUtZGVtbyJ9.c2lnbmF0dXJl"
+    )]
     pub access_token: String,
     #[schema(example = "Bearer")]
     pub token_type: &'static str,

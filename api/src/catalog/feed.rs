@@ -149,6 +149,74 @@ async fn sync_locked(conn: &impl ConnectionTrait, product_id: Uuid) -> ApiResult
     }
 }
 
+/// Writes the `upsert` of each product of `ids` that is published and not
+/// yet in the feed, rendering and inserting a few hundred at a time. For
+/// loading large data sets (`seed-demo --scale`), where syncing products one
+/// by one would take minutes; the events are the ones [`sync_product`] would
+/// write. Answers how many were written.
+pub async fn publish_new(tx: &CatalogTx, ids: &[Uuid]) -> ApiResult<usize> {
+    const BATCH: usize = 500;
+    let conn = &**tx;
+    let today = publication::today();
+    let mut written = 0;
+    for chunk in ids.chunks(BATCH) {
+        let rows = products::Entity::find()
+            .filter(products::Column::Id.is_in(chunk.to_vec()))
+            .filter(products::Column::InFeed.eq(false))
+            .filter(publication::published(today))
+            .order_by_asc(products::Column::Id)
+            .all(conn)
+            .await?;
+        if rows.is_empty() {
+            continue;
+        }
+        let rendered = view::render(conn, rows).await?;
+        let first = reserve_seqs(conn, rendered.len() as i64).await?;
+        let now = db::now();
+        let mut events = Vec::with_capacity(rendered.len());
+        let mut published = Vec::with_capacity(rendered.len());
+        for (i, product) in rendered.iter().enumerate() {
+            events.push(catalog_changes::ActiveModel {
+                seq: Set(first + i as i64),
+                product_id: Set(product.id),
+                op: Set(ChangeOp::Upsert),
+                payload: Set(Some(
+                    serde_json::to_value(product).map_err(anyhow::Error::from)?,
+                )),
+                created_at: Set(now),
+            });
+            published.push(product.id);
+        }
+        catalog_changes::Entity::insert_many(events)
+            .exec_without_returning(conn)
+            .await?;
+        products::Entity::update_many()
+            .col_expr(products::Column::InFeed, Expr::value(true))
+            .filter(products::Column::Id.is_in(published.clone()))
+            .exec(conn)
+            .await?;
+        written += published.len();
+    }
+    Ok(written)
+}
+
+/// Takes `n` consecutive positions and answers the first; the counter must
+/// be locked.
+async fn reserve_seqs(conn: &impl ConnectionTrait, n: i64) -> ApiResult<i64> {
+    let first = next_seq(conn).await?;
+    if n > 1 {
+        conn.execute(
+            &Query::update()
+                .table(FEED_STATE)
+                .value("last_seq", first + n - 1)
+                .and_where(Expr::col("id").eq(1))
+                .to_owned(),
+        )
+        .await?;
+    }
+    Ok(first)
+}
+
 /// Syncs every product of a pesantren (after a status or profile change).
 pub async fn sync_pesantren(tx: &CatalogTx, pesantren_id: Uuid) -> ApiResult<()> {
     let conn = &**tx;

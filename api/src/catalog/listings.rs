@@ -74,6 +74,7 @@ fn https_url(url: &str) -> Result<(), validator::ValidationError> {
 pub struct ListingInput {
     /// The item's id on your marketplace.
     #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    #[schema(min_length = 1, max_length = 100)]
     #[schema(example = "23456789012")]
     pub external_id: String,
     /// The item's public page on your marketplace (https).
@@ -86,6 +87,7 @@ pub struct ListingInput {
     /// Your own category id for the product (kept for you; not shown to
     /// others).
     #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    #[schema(min_length = 1, max_length = 100)]
     #[schema(example = "100629")]
     pub category_id: Option<String>,
     /// The attribute values your category requires, as you name them (at

@@ -46,6 +46,7 @@ pub struct ListingLink {
     pub partner: String,
     #[schema(example = "Shopee Indonesia")]
     pub partner_name: String,
+    #[schema(example = "https://shopee.co.id/product/123456789/2345678901")]
     pub url: String,
 }
 
@@ -55,6 +56,7 @@ pub struct CatalogProduct {
     pub id: Uuid,
     #[schema(example = "Kopi Robusta Sidogiri 250 g")]
     pub name: String,
+    #[schema(example = "Robusta dari kebun santri di lereng Bromo, disangrai di pesantren.")]
     pub description: String,
     pub category: ProductCategory,
     /// Whole rupiah.
@@ -69,9 +71,11 @@ pub struct CatalogProduct {
     /// TikTok Shop); Tokopedia takes grams.
     #[schema(example = 0.25)]
     pub weight_kg: f64,
+    #[schema(example = "SDG-KOPI-250")]
     pub sku: String,
     pub images: Vec<String>,
     pub is_flagship: bool,
+    #[schema(example = "Kopi Santri Sidogiri")]
     pub brand: Option<String>,
     pub condition: ProductCondition,
     pub length_cm: Option<i32>,
@@ -90,6 +94,7 @@ pub struct CatalogProduct {
     pub pesantren: CatalogPesantren,
     pub certifications: Vec<CertificationSummary>,
     /// `https://wa.me/62…` with a message naming the product.
+    #[schema(example = "https://wa.me/6281234567890")]
     pub whatsapp_url: String,
     pub listings: Vec<ListingLink>,
     pub updated_at: chrono::DateTime<chrono::Utc>,

@@ -87,6 +87,7 @@ pub struct BatchFailure {
     /// The status this item alone would have had: 404 (no such product in
     /// your reach), 422 (a bad value or variant).
     pub status: u16,
+    #[schema(example = "No product with this id.")]
     pub detail: String,
 }
 

@@ -49,6 +49,7 @@ pub struct VariantInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct VariantView {
     pub id: Uuid,
+    #[schema(example = "SDG-KOPI-250-BUBUK")]
     pub sku: String,
     #[schema(example = json!({"ukuran": "L", "warna": "hijau"}))]
     pub values: BTreeMap<String, String>,

@@ -1,0 +1,248 @@
+//! The catalogue, the change feed and the scoped lists are served from
+//! indexes. Over a populated database (`seed-demo --scale 0.1`: 1,000
+//! pesantren, 10,000 products, 30,000 santri, ...), every statement those
+//! reads send (captured from the connection as the domain functions run) is
+//! explained, and the test fails on a full scan of a large table: a
+//! `Seq Scan` on PostgreSQL, a `SCAN <table>` without an index on SQLite.
+
+use std::sync::{Arc, Mutex};
+
+use opop_api::auth::principal::UserPrincipal;
+use opop_api::auth::{Caller, Principal};
+use opop_api::catalog::{changes, public};
+use opop_api::pagination::PageParams;
+use opop_tests::TestDatabase;
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, Statement};
+use serde_json::{json, Value};
+
+/// Tables that grow with the programme; a full scan of one of them is a
+/// bug waiting for production data.
+const LARGE: [&str; 9] = [
+    "pesantren",
+    "santri",
+    "koperasi",
+    "products",
+    "certifications",
+    "catalog_changes",
+    "orders",
+    "partner_listings",
+    "audit_log",
+];
+
+fn params<T: serde::de::DeserializeOwned>(v: Value) -> T {
+    serde_json::from_value(v).expect("valid parameters")
+}
+
+fn user(role: entity::Role, province: &str, pesantren: Option<uuid::Uuid>) -> Caller {
+    Caller {
+        principal: Principal::User(UserPrincipal {
+            id: uuid::Uuid::now_v7(),
+            role,
+            province_code: Some(province.to_string()),
+            pesantren_id: pesantren,
+            santri_id: None,
+        }),
+        request_id: None,
+    }
+}
+
+/// Every scan node of a PostgreSQL JSON plan: (node type, relation).
+fn pg_scans(plan: &Value, out: &mut Vec<(String, String)>) {
+    if let Some(node) = plan.get("Node Type").and_then(Value::as_str) {
+        let rel = plan
+            .get("Relation Name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        out.push((node.to_string(), rel.to_string()));
+    }
+    if let Some(children) = plan.get("Plans").and_then(Value::as_array) {
+        for c in children {
+            pg_scans(c, out);
+        }
+    }
+}
+
+/// The full scans of large tables in the plan of `stmt`, described.
+async fn full_scans(db: &DatabaseConnection, stmt: &Statement) -> Vec<String> {
+    let values = stmt.values.clone().map(|v| v.0).unwrap_or_default();
+    match db.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            let explain = Statement::from_sql_and_values(
+                DatabaseBackend::Postgres,
+                format!("EXPLAIN (FORMAT JSON) {}", stmt.sql),
+                values,
+            );
+            let row = db.query_one_raw(explain).await.unwrap().unwrap();
+            let plan: Value = row.try_get_by_index(0).unwrap();
+            let mut scans = Vec::new();
+            pg_scans(&plan[0]["Plan"], &mut scans);
+            scans
+                .into_iter()
+                .filter(|(node, rel)| node == "Seq Scan" && LARGE.contains(&rel.as_str()))
+                .map(|(node, rel)| format!("{node} on {rel}"))
+                .collect()
+        }
+        _ => {
+            let explain = Statement::from_sql_and_values(
+                DatabaseBackend::Sqlite,
+                format!("EXPLAIN QUERY PLAN {}", stmt.sql),
+                values,
+            );
+            let rows = db.query_all_raw(explain).await.unwrap();
+            let details: Vec<String> = rows
+                .iter()
+                .map(|r| r.try_get::<String>("", "detail").unwrap())
+                .collect();
+            assert!(!details.is_empty(), "no plan for {}", stmt.sql);
+            details
+                .into_iter()
+                .filter(|d| {
+                    // "SCAN products" reads the whole table; "SCAN products
+                    // USING INDEX ..." walks an index in order (a LIMIT stops it).
+                    let words: Vec<&str> = d.split_whitespace().collect();
+                    words.first() == Some(&"SCAN")
+                        && words.get(1).is_some_and(|t| LARGE.contains(t))
+                        && !d.contains("USING")
+                })
+                .collect()
+        }
+    }
+}
+
+#[tokio::test]
+async fn catalogue_feed_and_scoped_list_queries_never_scan_a_large_table() {
+    let database = TestDatabase::create().await;
+    let mut db = opop_api::db::connect_url(&database.url, 4).await.unwrap();
+    opop_api::db::migrate(&db).await.unwrap();
+    opop_api::seed::seed_scale(&db, 0.1).await.unwrap();
+    // As after any bulk load: the planner needs statistics.
+    db.execute_unprepared("ANALYZE").await.unwrap();
+
+    let some = entity::products::Entity::find()
+        .one(&db)
+        .await
+        .unwrap()
+        .expect("products were loaded");
+    let captured: Arc<Mutex<Vec<Statement>>> = Arc::default();
+    let sink = captured.clone();
+    db.set_metric_callback(move |info| {
+        sink.lock().unwrap().push(info.statement.clone());
+    });
+    let page = |limit: u64| -> PageParams { params(json!({ "limit": limit })) };
+
+    // Catalogue: filters, search, paging, one product.
+    let mut reads: Vec<(&str, usize)> = Vec::new();
+    let mut mark = |what: &'static str, captured: &Arc<Mutex<Vec<Statement>>>| {
+        reads.push((what, captured.lock().unwrap().len()));
+    };
+    let first = public::list(&db, &params(json!({})), &page(20))
+        .await
+        .unwrap();
+    mark("catalogue, first page", &captured);
+    let cursor = first.next_cursor.clone().expect("more than one page");
+    public::list(
+        &db,
+        &params(json!({})),
+        &params(json!({"limit": 20, "cursor": cursor})),
+    )
+    .await
+    .unwrap();
+    mark("catalogue, next page", &captured);
+    public::list(
+        &db,
+        &params(json!({"category": "food", "province_code": "35"})),
+        &page(20),
+    )
+    .await
+    .unwrap();
+    mark("catalogue, category and province", &captured);
+    public::list(&db, &params(json!({"q": "kopi"})), &page(20))
+        .await
+        .unwrap();
+    mark("catalogue search", &captured);
+    public::list(
+        &db,
+        &params(json!({"pesantren_id": some.pesantren_id})),
+        &page(20),
+    )
+    .await
+    .unwrap();
+    mark("catalogue of one pesantren", &captured);
+    if let Some(p) = first.data.first() {
+        public::get(&db, p.id).await.unwrap();
+    }
+    mark("one catalogue product", &captured);
+
+    // The change feed, from the start and from the middle.
+    let feed = changes::read(&db, &params(json!({"limit": 1000})))
+        .await
+        .unwrap();
+    mark("feed from the start", &captured);
+    changes::read(
+        &db,
+        &params(json!({"limit": 1000, "cursor": feed.next_cursor})),
+    )
+    .await
+    .unwrap();
+    mark("feed from the middle", &captured);
+
+    // Scoped lists: a manager's own products, a curator's province.
+    let manager = user(
+        entity::Role::PesantrenManager,
+        &some.province_code,
+        Some(some.pesantren_id),
+    );
+    opop_api::products::list(&db, &manager, &params(json!({})), &page(20))
+        .await
+        .unwrap();
+    mark("a manager's products", &captured);
+    let curator = user(entity::Role::Curator, &some.province_code, None);
+    opop_api::products::list(
+        &db,
+        &curator,
+        &params(json!({"status": "in_review"})),
+        &page(20),
+    )
+    .await
+    .unwrap();
+    mark("a curator's review queue", &captured);
+    opop_api::santri::list(
+        &db,
+        &manager,
+        some.pesantren_id,
+        &params(json!({})),
+        &page(20),
+    )
+    .await
+    .unwrap();
+    mark("a manager's santri", &captured);
+
+    let statements = captured.lock().unwrap().clone();
+    let mut failures = Vec::new();
+    let mut start = 0;
+    for (what, end) in reads {
+        for stmt in &statements[start..end] {
+            if !stmt
+                .sql
+                .trim_start()
+                .to_ascii_uppercase()
+                .starts_with("SELECT")
+            {
+                continue;
+            }
+            for scan in full_scans(&db, stmt).await {
+                failures.push(format!("{what}: {scan}\n    {}", stmt.sql));
+            }
+        }
+        start = end;
+    }
+    assert!(
+        statements.len() > 20,
+        "the reads should have sent their statements through the connection"
+    );
+    assert!(
+        failures.is_empty(),
+        "full scans of large tables:\n{}",
+        failures.join("\n")
+    );
+}
