@@ -64,7 +64,11 @@ verdicts.append(("Feed replay", feed_ok, f"{feed['events_per_s']:,.0f} events/s 
 verdicts.append(("Peak server memory", mem_ok, f"{peak_kb / 1024:.0f} MB resident (target: under 150 MB)"))
 verdicts.append(("Scale generation", gen_ok, f"{gen_secs:.0f} s (target: under 2 minutes)"))
 
-seed = open(os.path.join(out, "seed.txt")).read().strip().splitlines()[0]
+# The summary line (the log lines of start-up come before it).
+seed = next(
+    (l for l in open(os.path.join(out, "seed.txt")).read().splitlines() if l.startswith("Loaded")),
+    "(no summary printed)",
+)
 pg_version = sh("psql -X -At -h 127.0.0.1 -U postgres -d postgres -c 'show server_version'")
 cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
 now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
