@@ -42,9 +42,8 @@ pub const DEMO_PARTNER_CLIENT_ID: &str = "shopee-demo";
 
 /// Seed of the pseudo-random generator: change it and the data set changes.
 const RNG_SEED: u64 = 0x4F50_4F50_2019_0835;
-/// Rows per multi-row INSERT, well below the bind-parameter limits of SQLite
-/// and PostgreSQL even for the widest table.
-const CHUNK: usize = 100;
+/// Bind parameters per INSERT: under SQLite's 32,766 and PostgreSQL's 65,535.
+const MAX_BINDS: usize = 30_000;
 
 // ---------------------------------------------------------------------------
 // Deterministic pseudo-random numbers (SplitMix64).
@@ -1056,14 +1055,18 @@ fn certification_drafts(
 // ---------------------------------------------------------------------------
 // Writing.
 
+/// Inserts `rows` with multi-row INSERTs of as many rows as the bind
+/// parameters allow (under SQLite's 32,766 and PostgreSQL's 65,535).
 async fn insert_chunked<E, A>(tx: &DatabaseTransaction, rows: Vec<A>) -> Result<(), sea_orm::DbErr>
 where
     E: EntityTrait,
     A: ActiveModelTrait<Entity = E> + Send,
 {
+    use sea_orm::Iterable;
+    let per = (MAX_BINDS / E::Column::iter().count().max(1)).max(1);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let chunk: Vec<A> = rows.by_ref().take(CHUNK).collect();
+        let chunk: Vec<A> = rows.by_ref().take(per).collect();
         E::insert_many(chunk).exec_without_returning(tx).await?;
     }
     Ok(())

@@ -290,6 +290,7 @@ impl TestApp {
     }
 }
 
+pub mod feed;
 pub mod proxy;
 pub mod world;
 

@@ -2,19 +2,18 @@
 //! while others create, edit, unlist, suspend, expire and order ends with
 //! exactly the published catalogue, in every repetition, on both databases.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use chrono::Days;
 use entity::{
     certifications, CertificationStatus, CertificationType, ProductCategory, ProductStatus,
 };
+use opop_tests::feed::{catalogue, edit_body, Follower};
 use opop_tests::world::{insert_certification, insert_product, World};
 use opop_tests::TestApp;
 use reqwest::Method;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde_json::{json, Value};
-use uuid::Uuid;
 
 /// A small deterministic generator, so a failing repetition can be re-run.
 struct Lcg(u64);
@@ -64,105 +63,12 @@ fn allowed(what: &str, status: u16, body: &Value) {
     );
 }
 
-/// The product as a full replacement body, from its current view.
-fn edit_body(view: &Value) -> Value {
-    let mut body = json!({});
-    for f in [
-        "koperasi_id",
-        "name",
-        "description",
-        "category",
-        "price_idr",
-        "stock",
-        "unit",
-        "weight_grams",
-        "sku",
-        "images",
-        "is_flagship",
-        "brand",
-        "condition",
-        "length_cm",
-        "width_cm",
-        "height_cm",
-        "min_order_qty",
-        "shelf_life_days",
-    ] {
-        if !view[f].is_null() {
-            body[f] = view[f].clone();
-        }
-    }
-    body
-}
-
 fn new_product(sku: &str, category: &str) -> Value {
     json!({
         "name": format!("Produk {sku}"), "description": "Buatan santri.", "category": category,
         "price_idr": 25000, "stock": 40, "unit": "pcs", "weight_grams": 300, "sku": sku,
         "shelf_life_days": 120,
     })
-}
-
-/// Every published product, through the public catalogue.
-async fn catalogue(app: &TestApp) -> BTreeMap<Uuid, Value> {
-    let mut all = BTreeMap::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let path = match &cursor {
-            Some(c) => format!("/api/v1/catalog/products?limit=100&cursor={c}"),
-            None => "/api/v1/catalog/products?limit=100".into(),
-        };
-        let page: Value = app.get(&path).await.json().await.unwrap();
-        for p in page["data"].as_array().unwrap() {
-            all.insert(p["id"].as_str().unwrap().parse().unwrap(), p.clone());
-        }
-        match page["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_string()),
-            None => return all,
-        }
-    }
-}
-
-/// A partner's mirror of the catalogue, built only from the feed.
-struct Follower {
-    token: String,
-    cursor: Option<String>,
-    copy: BTreeMap<Uuid, Value>,
-    events: usize,
-}
-
-impl Follower {
-    /// Reads one stretch; answers whether more is waiting.
-    async fn step(&mut self, app: &TestApp, limit: u32) -> bool {
-        let path = match &self.cursor {
-            Some(c) => format!("/api/v1/catalog/changes?limit={limit}&cursor={c}"),
-            None => format!("/api/v1/catalog/changes?limit={limit}"),
-        };
-        let (status, page) = send(app, Method::GET, &path, &self.token, None).await;
-        assert_eq!(status, 200, "{page}");
-        let mut last: Option<i64> = self.cursor.as_deref().map(|c| c.parse().unwrap());
-        for e in page["data"].as_array().unwrap() {
-            let seq: i64 = e["cursor"].as_str().unwrap().parse().unwrap();
-            assert!(last.is_none_or(|l| seq > l), "events out of order");
-            last = Some(seq);
-            let id: Uuid = e["product_id"].as_str().unwrap().parse().unwrap();
-            match e["op"].as_str().unwrap() {
-                "upsert" => {
-                    self.copy.insert(id, e["product"].clone());
-                }
-                "delete" => {
-                    self.copy.remove(&id);
-                }
-                other => panic!("unknown op {other}"),
-            }
-            self.events += 1;
-        }
-        self.cursor = Some(page["next_cursor"].as_str().unwrap().to_string());
-        page["has_more"].as_bool().unwrap()
-    }
-
-    async fn drain(&mut self, app: &TestApp) {
-        while self.step(app, 50).await {}
-    }
 }
 
 async fn scenario(rep: usize) {
@@ -226,12 +132,7 @@ async fn scenario(rep: usize) {
 
     let done = AtomicBool::new(false);
     let writes = AtomicUsize::new(0);
-    let mut follower = Follower {
-        token: w.token("partner"),
-        cursor: None,
-        copy: BTreeMap::new(),
-        events: 0,
-    };
+    let mut follower = Follower::new(w.token("partner"));
     let manager = w.token("manager_a");
     let curator = w.token("curator_35");
     let admin = w.token("admin_national");
@@ -455,12 +356,7 @@ async fn scenario(rep: usize) {
     }
 
     // A second partner starting from nothing, now, gets the same.
-    let mut late = Follower {
-        token: w.token("partner"),
-        cursor: None,
-        copy: BTreeMap::new(),
-        events: 0,
-    };
+    let mut late = Follower::new(w.token("partner"));
     late.drain(&app).await;
     assert_eq!(late.copy, truth);
     // Nothing is in the feed's "in catalogue" marker that is not published.
@@ -502,12 +398,7 @@ async fn replaying_the_feed_of_the_demo_data_gives_the_demo_catalogue() {
         .await
         .unwrap();
     let token = token["access_token"].as_str().unwrap().to_string();
-    let mut follower = Follower {
-        token: token.clone(),
-        cursor: None,
-        copy: BTreeMap::new(),
-        events: 0,
-    };
+    let mut follower = Follower::new(token.clone());
     follower.drain(&app).await;
     assert_eq!(follower.copy, truth);
 

@@ -2,7 +2,7 @@
 //! instances sharing one database. (SIGTERM under load is
 //! `api/tests/shutdown.rs`, where the real binary is at hand.)
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -14,6 +14,7 @@ use entity::{
 };
 use futures_util::future::join_all;
 use futures_util::StreamExt;
+use opop_tests::feed::{catalogue, edit_body, Follower};
 use opop_tests::proxy::{Cut, Proxy};
 use opop_tests::world::{insert_certification, insert_product, World};
 use opop_tests::{TestApp, TestDatabase};
@@ -443,106 +444,6 @@ async fn when_the_database_stops_under_load_requests_get_a_fast_503_and_the_same
 // ---------------------------------------------------------------------------
 // Two instances, one database.
 
-/// Every published product, through the public catalogue.
-async fn catalogue(app: &TestApp) -> BTreeMap<Uuid, Value> {
-    let mut all = BTreeMap::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let path = match &cursor {
-            Some(c) => format!("/api/v1/catalog/products?limit=100&cursor={c}"),
-            None => "/api/v1/catalog/products?limit=100".into(),
-        };
-        let res = app.get(&path).await;
-        assert_eq!(res.status(), 200);
-        let page: Value = res.json().await.unwrap();
-        for p in page["data"].as_array().unwrap() {
-            all.insert(p["id"].as_str().unwrap().parse().unwrap(), p.clone());
-        }
-        match page["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_string()),
-            None => return all,
-        }
-    }
-}
-
-/// A partner's mirror of the catalogue, built only from the feed.
-struct Follower {
-    token: String,
-    cursor: Option<String>,
-    copy: BTreeMap<Uuid, Value>,
-    events: usize,
-}
-
-impl Follower {
-    /// Reads one stretch; answers whether more is waiting.
-    async fn step(&mut self, app: &TestApp, limit: u32) -> bool {
-        let path = match &self.cursor {
-            Some(c) => format!("/api/v1/catalog/changes?limit={limit}&cursor={c}"),
-            None => format!("/api/v1/catalog/changes?limit={limit}"),
-        };
-        let res = app
-            .authed(Method::GET, &path, &self.token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
-        let page: Value = res.json().await.unwrap();
-        let mut last: Option<i64> = self.cursor.as_deref().map(|c| c.parse().unwrap());
-        for e in page["data"].as_array().unwrap() {
-            let seq: i64 = e["cursor"].as_str().unwrap().parse().unwrap();
-            assert!(last.is_none_or(|l| seq > l), "events out of order");
-            last = Some(seq);
-            let id: Uuid = e["product_id"].as_str().unwrap().parse().unwrap();
-            match e["op"].as_str().unwrap() {
-                "upsert" => {
-                    self.copy.insert(id, e["product"].clone());
-                }
-                "delete" => {
-                    self.copy.remove(&id);
-                }
-                other => panic!("unknown op {other}"),
-            }
-            self.events += 1;
-        }
-        self.cursor = Some(page["next_cursor"].as_str().unwrap().to_string());
-        page["has_more"].as_bool().unwrap()
-    }
-
-    async fn drain(&mut self, app: &TestApp) {
-        while self.step(app, 50).await {}
-    }
-}
-
-/// The product as a full replacement body, from its current view.
-fn edit_body(view: &Value) -> Value {
-    let mut body = json!({});
-    for f in [
-        "koperasi_id",
-        "name",
-        "description",
-        "category",
-        "price_idr",
-        "stock",
-        "unit",
-        "weight_grams",
-        "sku",
-        "images",
-        "is_flagship",
-        "brand",
-        "condition",
-        "length_cm",
-        "width_cm",
-        "height_cm",
-        "min_order_qty",
-        "shelf_life_days",
-    ] {
-        if !view[f].is_null() {
-            body[f] = view[f].clone();
-        }
-    }
-    body
-}
-
 /// One answer to an order, read in full.
 #[derive(Debug, PartialEq)]
 struct Answer {
@@ -628,12 +529,7 @@ async fn two_instances_on_one_database_keep_the_feed_and_order_guarantees_and_ex
     // Writes go to the writer; the follower reads the reader. Orders race
     // for the scarce product through both instances at once.
     let done = AtomicBool::new(false);
-    let mut follower = Follower {
-        token: partner.clone(),
-        cursor: None,
-        copy: BTreeMap::new(),
-        events: 0,
-    };
+    let mut follower = Follower::new(partner.clone());
     let editor = async {
         for i in 0..15 {
             let id = crafts[i % crafts.len()];

@@ -18,16 +18,16 @@ use entity::{
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Iterable,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use super::{
-    add_years, certification_drafts, days, halal, person_name, phone, product_status, santri_row,
-    CertCtx, Rng, SantriCtx, BUSINESS_UNITS, DEMO_PARTNER_SECRET, PRODUCTS, PRODUCT_REJECTIONS,
-    VILLAGES,
+    add_years, certification_drafts, days, halal, insert_chunked, person_name, phone,
+    product_status, santri_row, CertCtx, Rng, SantriCtx, BUSINESS_UNITS, DEMO_PARTNER_SECRET,
+    PRODUCTS, PRODUCT_REJECTIONS, VILLAGES,
 };
 use crate::audit::{Actor, Entry};
 use crate::auth::password;
@@ -39,8 +39,6 @@ use crate::ids::PROVINCE_CODES;
 const PESANTREN_PER_SCALE: f64 = 10_000.0;
 /// Pesantren generated and written together.
 const BLOCK: usize = 500;
-/// Bind parameters per INSERT: under SQLite's 32,766 and PostgreSQL's 65,535.
-const MAX_BINDS: usize = 30_000;
 /// Orders per published product, on average.
 const ORDERS_PER_PUBLISHED: u64 = 2;
 /// Seed of this data set's generator (not the demo's: the two can coexist).
@@ -63,25 +61,6 @@ const NAME_FIRST: &[&str] = &[
     "Al-Muhajirin", "Nurul Jadid", "Darul Falah", "Al-Anwar", "Mambaul Hikam", "Al-Mubarok",
     "Riyadlul Jannah", "Sabilul Muttaqin", "Darul Quran", "Al-Ittihad", "Nurul Iman", "Baitul Hikmah",
 ];
-
-/// How many rows of an entity one INSERT may carry.
-fn rows_per_insert<E: EntityTrait>() -> usize {
-    (MAX_BINDS / E::Column::iter().count().max(1)).max(1)
-}
-
-async fn insert_all<E, A>(tx: &DatabaseTransaction, rows: Vec<A>) -> Result<(), sea_orm::DbErr>
-where
-    E: EntityTrait,
-    A: ActiveModelTrait<Entity = E> + Send,
-{
-    let per = rows_per_insert::<E>();
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<A> = rows.by_ref().take(per).collect();
-        E::insert_many(chunk).exec_without_returning(tx).await?;
-    }
-    Ok(())
-}
 
 fn nspp(i: usize, regency: &str) -> String {
     // `52` keeps these apart from the demo's `5100…` numbers.
@@ -342,11 +321,11 @@ pub async fn seed_scale(db: &DatabaseConnection, scale: f64) -> anyhow::Result<S
         counts.santri += b.santri.len();
         counts.products += b.products.len();
         counts.certifications += b.certifications.len();
-        insert_all(&tx, b.pesantren).await?;
-        insert_all(&tx, b.koperasi).await?;
-        insert_all(&tx, b.santri).await?;
-        insert_all(&tx, b.products).await?;
-        insert_all(&tx, b.certifications).await?;
+        insert_chunked(&tx, b.pesantren).await?;
+        insert_chunked(&tx, b.koperasi).await?;
+        insert_chunked(&tx, b.santri).await?;
+        insert_chunked(&tx, b.products).await?;
+        insert_chunked(&tx, b.certifications).await?;
         progress.set_position(end as u64);
         start = end;
     }
@@ -476,8 +455,8 @@ pub async fn seed_scale(db: &DatabaseConnection, scale: f64) -> anyhow::Result<S
     }
     counts.listings = listings.len();
     counts.orders = order_rows.len();
-    insert_all(&tx, listings).await?;
-    insert_all(&tx, order_rows).await?;
+    insert_chunked(&tx, listings).await?;
+    insert_chunked(&tx, order_rows).await?;
 
     // The feed: one upsert per published product, so that replaying it from
     // the start gives the catalogue.
