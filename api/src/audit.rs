@@ -103,7 +103,7 @@ impl WriteTx {
         if self.recorded == 0 {
             // A programming error, not a client's: roll back and answer 500.
             self.txn.rollback().await?;
-            return Err(ApiError::Internal(anyhow::anyhow!(
+            return Err(ApiError::internal(anyhow::anyhow!(
                 "a write transaction was committed without an audit entry"
             )));
         }

@@ -37,13 +37,13 @@ pub struct Config {
     pub db_max_connections: u32,
     /// Origins allowed by CORS; empty means none (same-origin only).
     pub cors_origins: Vec<String>,
-    pub throttle: crate::auth::throttle::ThrottleConfig,
+    pub throttle: ThrottleConfig,
     /// The programme's targets, answered beside the figures.
     pub targets: Targets,
     /// Seconds between passes of the certificate-expiry task; 0 disables it.
     pub expiry_interval_secs: u64,
     /// How fast each partner may call the partner endpoints.
-    pub partner_rate: crate::ratelimit::PartnerRate,
+    pub partner_rate: PartnerRate,
     /// Whether webhook endpoints may resolve to loopback, link-local or
     /// private addresses (development and tests only).
     pub webhook_allow_private: bool,
@@ -59,7 +59,7 @@ pub struct Config {
     /// Seconds a request may take before it is answered 503; 0 disables.
     pub request_timeout_secs: u64,
     /// How fast one address may call the anonymous public endpoints.
-    pub public_rate: crate::ratelimit::PublicRate,
+    pub public_rate: PublicRate,
     /// Proxies (load balancers) whose `X-Forwarded-For` is believed when
     /// working out a client's address; empty means the peer address is used.
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -90,6 +90,65 @@ impl std::fmt::Debug for S3Config {
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"<redacted>")
             .finish()
+    }
+}
+
+/// How fast partners may call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartnerRate {
+    pub per_minute: u32,
+    pub burst: u32,
+}
+
+impl Default for PartnerRate {
+    fn default() -> Self {
+        Self {
+            per_minute: 600,
+            burst: 120,
+        }
+    }
+}
+
+/// How fast one address may call the anonymous public endpoints; a
+/// `per_minute` of 0 turns the limit off (benchmarks, or when a proxy in
+/// front already limits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicRate {
+    pub per_minute: u32,
+    pub burst: u32,
+}
+
+impl Default for PublicRate {
+    fn default() -> Self {
+        // Generous: a page of the catalogue loads a dozen images at once, and
+        // many visitors can share one address behind a carrier's NAT.
+        Self {
+            per_minute: 1200,
+            burst: 200,
+        }
+    }
+}
+
+/// Throttling of credential checks and registrations.
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottleConfig {
+    /// Failed attempts after which an account (email or client id) is locked
+    /// for 15 minutes.
+    pub account_burst: u32,
+    /// Attempts one address may make at once; one more each second. Generous,
+    /// because mobile carriers put many users behind one address.
+    pub address_burst: u32,
+    /// Registrations one address may make at once; one more every 10 minutes.
+    pub registration_burst: u32,
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        Self {
+            account_burst: 10,
+            address_burst: 100,
+            registration_burst: 5,
+        }
     }
 }
 
@@ -244,8 +303,8 @@ impl Config {
             }),
             public_url: non_empty("OPOP_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()),
             partner_rate: {
-                let d = crate::ratelimit::PartnerRate::default();
-                crate::ratelimit::PartnerRate {
+                let d = PartnerRate::default();
+                PartnerRate {
                     per_minute: parse_num("OPOP_PARTNER_RATE_PER_MINUTE", d.per_minute as u64)?
                         as u32,
                     burst: parse_num("OPOP_PARTNER_RATE_BURST", d.burst as u64)? as u32,
@@ -253,8 +312,8 @@ impl Config {
             },
             request_timeout_secs: parse_num("OPOP_REQUEST_TIMEOUT_SECS", 30)?,
             public_rate: {
-                let d = crate::ratelimit::PublicRate::default();
-                crate::ratelimit::PublicRate {
+                let d = PublicRate::default();
+                PublicRate {
                     per_minute: parse_num("OPOP_PUBLIC_RATE_PER_MINUTE", d.per_minute as u64)?
                         as u32,
                     burst: parse_num("OPOP_PUBLIC_RATE_BURST", d.burst as u64)? as u32,
@@ -281,8 +340,8 @@ impl Config {
                 )?,
             },
             throttle: {
-                let d = crate::auth::throttle::ThrottleConfig::default();
-                crate::auth::throttle::ThrottleConfig {
+                let d = ThrottleConfig::default();
+                ThrottleConfig {
                     account_burst: parse_num("OPOP_LOGIN_ACCOUNT_BURST", d.account_burst as u64)?
                         as u32,
                     address_burst: parse_num("OPOP_LOGIN_ADDRESS_BURST", d.address_burst as u64)?
@@ -339,7 +398,7 @@ mod tests {
     fn operations_settings_are_read_and_checked() {
         let c = from(&[]).unwrap();
         assert_eq!(c.request_timeout_secs, 30);
-        assert_eq!(c.public_rate, crate::ratelimit::PublicRate::default());
+        assert_eq!(c.public_rate, PublicRate::default());
         assert!(c.trusted_proxies.is_empty());
         assert!(c.metrics_token.is_none());
         assert_eq!(c.hsts_max_age_secs, 0);

@@ -1,5 +1,11 @@
 //! The one error type of the API, and its one mapping to RFC 9457 problem
 //! details. Nothing else in the crate builds an error response.
+//!
+//! Every error has a stable [`Code`] (`product.not_found`): the code decides
+//! the status and names the texts in [`crate::i18n`], so the answer can be
+//! written in the caller's language once the request is known (see
+//! `http::normalise_error`). Invalid fields are [`FieldError`]s with a
+//! [`FieldCode`] each, translated the same way.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
@@ -7,229 +13,394 @@ use sea_orm::{DbErr, SqlErr};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::i18n::{self, Arg, Args, Lang};
+
+mod codes;
+
+pub use codes::{Code, FieldCode};
+
 /// Media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// Seconds a client should wait before retrying when the database is away.
 const DB_RETRY_AFTER_SECS: u64 = 5;
 
-/// One invalid field of a request.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+/// The kind of a problem: its status, `type` URI and title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    NotAcceptable,
+    Conflict,
+    PreconditionFailed,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    /// 422 with `errors`.
+    Validation,
+    /// 422 without field errors.
+    Unprocessable,
+    TooManyRequests,
+    Internal,
+    Unavailable,
+    TimedOut,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 16] = [
+        Kind::BadRequest,
+        Kind::Unauthorized,
+        Kind::Forbidden,
+        Kind::NotFound,
+        Kind::MethodNotAllowed,
+        Kind::NotAcceptable,
+        Kind::Conflict,
+        Kind::PreconditionFailed,
+        Kind::PayloadTooLarge,
+        Kind::UnsupportedMediaType,
+        Kind::Validation,
+        Kind::Unprocessable,
+        Kind::TooManyRequests,
+        Kind::Internal,
+        Kind::Unavailable,
+        Kind::TimedOut,
+    ];
+
+    pub fn status(self) -> StatusCode {
+        match self {
+            Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
+            Self::Conflict => StatusCode::CONFLICT,
+            Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Validation | Self::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Unavailable | Self::TimedOut => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// The last segment of the `type` URI.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::BadRequest => "bad-request",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not-found",
+            Self::MethodNotAllowed => "method-not-allowed",
+            Self::NotAcceptable => "not-acceptable",
+            Self::Conflict => "conflict",
+            Self::PreconditionFailed => "precondition-failed",
+            Self::PayloadTooLarge => "payload-too-large",
+            Self::UnsupportedMediaType => "unsupported-media-type",
+            Self::Validation => "validation",
+            Self::Unprocessable => "unprocessable",
+            Self::TooManyRequests => "too-many-requests",
+            Self::Internal => "internal",
+            Self::Unavailable => "unavailable",
+            Self::TimedOut => "timeout",
+        }
+    }
+
+    /// The code of its title in [`crate::i18n`].
+    pub fn title_code(self) -> &'static str {
+        match self {
+            Self::BadRequest => "title.bad_request",
+            Self::Unauthorized => "title.unauthorized",
+            Self::Forbidden => "title.forbidden",
+            Self::NotFound => "title.not_found",
+            Self::MethodNotAllowed => "title.method_not_allowed",
+            Self::NotAcceptable => "title.not_acceptable",
+            Self::Conflict => "title.conflict",
+            Self::PreconditionFailed => "title.precondition_failed",
+            Self::PayloadTooLarge => "title.payload_too_large",
+            Self::UnsupportedMediaType => "title.unsupported_media_type",
+            Self::Validation => "title.validation",
+            Self::Unprocessable => "title.unprocessable",
+            Self::TooManyRequests => "title.too_many_requests",
+            Self::Internal => "title.internal",
+            Self::Unavailable => "title.unavailable",
+            Self::TimedOut => "title.timed_out",
+        }
+    }
+}
+
+/// One invalid field of a request, before it is written in a language.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
-    /// The field, as named in the request (`manager.email` for nested ones).
-    #[schema(example = "name")]
+    /// The field, as named in the request (`manager.email`, `items[2].stock`).
     pub field: String,
-    /// A stable machine-readable code: `required`, `format`, `length`, `range`, …
-    #[schema(example = "length")]
-    pub code: String,
-    /// What is wrong, for a person.
-    #[schema(example = "must be 1 to 200 characters")]
-    pub message: String,
+    pub code: FieldCode,
+    pub args: Args,
 }
 
 impl FieldError {
-    pub fn new(
-        field: impl Into<String>,
-        code: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(field: impl Into<String>, code: FieldCode) -> Self {
         Self {
             field: field.into(),
-            code: code.into(),
-            message: message.into(),
+            code,
+            args: Vec::new(),
         }
     }
+
+    /// Adds an argument of the message.
+    pub fn with(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
+        self.args.push((name, value.into()));
+        self
+    }
+
+    /// The same error for a field nested under `prefix` (`manager`).
+    pub fn under(mut self, prefix: &str) -> Self {
+        if !prefix.is_empty() {
+            self.field = format!("{prefix}.{}", self.field);
+        }
+        self
+    }
+
+    /// The field's message in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        i18n::render(self.code.as_str(), lang, &self.args)
+    }
+
+    fn body(&self, lang: Lang) -> FieldProblem {
+        FieldProblem {
+            field: self.field.clone(),
+            code: self.code.wire().to_string(),
+            message: self.message(lang),
+        }
+    }
+}
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+#[schema(as = FieldError)]
+pub struct FieldProblem {
+    /// The field, as named in the request (`manager.email` for nested ones,
+    /// `items[2].stock` in lists, a header such as `Idempotency-Key`).
+    #[schema(example = "name")]
+    pub field: String,
+    /// A stable machine-readable code: `required`, `format`, `length`,
+    /// `range`, `unknown`, `type`, `one_of`, `read_only`, …
+    #[schema(example = "length")]
+    pub code: String,
+    /// What is wrong, for a person, in the language of `Accept-Language`
+    /// (English or Indonesian).
+    #[schema(example = "must be 1 to 200 characters")]
+    pub message: String,
 }
 
 /// An RFC 9457 problem details body.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
-    /// A URI naming the kind of problem; resolvable under `/docs`.
+    /// A URI naming the kind of problem.
     #[schema(example = "https://opop.example/problems/not-found")]
     pub r#type: String,
-    /// Short summary of the kind of problem.
+    /// Short summary of the kind of problem, in the language of
+    /// `Accept-Language` (English or Indonesian).
     #[schema(example = "Not Found")]
     pub title: String,
     /// HTTP status code.
     #[schema(example = 404)]
     pub status: u16,
-    /// What happened in this case.
+    /// What happened in this case, in the language of `Accept-Language`.
     #[schema(example = "No pesantren with this id.")]
     pub detail: String,
-    /// One entry per invalid field (validation failures only).
+    /// A stable machine-readable code for this problem (`product.not_found`,
+    /// `product.state_conflict`, `request.invalid`); clients that localise
+    /// themselves switch on it. `docs/errors.md` lists every code.
+    #[schema(example = "pesantren.not_found")]
+    pub code: String,
+    /// One entry per invalid field; absent when no field is at fault.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<FieldError>>,
+    pub errors: Option<Vec<FieldProblem>>,
     /// The id of the request, also sent as `X-Request-Id`; quote it when reporting a problem.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "01936f3e-5b7a-7c42-9d1e-2f3a4b5c6d7e")]
     pub request_id: Option<String>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ApiError {
-    #[error("{0}")]
-    BadRequest(String),
-    #[error("{0}")]
-    Unauthorized(String),
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Conflict(String),
-    #[error("the resource has changed since it was read")]
-    PreconditionFailed { current_version: i32 },
-    #[error("{0}")]
-    PayloadTooLarge(String),
-    #[error("{0}")]
-    UnsupportedMediaType(String),
-    #[error("the request failed validation")]
-    Validation(Vec<FieldError>),
-    #[error("{0}")]
-    Unprocessable(String),
-    #[error("too many requests")]
-    TooManyRequests { retry_after_secs: u64 },
-    #[error("the database is unavailable")]
-    Unavailable,
-    /// The request took longer than the configured time limit.
-    #[error("the request took too long")]
-    TimedOut { retry_after_secs: u64 },
-    /// Anything unexpected: logged in full, answered opaquely.
-    #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+/// The API's error: a code, the arguments of its text, and for validation
+/// failures every invalid field.
+#[derive(Debug)]
+pub struct ApiError {
+    code: Code,
+    args: Args,
+    errors: Vec<FieldError>,
+    retry_after_secs: Option<u64>,
+    /// What went wrong inside, for the log (internal errors only).
+    source: Option<anyhow::Error>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    pub fn not_found(what: &str) -> Self {
-        Self::NotFound(format!("No {what} with this id."))
-    }
-
-    pub fn validation_one(field: &str, code: &str, message: impl Into<String>) -> Self {
-        Self::Validation(vec![FieldError::new(field, code, message)])
-    }
-
-    fn slug(&self) -> &'static str {
-        match self {
-            Self::BadRequest(_) => "bad-request",
-            Self::Unauthorized(_) => "unauthorized",
-            Self::Forbidden(_) => "forbidden",
-            Self::NotFound(_) => "not-found",
-            Self::Conflict(_) => "conflict",
-            Self::PreconditionFailed { .. } => "precondition-failed",
-            Self::PayloadTooLarge(_) => "payload-too-large",
-            Self::UnsupportedMediaType(_) => "unsupported-media-type",
-            Self::Validation(_) => "validation",
-            Self::Unprocessable(_) => "unprocessable",
-            Self::TooManyRequests { .. } => "too-many-requests",
-            Self::Unavailable => "unavailable",
-            Self::TimedOut { .. } => "timeout",
-            Self::Internal(_) => "internal",
+    pub fn new(code: Code) -> Self {
+        Self {
+            code,
+            args: Vec::new(),
+            errors: Vec::new(),
+            retry_after_secs: None,
+            source: None,
         }
     }
 
-    fn detail(&self) -> String {
-        match self {
-            Self::Validation(errors) => {
-                format!("{} field(s) failed validation; see `errors`.", errors.len())
-            }
-            Self::PreconditionFailed { current_version } => format!(
-                "The resource has changed since you read it (it is now at version {current_version}); read it again and retry with its new ETag."
-            ),
-            Self::TooManyRequests { retry_after_secs } => {
-                format!("Too many requests; retry after {retry_after_secs} seconds.")
-            }
-            Self::Unavailable => "The database cannot be reached right now; retry shortly.".into(),
-            Self::TimedOut { .. } => "The request took too long to answer and was abandoned; retry shortly.".into(),
-            // Never leak internals: the full error goes to the log only.
-            Self::Internal(_) => "An unexpected error occurred; it has been logged.".into(),
-            other => other.to_string(),
+    /// Adds an argument of the detail text.
+    pub fn with(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
+        self.args.push((name, value.into()));
+        self
+    }
+
+    /// A 422 listing every invalid field, sorted by field so that answers
+    /// are stable.
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        Self::with_fields(Code::RequestInvalid, errors)
+    }
+
+    /// A problem of `code` listing every invalid field (`count` is the
+    /// argument of its text).
+    pub fn with_fields(code: Code, mut errors: Vec<FieldError>) -> Self {
+        errors.sort_by(|a, b| a.field.cmp(&b.field));
+        let count = errors.len();
+        let mut e = Self::new(code).with("count", count);
+        e.errors = errors;
+        e
+    }
+
+    /// A 422 for one field.
+    pub fn field(field: impl Into<String>, code: FieldCode) -> Self {
+        Self::validation(vec![FieldError::new(field, code)])
+    }
+
+    /// Answers `Ok(())` when `errors` is empty, the 422 otherwise.
+    pub fn check(errors: Vec<FieldError>) -> ApiResult<()> {
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Self::validation(errors))
         }
     }
 
-    pub fn to_problem(&self) -> Problem {
-        let status = self.status_code();
+    /// 429 or 503 with `Retry-After`.
+    pub fn retry_after(mut self, secs: u64) -> Self {
+        self.retry_after_secs = Some(secs);
+        self
+    }
+
+    /// Anything unexpected: logged in full, answered opaquely.
+    pub fn internal(source: impl Into<anyhow::Error>) -> Self {
+        let mut e = Self::new(Code::Internal);
+        e.source = Some(source.into());
+        e
+    }
+
+    pub fn code(&self) -> Code {
+        self.code
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.code.kind()
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.kind().status()
+    }
+
+    pub fn field_errors(&self) -> &[FieldError] {
+        &self.errors
+    }
+
+    /// The detail in `lang`. Internal errors never say more than that one
+    /// happened: the source goes to the log only.
+    pub fn detail(&self, lang: Lang) -> String {
+        i18n::render(self.code.as_str(), lang, &self.args)
+    }
+
+    pub fn problem(&self, lang: Lang, request_id: Option<String>) -> Problem {
+        let kind = self.kind();
         Problem {
-            r#type: problem_type(self.slug()),
-            title: status.canonical_reason().unwrap_or("Error").to_string(),
-            status: status.as_u16(),
-            detail: self.detail(),
-            errors: match self {
-                Self::Validation(errors) => Some(errors.clone()),
-                _ => None,
-            },
-            request_id: None,
+            r#type: problem_type(kind),
+            title: i18n::render(kind.title_code(), lang, &[]),
+            status: kind.status().as_u16(),
+            detail: self.detail(lang),
+            code: self.code.as_str().to_string(),
+            errors: (!self.errors.is_empty())
+                .then(|| self.errors.iter().map(|e| e.body(lang)).collect()),
+            request_id,
         }
+    }
+
+    /// The answer in `lang` with the request id in its body.
+    pub fn response(&self, lang: Lang, request_id: Option<String>) -> HttpResponse {
+        if let Some(source) = &self.source {
+            tracing::error!(error = ?source, "internal error");
+        }
+        let mut res = HttpResponse::build(self.status());
+        res.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        res.insert_header((header::CONTENT_LANGUAGE, lang.tag()));
+        match self.kind() {
+            Kind::Unauthorized => {
+                res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            Kind::Unavailable => {
+                let secs = self.retry_after_secs.unwrap_or(DB_RETRY_AFTER_SECS);
+                res.insert_header((header::RETRY_AFTER, secs.to_string()));
+            }
+            Kind::TooManyRequests | Kind::TimedOut => {
+                let secs = self.retry_after_secs.unwrap_or(1);
+                res.insert_header((header::RETRY_AFTER, secs.to_string()));
+            }
+            _ => {}
+        }
+        let body = serde_json::to_string(&self.problem(lang, request_id)).unwrap_or_default();
+        res.body(body)
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.detail(Lang::En))?;
+        if let Some(source) = &self.source {
+            write!(f, " ({source:#})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl From<Code> for ApiError {
+    fn from(code: Code) -> Self {
+        Self::new(code)
     }
 }
 
 /// The `type` URI of a problem kind.
-pub fn problem_type(slug: &str) -> String {
-    format!("https://opop.example/problems/{slug}")
-}
-
-/// The problem kind of a bare status code, for responses that did not come
-/// from an [`ApiError`] (actix's own 404, 405, 413 …).
-pub fn slug_for_status(status: StatusCode) -> &'static str {
-    match status.as_u16() {
-        400 => "bad-request",
-        401 => "unauthorized",
-        403 => "forbidden",
-        404 => "not-found",
-        405 => "method-not-allowed",
-        406 => "not-acceptable",
-        408 => "request-timeout",
-        409 => "conflict",
-        411 => "length-required",
-        412 => "precondition-failed",
-        413 => "payload-too-large",
-        415 => "unsupported-media-type",
-        422 => "validation",
-        429 => "too-many-requests",
-        503 => "unavailable",
-        _ if status.is_server_error() => "internal",
-        _ => "error",
-    }
+pub fn problem_type(kind: Kind) -> String {
+    format!("https://opop.example/problems/{}", kind.slug())
 }
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        match self {
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
-            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Validation(_) | Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable | Self::TimedOut { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        self.status()
     }
 
+    /// In English and without a request id: `http::normalise_error` writes
+    /// it again in the caller's language with the id.
     fn error_response(&self) -> HttpResponse {
-        if let Self::Internal(err) = self {
-            tracing::error!(error = ?err, "internal error");
-        }
-        let mut res = HttpResponse::build(self.status_code());
-        res.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
-        match self {
-            Self::Unauthorized(_) => {
-                res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
-            }
-            Self::TooManyRequests { retry_after_secs } | Self::TimedOut { retry_after_secs } => {
-                res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
-            }
-            Self::Unavailable => {
-                res.insert_header((header::RETRY_AFTER, DB_RETRY_AFTER_SECS.to_string()));
-            }
-            _ => {}
-        }
-        res.body(serde_json::to_string(&self.to_problem()).unwrap_or_default())
+        self.response(Lang::En, None)
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(err: anyhow::Error) -> Self {
+        Self::internal(err)
     }
 }
 
@@ -237,18 +408,31 @@ impl From<DbErr> for ApiError {
     fn from(err: DbErr) -> Self {
         if is_connection_error(&err) {
             tracing::warn!(error = %err, "database unavailable");
-            return Self::Unavailable;
+            return Self::new(Code::DatabaseUnavailable);
         }
         match err.sql_err() {
             // Callers that expect a particular constraint map it themselves with a
             // precise message; this is the fallback for a race they did not foresee.
-            Some(SqlErr::UniqueConstraintViolation(_)) => {
-                Self::Conflict("A resource with this unique value already exists.".into())
-            }
-            Some(SqlErr::ForeignKeyConstraintViolation(_)) => Self::Conflict(
-                "The change refers to a resource that does not exist, or removes one that others still use.".into(),
-            ),
-            _ => Self::Internal(anyhow::Error::new(err)),
+            Some(SqlErr::UniqueConstraintViolation(_)) => Self::new(Code::UniqueTaken),
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => Self::new(Code::ReferenceConflict),
+            _ => Self::internal(err),
+        }
+    }
+}
+
+/// Whether a database error is a unique-constraint violation (a value
+/// taken, or a concurrent insert of the same row).
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// Maps a unique violation to `code`, anything else as usual.
+pub fn unique_as(code: Code) -> impl Fn(DbErr) -> ApiError {
+    move |e| {
+        if is_unique_violation(&e) {
+            ApiError::new(code)
+        } else {
+            e.into()
         }
     }
 }
@@ -293,14 +477,9 @@ fn is_unreachable_sqlstate(code: &str) -> bool {
     matches!(code, "57P01" | "57P02" | "57P03") || code.starts_with("08")
 }
 
-impl From<validator::ValidationErrors> for ApiError {
-    fn from(errors: validator::ValidationErrors) -> Self {
-        Self::Validation(crate::validation::field_errors(&errors))
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
     use std::sync::Arc;
 
     use sea_orm::sqlx::Error as SqlxError;
@@ -326,7 +505,7 @@ mod tests {
         ];
         for err in unreachable {
             let api = ApiError::from(err);
-            assert!(matches!(api, ApiError::Unavailable), "{api:?}");
+            assert_eq!(api.code(), Code::DatabaseUnavailable, "{api:?}");
             let res = api.error_response();
             assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
             assert!(res.headers().contains_key(header::RETRY_AFTER));
@@ -335,7 +514,7 @@ mod tests {
             query(SqlxError::RowNotFound),
             query(SqlxError::ColumnNotFound("x".into())),
         ] {
-            assert!(matches!(ApiError::from(err), ApiError::Internal(_)));
+            assert_eq!(ApiError::from(err).code(), Code::Internal);
         }
     }
 
@@ -349,5 +528,69 @@ mod tests {
         for code in ["23505", "40001", "42601", "2067", "5"] {
             assert!(!is_unreachable_sqlstate(code), "{code}");
         }
+    }
+
+    /// Every code, field code and title has an English and an Indonesian
+    /// text, the two name the same placeholders, and no text is left over
+    /// without a code.
+    #[test]
+    fn every_code_has_english_and_indonesian() {
+        let mut wanted: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        wanted.extend(FieldCode::ALL.iter().map(|c| c.as_str()));
+        wanted.extend(Kind::ALL.iter().map(|k| k.title_code()));
+        let mut problems = Vec::new();
+        let mut seen = HashSet::new();
+        for code in &wanted {
+            if !seen.insert(*code) {
+                problems.push(format!("{code}: defined twice"));
+            }
+            let (Some(en), Some(id)) = (
+                i18n::template(code, Lang::En),
+                i18n::template(code, Lang::Id),
+            ) else {
+                problems.push(format!("{code}: no text in one of the languages"));
+                continue;
+            };
+            if en.trim().is_empty() || id.trim().is_empty() {
+                problems.push(format!("{code}: an empty text"));
+            }
+            if en == id {
+                problems.push(format!("{code}: the Indonesian text is the English one"));
+            }
+            if i18n::placeholders(en) != i18n::placeholders(id) {
+                problems.push(format!(
+                    "{code}: placeholders differ: {:?} and {:?}",
+                    i18n::placeholders(en),
+                    i18n::placeholders(id)
+                ));
+            }
+        }
+        for code in i18n::codes() {
+            if !wanted.contains(&code) {
+                problems.push(format!("{code}: a text without a code"));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn a_problem_has_the_same_shape_in_both_languages() {
+        let plain = ApiError::new(Code::ProductNotFound);
+        let invalid = ApiError::validation(vec![
+            FieldError::new("price_idr", FieldCode::RangeBetween)
+                .with("min", 100)
+                .with("max", 100_000_000),
+        ]);
+        for error in [plain, invalid] {
+            let keys = |lang| {
+                let body = serde_json::to_value(error.problem(lang, Some("r".into()))).unwrap();
+                body.as_object().unwrap().keys().cloned().collect::<Vec<_>>()
+            };
+            assert_eq!(keys(Lang::En), keys(Lang::Id));
+        }
+        let en = serde_json::to_value(ApiError::new(Code::ProductNotFound).problem(Lang::En, None))
+            .unwrap();
+        assert!(en.get("errors").is_none(), "{en}");
+        assert_eq!(en["code"], "product.not_found");
     }
 }

@@ -1,16 +1,23 @@
-//! HTTP plumbing shared by every route: extractor error handlers and the
-//! middleware that makes every error response problem+json with a request id.
+//! HTTP plumbing shared by every route: the body and query extractors, the
+//! extractor error handlers, conditional-request headers, and the
+//! middleware that writes every error answer as problem+json in the
+//! caller's language with the request id.
 
-use actix_web::body::{to_bytes, MessageBody};
+use actix_web::body::MessageBody;
 use actix_web::dev::ServiceResponse;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::ErrorHandlerResponse;
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
-use serde_json::{json, Value};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
 use tracing_actix_web::RequestId;
 
-use crate::error::{problem_type, slug_for_status, ApiError, FieldError, PROBLEM_JSON};
+use crate::error::{ApiError, ApiResult, Code, FieldError, PROBLEM_JSON};
+use crate::validation::Check;
+
+pub use crate::auth::policy::request_lang;
 
 pub fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default()
@@ -22,159 +29,237 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
 }
 
 pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|err: PathError, _req| {
-        ApiError::BadRequest(format!("A path parameter cannot be parsed: {err}.")).into()
-    })
+    web::PathConfig::default()
+        .error_handler(|_: PathError, _req| ApiError::new(Code::RequestPathInvalid).into())
 }
 
 pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|err: QueryPayloadError, _req| {
-        ApiError::BadRequest(format!("A query parameter cannot be parsed: {err}.")).into()
+    web::QueryConfig::default().error_handler(|_: QueryPayloadError, _req| {
+        ApiError::new(Code::RequestQueryInvalid)
+            .with("count", 1)
+            .into()
     })
 }
 
 fn json_error(err: JsonPayloadError) -> ApiError {
     match err {
         JsonPayloadError::Overflow { limit }
-        | JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::PayloadTooLarge(
-            format!("The request body is larger than the limit of {limit} bytes."),
-        ),
-        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
-            "Send the request body as JSON with `Content-Type: application/json`.".into(),
-        ),
-        // Well-formed JSON of the wrong shape is a validation failure (422);
-        // only text that is not JSON at all is a 400.
-        JsonPayloadError::Deserialize(e) if e.is_data() => {
-            ApiError::Validation(vec![field_error(".", &e)])
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+            ApiError::new(Code::RequestTooLargeLimit).with("limit", limit)
         }
-        JsonPayloadError::Deserialize(e) => {
-            ApiError::BadRequest(format!("The request body is not valid JSON: {e}."))
-        }
-        other => ApiError::BadRequest(format!("The request body cannot be read: {other}.")),
+        JsonPayloadError::ContentType => ApiError::new(Code::RequestJsonOnly),
+        JsonPayloadError::Deserialize(e) => crate::validation::not_json(e),
+        _ => ApiError::new(Code::RequestBodyUnreadable),
     }
 }
 
-/// Parses a JSON body, naming the field at fault: a malformed document is
-/// a 400, a well-formed one with a wrong, missing or unknown field a 422
-/// whose `field` is the path to it (`type`, `items[2].stock`).
-pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_data() {
-            ApiError::Validation(vec![field_error(&path, &inner)])
-        } else {
-            not_json(&inner)
-        }
-    })?;
-    // Trailing characters after the document.
-    de.end().map_err(|e| not_json(&e))?;
-    Ok(value)
+/// The bytes of a request body, or its 413 or 400.
+async fn read_body(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> ApiResult<web::Bytes> {
+    web::Bytes::from_request(req, payload)
+        .await
+        .map_err(|e| match e.as_error::<actix_web::error::PayloadError>() {
+            Some(actix_web::error::PayloadError::Overflow) => {
+                ApiError::new(Code::RequestTooLarge)
+            }
+            _ => ApiError::new(Code::RequestBodyUnreadable),
+        })
 }
 
-fn not_json(e: &serde_json::Error) -> ApiError {
-    ApiError::BadRequest(format!("The request body is not valid JSON: {e}."))
+fn blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(u8::is_ascii_whitespace)
 }
 
-fn field_error(path: &str, e: &serde_json::Error) -> FieldError {
-    let msg = e.to_string();
-    let quoted = msg.split('`').nth(1).unwrap_or("body");
-    // For a missing field the path names the object holding it; an unknown
-    // key is already the path's last segment.
-    let inside = |name: &str| match path {
-        "." | "" => name.to_string(),
-        parent => format!("{parent}.{name}"),
-    };
-    if msg.starts_with("missing field") {
-        FieldError::new(inside(quoted), "required", "is required")
-    } else if msg.starts_with("unknown field") {
-        let field = if path == "." {
-            quoted.to_string()
-        } else {
-            path.to_string()
-        };
-        FieldError::new(field, "unknown", "is not a known field")
-    } else {
-        let field = if path == "." {
-            "body".to_string()
-        } else {
-            path.to_string()
-        };
-        let message = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-        FieldError::new(field, "type", message)
+/// A JSON request body, read with every bad field reported at once (see
+/// [`crate::validation::parse`]): 400 when it is missing or not JSON, 413
+/// over the limit, 422 naming each bad field.
+pub struct Body<T>(pub T);
+
+impl<T> Body<T> {
+    pub fn into_inner(self) -> T {
+        self.0
     }
 }
 
-/// Default `detail` for responses that did not come from an [`ApiError`].
-fn default_detail(status: u16, req: &HttpRequest) -> String {
-    match status {
-        404 => format!("Nothing is served at {}.", req.path()),
-        405 => format!("{} is not allowed on {}.", req.method(), req.path()),
-        413 => "The request body is larger than the limit.".into(),
-        _ => "The request could not be completed.".into(),
+impl<T: DeserializeOwned + Check + 'static> FromRequest for Body<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            let bytes = read_body(&req, &mut payload).await?;
+            if blank(&bytes) {
+                return Err(ApiError::new(Code::RequestBodyRequired));
+            }
+            crate::validation::parse(&bytes).map(Body)
+        })
     }
 }
 
-/// `ErrorHandlers` default handler: turns every 4xx/5xx into problem+json and
-/// puts the request id into the body, keeping the status and headers.
-pub fn normalise_error<B: MessageBody + 'static>(
-    res: ServiceResponse<B>,
-) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let request_id = res
-        .request()
-        .extensions()
-        .get::<RequestId>()
-        .map(|id| id.to_string());
-    let indonesian = crate::i18n::wants_indonesian(res.request());
-    let is_problem = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
-    Ok(ErrorHandlerResponse::Future(Box::pin(async move {
-        let (req, res) = res.into_parts();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let existing: Option<Value> = if is_problem {
-            to_bytes(res.into_body())
-                .await
-                .ok()
-                .and_then(|b| serde_json::from_slice(&b).ok())
-        } else {
-            None
-        };
-        let mut problem = existing.unwrap_or_else(|| {
-            json!({
-                "type": problem_type(slug_for_status(status)),
-                "title": status.canonical_reason().unwrap_or("Error"),
-                "status": status.as_u16(),
-                "detail": default_detail(status.as_u16(), &req),
-            })
-        });
-        if let (Some(id), Some(obj)) = (request_id, problem.as_object_mut()) {
-            obj.insert("request_id".into(), Value::String(id));
-        }
-        if indonesian {
-            crate::i18n::translate_problem(&mut problem);
-        }
-        let mut out = HttpResponse::build(status);
-        for (name, value) in headers.iter() {
-            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-                out.append_header((name.clone(), value.clone()));
+/// A JSON body that may be left out: an empty body means `T::default()`;
+/// anything else must read (a malformed body is never silently ignored).
+pub struct OptionalBody<T>(pub T);
+
+impl<T> OptionalBody<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + Check + Default + 'static> FromRequest for OptionalBody<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            let bytes = read_body(&req, &mut payload).await?;
+            if blank(&bytes) {
+                return Ok(OptionalBody(T::default()));
+            }
+            crate::validation::parse(&bytes).map(OptionalBody)
+        })
+    }
+}
+
+/// A JSON document of any shape (a `PUT` body, read against the resource's
+/// representation by `edit::Edit`): 400 when missing or not JSON.
+pub struct JsonValue(pub serde_json::Value);
+
+impl FromRequest for JsonValue {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            let bytes = read_body(&req, &mut payload).await?;
+            if blank(&bytes) {
+                return Err(ApiError::new(Code::RequestBodyRequired));
+            }
+            serde_json::from_slice(&bytes)
+                .map(JsonValue)
+                .map_err(crate::validation::not_json)
+        })
+    }
+}
+
+/// A JSON Merge Patch (RFC 7396) body: `application/merge-patch+json`, or
+/// `application/json` (or no type) for clients that cannot set one.
+pub struct MergePatch(pub serde_json::Value);
+
+impl FromRequest for MergePatch {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            let media = req.mime_type().ok().flatten();
+            let accepted = media.as_ref().is_none_or(|m| {
+                let essence = m.essence_str();
+                essence == "application/merge-patch+json" || essence == "application/json"
+            });
+            if !accepted {
+                return Err(ApiError::new(Code::RequestPatchMediaType));
+            }
+            let bytes = read_body(&req, &mut payload).await?;
+            if blank(&bytes) {
+                return Err(ApiError::new(Code::RequestBodyRequired));
+            }
+            let value = serde_json::from_slice(&bytes).map_err(crate::validation::not_json)?;
+            Ok(MergePatch(value))
+        })
+    }
+}
+
+/// Query parameters, read with every bad one named: 400 with `errors`
+/// listing each parameter that cannot be read, in the caller's language.
+pub struct Query<T>(pub T);
+
+impl<T> std::ops::Deref for Query<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(Query))
+    }
+}
+
+/// Reads a query string into `T`. Parameters arrive as text, so they are
+/// read as a JSON object of strings first and each bad one reported the way
+/// bodies report their fields.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> ApiResult<T> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
+        .map_err(|_| ApiError::new(Code::RequestQueryInvalid).with("count", 1))?;
+    serde_urlencoded::from_str::<T>(query).or_else(|_| {
+        // One at a time: `serde_urlencoded` says what is wrong but not where.
+        let mut errors: Vec<FieldError> = Vec::new();
+        for (name, value) in &pairs {
+            let single = serde_urlencoded::to_string([(name, value)]).unwrap_or_default();
+            if let Err(e) = serde_urlencoded::from_str::<T>(&single) {
+                if let Some(error) = query_field_error(name, &e.to_string()) {
+                    errors.push(error);
+                }
             }
         }
-        out.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
-        let res = out.body(problem.to_string());
-        Ok(ServiceResponse::new(req, res).map_into_right_body())
-    })))
+        if errors.is_empty() {
+            errors.push(FieldError::new("query", crate::error::FieldCode::TypeInvalid));
+        }
+        errors.sort_by(|a, b| a.field.cmp(&b.field));
+        errors.dedup_by(|a, b| a.field == b.field);
+        Err(ApiError::with_fields(Code::RequestQueryInvalid, errors))
+    })
 }
 
-/// Answer for paths that match no route.
-pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound(format!(
-        "Nothing is served at {}.",
-        req.path()
-    )))
+/// The error a lone `name=value` gets, unless the value is fine alone (the
+/// error was about another parameter, or a missing one).
+fn query_field_error(name: &str, message: &str) -> Option<FieldError> {
+    use crate::error::FieldCode;
+    if message.starts_with("missing field") {
+        return None;
+    }
+    if message.starts_with("unknown variant") {
+        let allowed = message
+            .split("expected ")
+            .nth(1)
+            .unwrap_or("")
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Some(FieldError::new(name, FieldCode::OneOf).with("allowed", allowed));
+    }
+    let code = if message.contains("invalid digit") || message.contains("number too") {
+        FieldCode::TypeInteger
+    } else if message.contains("invalid float") {
+        FieldCode::TypeNumber
+    } else if message.contains("provided string was not") || message.contains("bool") {
+        FieldCode::TypeBoolean
+    } else if ["UUID", "uuid", "hyphenated", "simple format"]
+        .iter()
+        .any(|w| message.contains(w))
+    {
+        FieldCode::TypeUuid
+    } else if message.contains("input") {
+        FieldCode::TypeDate
+    } else {
+        FieldCode::TypeInvalid
+    };
+    Some(FieldError::new(name, code))
 }
 
 /// The id of this request, as logged and as sent in `X-Request-Id`.
@@ -193,7 +278,7 @@ pub fn with_etag(
 
 /// The version named by `If-Match`, if the header is present. `*` matches
 /// any version and counts as absent.
-pub fn if_match(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
+pub fn if_match(req: &HttpRequest) -> ApiResult<Option<i32>> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {
         return Ok(None);
     };
@@ -202,64 +287,158 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
         return Ok(None);
     }
     let tag = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-    tag.parse::<i32>().map(Some).map_err(|_| {
-        ApiError::BadRequest("If-Match must be the ETag of the resource, such as \"3\".".into())
-    })
+    tag.parse::<i32>()
+        .map(Some)
+        .map_err(|_| ApiError::new(Code::RequestIfMatchInvalid))
 }
 
-/// Refuses a write whose `If-Match` names another version than the current one.
-pub fn check_version(expected: Option<i32>, current: i32) -> Result<(), ApiError> {
-    match expected {
-        Some(v) if v != current => Err(ApiError::PreconditionFailed {
-            current_version: current,
-        }),
-        _ => Ok(()),
+/// The `If-Match` version of a request, as an extractor (400 when it is not
+/// an ETag of ours).
+pub struct IfMatch(pub Option<i32>);
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(if_match(req).map(IfMatch))
     }
 }
 
-/// An optional JSON body: empty means the default, anything else must parse
-/// (a malformed body is never silently ignored).
-pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Result<T, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(T::default());
-    }
-    parse_json(body)
+/// The routes the server serves, by path template, for answering a method a
+/// path does not serve with 405 and `Allow` (see [`unmatched`]).
+#[derive(Default)]
+pub struct RouteTable {
+    routes: Vec<(actix_web::dev::ResourceDef, Vec<Method>)>,
 }
 
-/// A JSON request body whose problems are reported only when the handler
-/// takes it, after the route guard has run. actix resolves a handler's
-/// extractors together, and a body that fails to parse would otherwise
-/// answer 400/422 before `Require` answered 401/403: a caller who may not
-/// call a route must learn nothing else about it.
-pub struct Body<T>(Result<T, ApiError>);
+impl RouteTable {
+    /// From `(path template, methods)` pairs, such as the OpenAPI document's.
+    pub fn new(paths: impl IntoIterator<Item = (String, Vec<Method>)>) -> Self {
+        let mut routes: Vec<(actix_web::dev::ResourceDef, Vec<Method>)> = Vec::new();
+        for (path, methods) in paths {
+            routes.push((actix_web::dev::ResourceDef::new(path), methods));
+        }
+        Self { routes }
+    }
 
-impl<T> Body<T> {
-    /// The parsed body, or its 400/413/422 problem.
-    pub fn into_inner(self) -> Result<T, ApiError> {
-        self.0
+    /// The methods served at `path`, if any route's template matches it.
+    pub fn allowed(&self, path: &str) -> Option<Vec<Method>> {
+        let mut found: Option<Vec<Method>> = None;
+        for (def, methods) in &self.routes {
+            if def.is_match(path) {
+                let all = found.get_or_insert_with(Vec::new);
+                for m in methods {
+                    if !all.contains(m) {
+                        all.push(m.clone());
+                    }
+                }
+            }
+        }
+        found
     }
 }
 
-impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Body<T> {
-    type Error = actix_web::Error;
-    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let bytes = web::Bytes::from_request(req, payload);
-        Box::pin(async move {
-            let parsed = match bytes.await {
-                Ok(b) if b.iter().all(u8::is_ascii_whitespace) => Err(ApiError::BadRequest(
-                    "The request needs a JSON body.".into(),
-                )),
-                Ok(b) => parse_json(&b),
-                Err(e) => Err(match e.as_error::<actix_web::error::PayloadError>() {
-                    Some(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge(
-                        "The request body is larger than the limit.".into(),
-                    ),
-                    _ => ApiError::BadRequest(format!("The request body cannot be read: {e}.")),
-                }),
-            };
-            Ok(Body(parsed))
-        })
+/// Answer for a request no route took: 405 with `Allow` when the path is
+/// served with other methods, 404 otherwise.
+pub async fn unmatched(req: HttpRequest) -> HttpResponse {
+    let allowed = req
+        .app_data::<web::Data<RouteTable>>()
+        .and_then(|t| t.allowed(req.path()));
+    let error = match &allowed {
+        Some(methods) => ApiError::new(Code::RequestMethodNotAllowed)
+            .with("method", req.method().as_str())
+            .with("path", req.path())
+            .with("allow", allow_header(methods)),
+        None => ApiError::new(Code::RequestNotFound).with("path", req.path()),
+    };
+    let mut res = HttpResponse::from_error(error);
+    if let Some(methods) = allowed {
+        if let Ok(v) = HeaderValue::from_str(&allow_header(&methods)) {
+            res.headers_mut().insert(header::ALLOW, v);
+        }
     }
+    res
+}
+
+fn allow_header(methods: &[Method]) -> String {
+    let mut names: Vec<&str> = methods.iter().map(Method::as_str).collect();
+    names.sort_unstable();
+    names.join(", ")
+}
+
+/// The problem of an answer that did not come from an [`ApiError`] (actix's
+/// own 404, 405, 413, …).
+fn problem_of_status(status: StatusCode, req: &HttpRequest) -> ApiError {
+    match status.as_u16() {
+        404 => ApiError::new(Code::RequestNotFound).with("path", req.path()),
+        405 => ApiError::new(Code::RequestMethodNotAllowed)
+            .with("method", req.method().as_str())
+            .with("path", req.path())
+            .with("allow", "-"),
+        406 => ApiError::new(Code::RequestNotAcceptable),
+        413 => ApiError::new(Code::RequestTooLarge),
+        415 => ApiError::new(Code::RequestJsonOnly),
+        503 => ApiError::new(Code::DatabaseUnavailable),
+        s if s >= 500 => ApiError::new(Code::Internal),
+        _ => ApiError::new(Code::RequestFailed),
+    }
+}
+
+/// `ErrorHandlers` default handler: every 4xx/5xx answer becomes
+/// problem+json in the caller's language with the request id, keeping its
+/// status and headers. An answer made from an [`ApiError`] is written again
+/// from the error itself; a problem body made earlier (a stored answer
+/// replayed under an idempotency key) is kept and given this request's id;
+/// any other answer gets the problem of its status.
+pub fn normalise_error<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let (req, res) = res.into_parts();
+    let lang = request_lang(&req);
+    let id = request_id(&req);
+    let status = res.status();
+    let rendered = res
+        .error()
+        .and_then(|e| e.as_error::<ApiError>())
+        .filter(|e| e.status() == status)
+        .map(|e| e.response(lang, id.clone()));
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
+    Ok(ErrorHandlerResponse::Future(Box::pin(async move {
+        let headers = res.headers().clone();
+        let mut out = match rendered {
+            Some(out) => out,
+            None if is_problem => {
+                let body = actix_web::body::to_bytes(res.into_body()).await.ok();
+                let mut problem: serde_json::Value = body
+                    .and_then(|b| serde_json::from_slice(&b).ok())
+                    .unwrap_or_default();
+                if let (Some(id), Some(obj)) = (id, problem.as_object_mut()) {
+                    obj.insert("request_id".into(), serde_json::Value::String(id));
+                }
+                HttpResponse::build(status)
+                    .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
+                    .body(problem.to_string())
+            }
+            None => {
+                let mut fresh = problem_of_status(status, &req).response(lang, id);
+                *fresh.status_mut() = status;
+                fresh
+            }
+        };
+        // Headers the answer had beyond those the problem sets (Allow,
+        // Retry-After, RateLimit-*, CORS, Idempotent-Replayed).
+        for (name, value) in headers.iter() {
+            if name != header::CONTENT_TYPE
+                && name != header::CONTENT_LENGTH
+                && !out.headers().contains_key(name)
+            {
+                out.headers_mut().append(name.clone(), value.clone());
+            }
+        }
+        Ok(ServiceResponse::new(req, out).map_into_right_body())
+    })))
 }

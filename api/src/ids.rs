@@ -5,6 +5,8 @@
 use chrono::{Datelike, NaiveDate};
 use validator::ValidationError;
 
+use crate::error::FieldCode;
+
 /// The 38 province codes of Kemendagri (after the 2022 split of Papua).
 pub const PROVINCE_CODES: [&str; 38] = [
     "11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "31", "32", "33", "34", "35", "36",
@@ -16,8 +18,8 @@ pub fn is_province_code(code: &str) -> bool {
     PROVINCE_CODES.contains(&code)
 }
 
-fn err(code: &'static str, message: &str) -> ValidationError {
-    ValidationError::new(code).with_message(message.to_string().into())
+fn err(code: FieldCode) -> ValidationError {
+    crate::validation::invalid(code)
 }
 
 fn all_digits(s: &str, n: usize) -> bool {
@@ -28,10 +30,7 @@ pub fn validate_province_code(code: &str) -> Result<(), ValidationError> {
     if is_province_code(code) {
         Ok(())
     } else {
-        Err(err(
-            "format",
-            "must be one of the 38 two-digit province codes, such as 35",
-        ))
+        Err(err(FieldCode::ProvinceCode))
     }
 }
 
@@ -44,10 +43,7 @@ pub fn validate_regency_code(code: &str) -> Result<(), ValidationError> {
     if ok {
         Ok(())
     } else {
-        Err(err(
-            "format",
-            "must be a 4-digit regency code such as 3578 (province code, then 01-69 or 71-99)",
-        ))
+        Err(err(FieldCode::RegencyCode))
     }
 }
 
@@ -56,10 +52,7 @@ pub fn validate_district_code(code: &str) -> Result<(), ValidationError> {
     if all_digits(code, 6) && validate_regency_code(&code[..4]).is_ok() && &code[4..] != "00" {
         Ok(())
     } else {
-        Err(err(
-            "format",
-            "must be a 6-digit district code such as 357801",
-        ))
+        Err(err(FieldCode::DistrictCode))
     }
 }
 
@@ -73,7 +66,7 @@ pub fn validate_nspp(nspp: &str) -> Result<(), ValidationError> {
     if all_digits(nspp, 12) {
         Ok(())
     } else {
-        Err(err("format", "must be the 12-digit NSPP of Kemenag"))
+        Err(err(FieldCode::Nspp))
     }
 }
 
@@ -82,7 +75,7 @@ pub fn validate_nib(nib: &str) -> Result<(), ValidationError> {
     if all_digits(nib, 13) {
         Ok(())
     } else {
-        Err(err("format", "must be the 13-digit NIB from OSS"))
+        Err(err(FieldCode::Nib))
     }
 }
 
@@ -113,7 +106,6 @@ pub fn nik_birth(nik: &str, today: NaiveDate) -> Option<(NaiveDate, bool)> {
 /// NIK: 16 digits, a real province, a plausible regency and district part,
 /// a valid (gender-coded) birth date, and a sequence other than 0000.
 pub fn validate_nik(nik: &str) -> Result<(), ValidationError> {
-    let message = "must be a 16-digit NIK: province, regency and district codes, birth date DDMMYY (day + 40 for women) and a 4-digit number";
     if !all_digits(nik, 16)
         || !is_province_code(&nik[..2])
         || &nik[2..4] == "00"
@@ -121,7 +113,7 @@ pub fn validate_nik(nik: &str) -> Result<(), ValidationError> {
         || &nik[12..] == "0000"
         || nik_birth(nik, chrono::Utc::now().date_naive()).is_none()
     {
-        return Err(err("format", message));
+        return Err(err(FieldCode::Nik));
     }
     Ok(())
 }
@@ -156,10 +148,7 @@ pub fn normalize_phone(input: &str) -> Option<String> {
 
 pub fn validate_phone(phone: &str) -> Result<(), ValidationError> {
     normalize_phone(phone).map(|_| ()).ok_or_else(|| {
-        err(
-            "format",
-            "must be an Indonesian mobile number such as 081234567890 or +6281234567890",
-        )
+        err(FieldCode::Phone)
     })
 }
 

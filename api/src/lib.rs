@@ -1,8 +1,11 @@
 //! The OPOP platform API: an actix-web server over SeaORM, documented with utoipa.
 //!
-//! Resource modules (`pesantren`, `santri`, …) each hold their endpoints and
-//! their domain functions; the shared machinery (`auth`, `error`,
-//! `pagination`, `audit`, `config`) sits beside them.
+//! Each resource is a folder (`pesantren/`, `products/`, …) with its
+//! request and response types (`model.rs`), its rules (`service.rs`, which
+//! never touches HTTP), its handlers (`endpoints.rs`) and its state
+//! machines; the shared machinery (`auth`, `error`, `i18n`, `validation`,
+//! `edit`, `pagination`, `audit`, `idempotency`, `feed`, `config`) sits
+//! beside them. `docs/architecture.md` says where code goes.
 
 pub mod audit;
 pub mod auth;
@@ -10,25 +13,34 @@ pub mod catalog;
 pub mod certifications;
 pub mod config;
 pub mod db;
+pub mod edit;
 pub mod error;
+pub mod feed;
 pub mod health;
 pub mod http;
 pub mod i18n;
+pub mod idempotency;
 pub mod ids;
 pub mod images;
 pub mod koperasi;
+pub mod listings;
 pub mod masking;
 pub mod metrics;
 pub mod openapi;
+pub mod operation;
+pub mod orders;
 pub mod pagination;
 pub mod partners;
 pub mod pesantren;
 pub mod products;
 pub mod publication;
 pub mod ratelimit;
+pub mod routes;
 pub mod santri;
 pub mod seed;
+pub mod sessions;
 pub mod startup;
+pub mod state;
 pub mod stats;
 pub mod storage;
 pub mod telemetry;

@@ -27,8 +27,8 @@ use prometheus::{
 use sea_orm::{DatabaseConnection, DatabaseConnectionType};
 use sha2::{Digest, Sha256};
 
-use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::error::{ApiError, Code};
+use crate::state::AppState;
 
 /// The label of requests that matched no route.
 const UNMATCHED: &str = "unmatched";
@@ -108,8 +108,8 @@ impl Metrics {
         let mut out = Vec::new();
         TextEncoder::new()
             .encode(&self.registry.gather(), &mut out)
-            .map_err(|e| ApiError::Internal(e.into()))?;
-        String::from_utf8(out).map_err(|e| ApiError::Internal(e.into()))
+            .map_err(ApiError::internal)?;
+        String::from_utf8(out).map_err(ApiError::internal)
     }
 }
 
@@ -195,10 +195,7 @@ pub async fn serve(
     metrics: web::Data<Metrics>,
 ) -> Result<HttpResponse, ApiError> {
     let Some(expected) = state.config.metrics_token.as_deref() else {
-        return Err(ApiError::NotFound(format!(
-            "Nothing is served at {}.",
-            req.path()
-        )));
+        return Err(ApiError::new(Code::RequestNotFound).with("path", req.path()));
     };
     let presented = req
         .headers()
@@ -206,9 +203,7 @@ pub async fn serve(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
     if !presented.is_some_and(|p| token_matches(p, expected)) {
-        return Err(ApiError::Unauthorized(
-            "The metrics token is missing or wrong.".into(),
-        ));
+        return Err(ApiError::new(Code::MetricsTokenInvalid));
     }
     Ok(HttpResponse::Ok()
         .content_type(prometheus::TEXT_FORMAT)

@@ -7,10 +7,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
-use crate::error::{FieldError, Problem};
+use crate::error::{ApiError, Code, FieldCode, FieldError, FieldProblem, Problem};
+use crate::i18n::Lang;
 
-/// Name of the bearer security scheme in the document.
-pub const BEARER: &str = "bearer";
+pub use crate::auth::policy::BEARER;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,7 +23,7 @@ Conventions: JSON in and out with `snake_case` fields; ids are UUID v7; timestam
 in UTC; money is whole rupiah (`price_idr`). Lists take `limit` (1-100, default 20) and an opaque \
 `cursor` and answer `{\"data\": [...], \"next_cursor\": ...}`. Every resource carries `version`; \
 single-resource responses send `ETag: \"<version>\"` and writes with a stale `If-Match` get 412. \
-Errors are RFC 9457 problem details (`application/problem+json`) with a `request_id`.",
+Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code` and a `request_id`; with `Accept-Language: id` their texts are in Indonesian. A method a path does not serve is 405 with `Allow`. Resources with `PUT` also take `PATCH` (JSON Merge Patch, RFC 7396).",
         license(name = "MIT", identifier = "MIT"),
         version = env!("CARGO_PKG_VERSION")
     ),
@@ -44,7 +44,7 @@ Errors are RFC 9457 problem details (`application/problem+json`) with a `request
         (name = "stats", description = "The programme's figures against its targets, by province."),
         (name = "catalog", description = "The public catalogue of published products (no token needed), and what marketplaces use to mirror it: the change feed, their listings, and the orders they report. Partner endpoints are rate-limited per partner (`RateLimit-*` headers, 429 with `Retry-After`). See docs/partner-integration.md."),
     ),
-    components(schemas(Problem, FieldError))
+    components(schemas(Problem, FieldProblem))
 )]
 pub struct ApiDoc;
 
@@ -69,7 +69,7 @@ impl Modify for SecurityAddon {
     }
 }
 
-/// The document for the routes of [`crate::startup::routes`], with the
+/// The document for the routes of [`crate::routes::routes`], with the
 /// standard error responses added to every operation.
 ///
 /// The error responses are added on the JSON form, which must read back as a
@@ -79,12 +79,34 @@ pub fn document() -> Result<utoipa::openapi::OpenApi, serde_json::Error> {
     let (_, api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
-        .configure(crate::startup::routes)
+        .configure(crate::routes::routes)
         .split_for_parts();
     let mut value = serde_json::to_value(&api)?;
     add_error_responses(&mut value);
     add_body_examples(&mut value);
     serde_json::from_value(value)
+}
+
+/// The paths of the document and the methods each serves, for answering a
+/// method a path does not serve (405 with `Allow`).
+pub fn route_table(doc: &utoipa::openapi::OpenApi) -> crate::http::RouteTable {
+    use actix_web::http::Method;
+    crate::http::RouteTable::new(doc.paths.paths.iter().map(|(path, item)| {
+        let methods = [
+            (item.get.is_some(), Method::GET),
+            (item.put.is_some(), Method::PUT),
+            (item.post.is_some(), Method::POST),
+            (item.delete.is_some(), Method::DELETE),
+            (item.patch.is_some(), Method::PATCH),
+            (item.head.is_some(), Method::HEAD),
+            (item.options.is_some(), Method::OPTIONS),
+            (item.trace.is_some(), Method::TRACE),
+        ]
+        .into_iter()
+        .filter_map(|(served, m)| served.then_some(m))
+        .collect();
+        (path.clone(), methods)
+    }))
 }
 
 /// Every role name a route may admit.
@@ -221,6 +243,16 @@ fn add_error_responses(doc: &mut serde_json::Value) {
             }
             if let Some(responses) = responses.as_object_mut() {
                 for (code, response) in responses.iter_mut() {
+                    // An error an operation declares itself (to say when it
+                    // happens) is a problem like every other: the body is
+                    // attached here, once, rather than in every handler.
+                    let is_error = code.starts_with('4') || code.starts_with('5');
+                    if is_error && response.get("$ref").is_none() && response.get("content").is_none()
+                    {
+                        response["content"] = json!({"application/problem+json": {
+                            "schema": {"$ref": "#/components/schemas/Problem"}
+                        }});
+                    }
                     add_problem_example(code, response);
                 }
             }
@@ -263,33 +295,34 @@ fn add_problem_example(code: &str, response: &mut serde_json::Value) {
 }
 
 fn example_problem(code: &str) -> Option<Problem> {
-    use crate::error::ApiError;
     let error = match code {
-        "400" => ApiError::BadRequest(
-            "The body is not valid JSON: expected value at line 1 column 1.".into(),
-        ),
-        "401" => ApiError::Unauthorized("The access token has expired.".into()),
-        "403" => ApiError::Forbidden("Your role may not do this.".into()),
-        "404" => ApiError::not_found("resource"),
-        "409" => ApiError::Conflict("The state does not allow this change.".into()),
-        "412" => ApiError::PreconditionFailed { current_version: 3 },
-        "413" => ApiError::PayloadTooLarge("The body is larger than 1048576 bytes.".into()),
-        "415" => ApiError::UnsupportedMediaType("Send `Content-Type: application/json`.".into()),
-        "422" => ApiError::Validation(vec![FieldError::new(
-            "name",
-            "length",
-            "must be 1 to 200 characters",
-        )]),
-        "429" => ApiError::TooManyRequests {
-            retry_after_secs: 30,
-        },
-        "500" => ApiError::Internal(anyhow::anyhow!("example")),
-        "503" => ApiError::Unavailable,
+        "400" => ApiError::new(Code::RequestNotJson)
+            .with("line", 1)
+            .with("column", 1),
+        "401" => ApiError::new(Code::AuthTokenInvalid),
+        "403" => ApiError::new(Code::AuthRoleForbidden).with("role", "santri"),
+        "404" => ApiError::new(Code::PesantrenNotFound),
+        "405" => ApiError::new(Code::RequestMethodNotAllowed)
+            .with("method", "DELETE")
+            .with("path", "/api/v1/pesantren")
+            .with("allow", "GET, POST"),
+        "409" => ApiError::new(Code::ProductStateConflict)
+            .with("status", "approved")
+            .with("action", "submit"),
+        "412" => ApiError::new(Code::RequestVersionMismatch).with("version", 3),
+        "413" => ApiError::new(Code::RequestTooLargeLimit).with("limit", 1_048_576),
+        "415" => ApiError::new(Code::RequestJsonOnly),
+        "422" => ApiError::validation(vec![FieldError::new("name", FieldCode::LengthBetween)
+            .with("min", 1)
+            .with("max", 200)]),
+        "429" => ApiError::new(Code::RequestRateLimited)
+            .with("seconds", 30)
+            .retry_after(30),
+        "500" => ApiError::new(Code::Internal),
+        "503" => ApiError::new(Code::DatabaseUnavailable),
         _ => return None,
     };
-    let mut problem = error.to_problem();
-    problem.request_id = Some(EXAMPLE_REQUEST_ID.into());
-    Some(problem)
+    Some(error.problem(Lang::En, Some(EXAMPLE_REQUEST_ID.into())))
 }
 
 const EXAMPLE_REQUEST_ID: &str = "01936f3e-5b7a-7c42-9d1e-2f3a4b5c6d7e";
@@ -333,19 +366,25 @@ fn add_body_examples(doc: &mut serde_json::Value) {
                 }
             }
             for holder in contents {
-                let Some(media) = holder
+                let Some(content) = holder
                     .get_mut("content")
-                    .and_then(|c| c.get_mut("application/json"))
                     .and_then(serde_json::Value::as_object_mut)
                 else {
                     continue;
                 };
-                if media.contains_key("example") || media.contains_key("examples") {
-                    continue;
-                }
-                if let Some(schema) = media.get("schema") {
-                    let example = example_of(schema, &schemas, 0);
-                    media.insert("example".into(), example);
+                // `application/json` and `application/merge-patch+json`.
+                for (media_type, media) in content.iter_mut() {
+                    let Some(media) = media.as_object_mut().filter(|_| media_type.ends_with("json"))
+                    else {
+                        continue;
+                    };
+                    if media.contains_key("example") || media.contains_key("examples") {
+                        continue;
+                    }
+                    if let Some(schema) = media.get("schema") {
+                        let example = example_of(schema, &schemas, 0);
+                        media.insert("example".into(), example);
+                    }
                 }
             }
         }

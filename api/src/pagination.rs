@@ -10,7 +10,7 @@ use base64::Engine;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code, FieldCode, FieldError};
 
 pub const DEFAULT_LIMIT: u64 = 20;
 pub const MAX_LIMIT: u64 = 100;
@@ -30,11 +30,12 @@ impl PageParams {
         match self.limit {
             None => Ok(DEFAULT_LIMIT),
             Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-            Some(_) => Err(ApiError::validation_one(
+            Some(_) => Err(ApiError::validation(vec![FieldError::new(
                 "limit",
-                "range",
-                "must be between 1 and 100",
-            )),
+                FieldCode::RangeBetween,
+            )
+            .with("min", 1)
+            .with("max", MAX_LIMIT)])),
         }
     }
 
@@ -53,12 +54,7 @@ pub fn decode_cursor<T: DeserializeOwned>(cursor: &str) -> ApiResult<T> {
         .decode(cursor)
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .ok_or_else(|| {
-            ApiError::BadRequest(
-                "The cursor cannot be parsed; pass `next_cursor` from the previous page unchanged."
-                    .into(),
-            )
-        })
+        .ok_or_else(|| ApiError::new(Code::CursorInvalid))
 }
 
 /// One page of a list.
@@ -115,7 +111,7 @@ mod tests {
         assert_eq!(back, ("name".to_string(), 42));
         assert!(matches!(
             decode_cursor::<(String, i32)>("%%%"),
-            Err(ApiError::BadRequest(_))
+            Err(e) if e.code() == Code::CursorInvalid
         ));
     }
 

@@ -14,7 +14,6 @@
 use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::ops::Deref;
 use std::time::Duration;
 
 use actix_web::body::{EitherBody, MessageBody};
@@ -22,53 +21,15 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
-use actix_web::{web, FromRequest, HttpMessage, HttpRequest, ResponseError};
-use futures_util::future::LocalBoxFuture;
+use actix_web::{web, HttpMessage, HttpRequest};
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::StateInformationMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 use uuid::Uuid;
 
-use crate::auth::{PartnerOnly, Require};
-use crate::error::ApiError;
-use crate::startup::AppState;
-
-/// How fast partners may call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PartnerRate {
-    pub per_minute: u32,
-    pub burst: u32,
-}
-
-impl Default for PartnerRate {
-    fn default() -> Self {
-        Self {
-            per_minute: 600,
-            burst: 120,
-        }
-    }
-}
-
-/// How fast one address may call the anonymous public endpoints; a
-/// `per_minute` of 0 turns the limit off (benchmarks, or when a proxy in
-/// front already limits).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PublicRate {
-    pub per_minute: u32,
-    pub burst: u32,
-}
-
-impl Default for PublicRate {
-    fn default() -> Self {
-        // Generous: a page of the catalogue loads a dozen images at once, and
-        // many visitors can share one address behind a carrier's NAT.
-        Self {
-            per_minute: 1200,
-            burst: 200,
-        }
-    }
-}
+use crate::config::{PartnerRate, PublicRate};
+use crate::error::{ApiError, Code};
 
 type Limiter<K> =
     RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
@@ -142,51 +103,6 @@ impl<K: Hash + Eq + Clone> KeyedLimits<K> {
                 Err((state, wait.as_secs_f64().ceil().max(1.0) as u64))
             }
         }
-    }
-}
-
-/// A partner caller whose call was counted against its rate limit: the
-/// guard of every partner endpoint (401/403 as `Require<PartnerOnly>`, then
-/// 429 over the limit). Dereferences to the [`crate::auth::Caller`].
-pub struct MeteredPartner(Require<PartnerOnly>);
-
-impl Deref for MeteredPartner {
-    type Target = crate::auth::Caller;
-
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
-
-impl FromRequest for MeteredPartner {
-    type Error = actix_web::Error;
-    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let auth = Require::<PartnerOnly>::from_request(req, payload);
-        let req = req.clone();
-        Box::pin(async move {
-            let auth = auth.await?;
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no application state")))?;
-            let Some(partner) = auth.principal.partner().map(|p| p.id) else {
-                return Err(ApiError::Forbidden("Partners only.".into()).into());
-            };
-            match state.partner_limits.check(partner) {
-                Ok(rate) => {
-                    req.extensions_mut().insert(rate);
-                    Ok(MeteredPartner(auth))
-                }
-                Err((rate, wait)) => {
-                    req.extensions_mut().insert(rate);
-                    Err(ApiError::TooManyRequests {
-                        retry_after_secs: wait,
-                    }
-                    .into())
-                }
-            }
-        })
     }
 }
 
@@ -281,10 +197,13 @@ pub async fn public(
                 }
                 Err((rate, wait)) => {
                     req.extensions_mut().insert(rate);
-                    let res = ApiError::TooManyRequests {
-                        retry_after_secs: wait,
-                    }
-                    .error_response();
+                    // Carrying the error, so that the error handlers write
+                    // it in the caller's language with the request id.
+                    let res = actix_web::HttpResponse::from_error(
+                        ApiError::new(Code::RequestRateLimited)
+                            .with("seconds", wait)
+                            .retry_after(wait),
+                    );
                     return Ok(req.into_response(res).map_into_right_body());
                 }
             }
@@ -293,7 +212,7 @@ pub async fn public(
     Ok(next.call(req).await?.map_into_left_body())
 }
 
-/// Middleware: copies the rate state a [`MeteredPartner`] left on the
+/// Middleware: copies the rate state a [`crate::auth::Partner`] left on the
 /// request into the answer's `RateLimit-*` headers, on success and on error.
 pub async fn headers(
     req: ServiceRequest,

@@ -5,14 +5,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_cors::Cors;
-use actix_web::body::{BoxBody, MessageBody};
+use actix_web::body::MessageBody;
 use actix_web::dev::Server;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::InternalError;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::KeepAlive;
 use actix_web::middleware::{from_fn, Compress, ErrorHandlers, Next};
-use actix_web::ResponseError;
 use actix_web::{web, App, HttpServer};
 use sea_orm::DatabaseConnection;
 use tracing_actix_web::TracingLogger;
@@ -21,44 +20,12 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::throttle::Throttle;
 use crate::auth::token::JwtKeys;
+use crate::auth::Authenticator;
 use crate::config::Config;
-use crate::error::ApiError;
-use crate::{db, health, http, openapi};
-
-/// What every handler may reach.
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub config: Arc<Config>,
-    pub keys: JwtKeys,
-    pub throttle: Throttle,
-    pub partner_limits: crate::ratelimit::PartnerLimits,
-}
-
-/// Every documented route. The OpenAPI document is generated from this same
-/// function, so what is served and what is documented cannot drift apart.
-pub fn routes(cfg: &mut ServiceConfig) {
-    health::configure(cfg);
-    cfg.service(
-        utoipa_actix_web::scope("/api/v1")
-            .configure(crate::auth::endpoints::configure)
-            .configure(crate::users::configure)
-            // Before `partners`: `/partners/me/webhook` belongs to webhooks.
-            .configure(crate::webhooks::configure)
-            .configure(crate::partners::configure)
-            // Before `pesantren`: actix gives a path to the first scope whose
-            // prefix matches, and `/pesantren/{id}/santri` belongs to santri.
-            .configure(crate::santri::configure)
-            .configure(crate::pesantren::configure)
-            .configure(crate::koperasi::configure)
-            // Before `products`: `/products/{id}/certifications` and
-            // `/products/{id}/images` belong to their own modules.
-            .configure(crate::certifications::configure)
-            .configure(crate::images::configure)
-            .configure(crate::products::configure)
-            .configure(crate::stats::configure)
-            .configure(crate::catalog::configure),
-    );
-}
+use crate::error::{ApiError, Code};
+use crate::state::AppState;
+use crate::storage::Storage;
+use crate::{db, http, openapi, routes};
 
 pub struct Application {
     port: u16,
@@ -69,15 +36,17 @@ pub struct Application {
 
 /// The tasks an instance runs beside the server; they end with it.
 struct Background {
-    expiry: Option<tokio::task::JoinHandle<()>>,
+    /// The certificate-expiry pass and the forgetting of old idempotency
+    /// keys.
+    tasks: Vec<tokio::task::JoinHandle<()>>,
     webhooks: Option<crate::webhooks::Deliverer>,
 }
 
 impl Background {
     async fn stop(self) {
-        if let Some(expiry) = self.expiry {
-            expiry.abort();
-            let _ = expiry.await;
+        for task in self.tasks {
+            task.abort();
+            let _ = task.await;
         }
         if let Some(webhooks) = self.webhooks {
             webhooks.stop().await;
@@ -119,12 +88,16 @@ impl Application {
         crate::webhooks::install_crypto_provider();
         let listener = TcpListener::bind(config.bind)?;
         let port = listener.local_addr()?.port();
-        let expiry = (config.expiry_interval_secs > 0).then(|| {
-            crate::catalog::expiry::spawn(
+        let mut tasks = vec![crate::idempotency::spawn_expiry(
+            db.clone(),
+            crate::idempotency::EXPIRY_INTERVAL,
+        )];
+        if config.expiry_interval_secs > 0 {
+            tasks.push(crate::feed::expiry::spawn(
                 db.clone(),
-                std::time::Duration::from_secs(config.expiry_interval_secs),
-            )
-        });
+                Duration::from_secs(config.expiry_interval_secs),
+            ));
+        }
         let webhooks = if config.webhook_interval_ms > 0 {
             Some(crate::webhooks::spawn(
                 db.clone(),
@@ -138,7 +111,7 @@ impl Application {
             port,
             server,
             db,
-            background: Background { expiry, webhooks },
+            background: Background { tasks, webhooks },
         })
     }
 
@@ -167,13 +140,16 @@ impl Application {
 fn run(listener: TcpListener, config: Config, db: DatabaseConnection) -> anyhow::Result<Server> {
     let workers = config.workers;
     let config = Arc::new(config);
+    let keys = JwtKeys::new(&config.jwt_secret, config.access_token_ttl_secs);
     let state = web::Data::new(AppState {
-        db,
-        keys: JwtKeys::new(&config.jwt_secret, config.access_token_ttl_secs),
+        db: db.clone(),
+        keys: keys.clone(),
         throttle: Throttle::new(config.throttle),
-        partner_limits: crate::ratelimit::PartnerLimits::new(config.partner_rate),
+        storage: Storage::from_config(&config)?,
         config: config.clone(),
     });
+    let authenticator = web::Data::new(Authenticator { db, keys });
+    let partner_limits = web::Data::new(crate::ratelimit::PartnerLimits::new(config.partner_rate));
     // Shared by every worker: one set of counters and buckets per instance.
     let metrics = web::Data::new(crate::metrics::Metrics::new(config.db_max_connections)?);
     let public_limits = web::Data::new(crate::ratelimit::PublicLimits::new(
@@ -183,8 +159,11 @@ fn run(listener: TcpListener, config: Config, db: DatabaseConnection) -> anyhow:
     let timeout = RequestTimeout(
         (config.request_timeout_secs > 0).then(|| Duration::from_secs(config.request_timeout_secs)),
     );
-    // Generated once, and served as generated.
+    // Generated once, and served as generated; its paths are also the table
+    // that tells a method a path does not serve (405) from a path that does
+    // not exist (404).
     let doc = openapi::document()?;
+    let route_table = web::Data::new(openapi::route_table(&doc));
     let mut server = HttpServer::new(move || {
         let cors = config
             .cors_origins
@@ -206,6 +185,9 @@ fn run(listener: TcpListener, config: Config, db: DatabaseConnection) -> anyhow:
             .max_age(3600);
         App::new()
             .app_data(state.clone())
+            .app_data(authenticator.clone())
+            .app_data(partner_limits.clone())
+            .app_data(route_table.clone())
             .app_data(metrics.clone())
             .app_data(public_limits.clone())
             .app_data(timeout)
@@ -215,7 +197,7 @@ fn run(listener: TcpListener, config: Config, db: DatabaseConnection) -> anyhow:
             .app_data(web::PayloadConfig::new(config.body_limit))
             .configure(|cfg| {
                 let mut cfg = ServiceConfig::new(cfg);
-                routes(&mut cfg);
+                routes::routes(&mut cfg);
             })
             .service(
                 SwaggerUi::new("/docs/{_:.*}")
@@ -232,7 +214,7 @@ fn run(listener: TcpListener, config: Config, db: DatabaseConnection) -> anyhow:
             // For the operators' scraper, not API clients: outside /api and
             // outside the OpenAPI document (see `metrics`).
             .route("/metrics", web::get().to(crate::metrics::serve))
-            .default_service(web::to(http::not_found))
+            .default_service(web::to(http::unmatched))
             // Innermost first. The public rate limit sits inside
             // `ErrorHandlers`, so its refusals get a request id; the time
             // limit answers with an error, which puts the id in itself.
@@ -318,27 +300,22 @@ pub async fn time_limit(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    use actix_web::HttpMessage;
     let Some(limit) = req.app_data::<RequestTimeout>().and_then(|t| t.0) else {
         return next.call(req).await;
     };
-    let request_id = req
-        .extensions()
-        .get::<tracing_actix_web::RequestId>()
-        .map(|id| id.to_string());
+    // What the answer needs of the request is taken first: the request
+    // itself goes into the stack, whose router must own it.
+    let lang = http::request_lang(req.request());
+    let request_id = http::request_id(req.request());
     match tokio::time::timeout(limit, next.call(req)).await {
         Ok(res) => res,
         Err(_) => {
             tracing::warn!(limit_secs = limit.as_secs_f64(), "request timed out");
-            let err = ApiError::TimedOut {
-                retry_after_secs: 1,
-            };
-            // The error handlers that put the request id into problem
-            // bodies see answers, not errors: this one gets it here.
-            let mut problem = err.to_problem();
-            problem.request_id = request_id;
-            let body = serde_json::to_string(&problem).unwrap_or_default();
-            let res = err.error_response().set_body(BoxBody::new(body));
+            let err = ApiError::new(Code::RequestTimedOut).retry_after(1);
+            // The error handlers, which write problems in the caller's
+            // language with the request id, see answers, not errors: this
+            // one is written here.
+            let res = err.response(lang, request_id);
             Err(InternalError::from_response(err, res).into())
         }
     }

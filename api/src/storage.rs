@@ -9,10 +9,10 @@
 //! they never come from a client.
 
 use std::path::Path as FsPath;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::web::Bytes;
+use bytes::Bytes;
 use anyhow::Context;
 use object_store::aws::AmazonS3Builder;
 use object_store::client::{HttpClient, HttpConnector};
@@ -31,13 +31,11 @@ pub struct Storage {
 impl Storage {
     /// The store the configuration names: the S3 bucket when one is
     /// configured, otherwise the media directory (created if missing).
-    ///
-    /// The S3 client (which holds a connection pool) is built once per
-    /// bucket configuration and shared; a directory store costs a
-    /// `canonicalize` and is built on each call.
+    /// Built once at start-up and kept in the application state, so the S3
+    /// client and its connection pool serve every request.
     pub fn from_config(config: &Config) -> anyhow::Result<Self> {
         match &config.s3 {
-            Some(s3) => Self::s3_shared(s3),
+            Some(s3) => Self::s3(s3),
             None => Self::local(&config.media_dir),
         }
     }
@@ -84,19 +82,6 @@ impl Storage {
         Ok(Self {
             store: Arc::new(store),
         })
-    }
-
-    /// [`Self::s3`], built once per distinct configuration in this process.
-    fn s3_shared(config: &S3Config) -> anyhow::Result<Self> {
-        static CLIENTS: OnceLock<Mutex<Vec<(S3Config, Storage)>>> = OnceLock::new();
-        let clients = CLIENTS.get_or_init(Default::default);
-        let mut clients = clients.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, storage)) = clients.iter().find(|(c, _)| c == config) {
-            return Ok(storage.clone());
-        }
-        let storage = Self::s3(config)?;
-        clients.push((config.clone(), storage.clone()));
-        Ok(storage)
     }
 
     fn path(key: &str) -> anyhow::Result<Path> {
@@ -170,6 +155,8 @@ impl HttpConnector for RingHttps {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Mutex;
+
     use super::*;
 
     #[tokio::test]
@@ -204,17 +191,6 @@ mod tests {
             access_key_id: Some("minio".into()),
             secret_access_key: Some("minio-secret".into()),
         }
-    }
-
-    #[test]
-    fn an_s3_store_is_built_once_per_configuration() {
-        let config = s3_config("http://127.0.0.1:9000");
-        let a = Storage::s3_shared(&config).unwrap();
-        let b = Storage::s3_shared(&config).unwrap();
-        assert!(Arc::ptr_eq(&a.store, &b.store), "built once and shared");
-        assert!(a.store.to_string().contains("opop-media"), "{}", a.store);
-        let other = Storage::s3_shared(&s3_config("https://s3.example")).unwrap();
-        assert!(!Arc::ptr_eq(&a.store, &other.store));
     }
 
     type Objects = Arc<Mutex<std::collections::HashMap<String, Vec<u8>>>>;

@@ -15,15 +15,17 @@ pub struct Model {
     pub koperasi_id: Option<Uuid>,
     pub name: String,
     pub search_name: String,
-    pub description: String,
+    /// Empty in a draft that does not have one yet.
+    pub description: Option<String>,
     pub category: ProductCategory,
-    /// Whole rupiah.
-    pub price_idr: i64,
-    pub stock: i64,
-    pub unit: String,
-    pub weight_grams: i32,
+    /// Whole rupiah. The fields from `description` to `sku` may be empty
+    /// in a draft; a product past curation has them all.
+    pub price_idr: Option<i64>,
+    pub stock: Option<i64>,
+    pub unit: Option<String>,
+    pub weight_grams: Option<i32>,
     /// Unique within the pesantren.
-    pub sku: String,
+    pub sku: Option<String>,
     /// Image URLs, a JSON array of strings.
     pub images: Json,
     pub is_flagship: bool,

@@ -12,6 +12,7 @@ mod m20261123_000003_product_variants;
 mod m20261123_000004_webhooks;
 mod m20261123_000005_product_images;
 mod m20261123_000006_catalogue_indexes;
+mod m20261201_000007_product_drafts;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_webhooks::Migration),
             Box::new(m20261123_000005_product_images::Migration),
             Box::new(m20261123_000006_catalogue_indexes::Migration),
+            Box::new(m20261201_000007_product_drafts::Migration),
         ]
     }
 }

@@ -1,17 +1,18 @@
-//! Who the caller is and what they may see: passwords, tokens, the principal
-//! extractor, route policies, object-level scope, throttling, and the first
-//! admin.
+//! Who the caller is and what they may do: passwords, tokens, the
+//! principal, route policies (`policy`), object-level scope (`scope`), the
+//! write-time rules (`rules`), throttling, and the first admin.
 
 pub mod bootstrap;
-pub mod endpoints;
 pub mod password;
+pub mod policy;
 pub mod principal;
+pub mod rules;
 pub mod scope;
-pub mod service;
 pub mod throttle;
 pub mod token;
 
-pub use principal::{
-    AdminOnly, AnyUser, Caller, PartnerOnly, Principal, Public, RegisterStaff, RegisterWriters,
+pub use policy::{
+    AdminOnly, AnyUser, Open, Partner, PartnerOnly, Public, RegisterStaff, RegisterWriters,
     Require, SantriWriters, Staff,
 };
+pub use principal::{Authenticator, Caller, Principal};

@@ -1,18 +1,14 @@
-//! Who is calling, established once per request from the bearer token, and
-//! the typed route guard [`Require`] that declares which roles a route admits.
+//! Who is calling: the principal a bearer token names, resolved once per
+//! request, and the [`Caller`] the domain functions take.
 
-use std::future::Future;
-use std::marker::PhantomData;
-use std::pin::Pin;
-
-use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
 use entity::{partners, pesantren, users, PesantrenStatus, Role};
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
+use super::token::JwtKeys;
 use crate::audit::Actor;
-use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::error::{ApiError, ApiResult, Code};
+use crate::i18n::Lang;
 
 /// Role name of partner machine clients (users have [`Role`]).
 pub const PARTNER: &str = "partner";
@@ -64,19 +60,23 @@ impl Principal {
     }
 }
 
-/// The caller of a request: principal plus request id, which is what the
-/// domain functions need to scope reads and audit writes.
+/// The caller of a request: principal, request id and language, which is
+/// what the domain functions need to scope reads, audit writes and write
+/// the answers they store.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub principal: Principal,
     pub request_id: Option<String>,
+    pub lang: Lang,
 }
 
 impl Caller {
+    /// Nobody in particular: background tasks and tools.
     pub fn anonymous() -> Self {
         Self {
             principal: Principal::Anonymous,
             request_id: None,
+            lang: Lang::En,
         }
     }
 
@@ -100,59 +100,72 @@ impl Caller {
         self.principal.user()
     }
 
+    pub fn user_id(&self) -> Option<Uuid> {
+        self.user().map(|u| u.id)
+    }
+
+    pub fn role(&self) -> Option<Role> {
+        self.user().map(|u| u.role)
+    }
+
     /// An admin with no province: the only caller allowed national actions.
     pub fn is_national_admin(&self) -> bool {
         matches!(self.user(), Some(u) if u.role == Role::Admin && u.province_code.is_none())
     }
 }
 
-fn unauthorized() -> ApiError {
-    ApiError::Unauthorized("The access token is missing, invalid or expired.".into())
+/// Turns bearer tokens into principals. The account is read on every
+/// request, so deactivating a user or partner takes effect at once rather
+/// than when the token expires.
+#[derive(Clone)]
+pub struct Authenticator {
+    pub db: DatabaseConnection,
+    pub keys: JwtKeys,
 }
 
-/// Resolves the bearer token of a request, if any, into a principal. The
-/// account is read on every request, so deactivating a user or partner
-/// takes effect at once rather than when the token expires.
-async fn resolve(
-    db: DatabaseConnection,
-    keys: super::token::JwtKeys,
-    token: Option<String>,
-) -> Result<Principal, ApiError> {
-    let Some(token) = token else {
-        return Ok(Principal::Anonymous);
-    };
-    let claims = keys.verify(&token).ok_or_else(unauthorized)?;
-    if claims.role == PARTNER {
-        let partner = partners::Entity::find_by_id(claims.sub)
-            .one(&db)
+pub(super) fn unauthorized() -> ApiError {
+    ApiError::new(Code::AuthTokenInvalid)
+}
+
+impl Authenticator {
+    /// The principal `token` names; anonymous without one, 401 for a bad one.
+    pub async fn principal(&self, token: Option<&str>) -> ApiResult<Principal> {
+        let Some(token) = token else {
+            return Ok(Principal::Anonymous);
+        };
+        let claims = self.keys.verify(token).ok_or_else(unauthorized)?;
+        if claims.role == PARTNER {
+            let partner = partners::Entity::find_by_id(claims.sub)
+                .one(&self.db)
+                .await?
+                .filter(|p| p.is_active)
+                .ok_or_else(unauthorized)?;
+            return Ok(Principal::Partner(PartnerPrincipal {
+                id: partner.id,
+                code: partner.code,
+            }));
+        }
+        let user = users::Entity::find_by_id(claims.sub)
+            .one(&self.db)
             .await?
-            .filter(|p| p.is_active)
+            .filter(|u| u.is_active && u.role.as_str() == claims.role)
             .ok_or_else(unauthorized)?;
-        return Ok(Principal::Partner(PartnerPrincipal {
-            id: partner.id,
-            code: partner.code,
-        }));
+        Ok(Principal::User(UserPrincipal {
+            id: user.id,
+            role: user.role,
+            province_code: user.province_code,
+            pesantren_id: user.pesantren_id,
+            santri_id: user.santri_id,
+        }))
     }
-    let user = users::Entity::find_by_id(claims.sub)
-        .one(&db)
-        .await?
-        .filter(|u| u.is_active && u.role.as_str() == claims.role)
-        .ok_or_else(unauthorized)?;
-    Ok(Principal::User(UserPrincipal {
-        id: user.id,
-        role: user.role,
-        province_code: user.province_code,
-        pesantren_id: user.pesantren_id,
-        santri_id: user.santri_id,
-    }))
 }
 
 /// Whether a user of a pesantren may act: only once the secretariat has
 /// verified their pesantren.
 pub async fn pesantren_allows_login(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     user: &users::Model,
-) -> Result<bool, ApiError> {
+) -> ApiResult<bool> {
     if !matches!(user.role, Role::PesantrenManager | Role::Santri) {
         return Ok(true);
     }
@@ -164,150 +177,3 @@ pub async fn pesantren_allows_login(
         .await?
         .is_some_and(|p| p.status == PesantrenStatus::Verified))
 }
-
-fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
-    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
-        return Ok(None);
-    };
-    let value = value.to_str().map_err(|_| unauthorized())?;
-    match value.split_once(' ') {
-        Some((scheme, token))
-            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-        {
-            Ok(Some(token.trim().to_string()))
-        }
-        _ => Err(unauthorized()),
-    }
-}
-
-impl FromRequest for Caller {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let request_id = req
-            .extensions()
-            .get::<tracing_actix_web::RequestId>()
-            .map(|id| id.to_string());
-        // Resolved at most once per request, even if several extractors ask.
-        if let Some(principal) = req.extensions().get::<Principal>().cloned() {
-            return Box::pin(async move {
-                Ok(Caller {
-                    principal,
-                    request_id,
-                })
-            });
-        }
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer(req);
-        let req = req.clone();
-        Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no app state")))?;
-            let principal = resolve(state.db.clone(), state.keys.clone(), token?).await?;
-            req.extensions_mut().insert(principal.clone());
-            Ok(Caller {
-                principal,
-                request_id,
-            })
-        })
-    }
-}
-
-/// The roles a route admits. Implemented by the marker types below; the same
-/// names appear in the route's OpenAPI `security` requirement.
-pub trait Policy {
-    const ROLES: &'static [&'static str];
-    /// Whether callers without a token are admitted too.
-    const ANONYMOUS: bool = false;
-}
-
-/// A route guard: extracting it authenticates the caller and refuses roles
-/// the route does not admit (401 without a valid token, 403 for a role not
-/// in `P::ROLES`). Object-level scope is then applied by [`super::scope`].
-pub struct Require<P: Policy> {
-    pub caller: Caller,
-    _policy: PhantomData<P>,
-}
-
-impl<P: Policy> std::ops::Deref for Require<P> {
-    type Target = Caller;
-    fn deref(&self) -> &Caller {
-        &self.caller
-    }
-}
-
-impl<P: Policy + 'static> FromRequest for Require<P> {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let caller = Caller::from_request(req, payload);
-        Box::pin(async move {
-            let caller = caller.await?;
-            match caller.principal.role_name() {
-                None if P::ANONYMOUS => {}
-                None => return Err(unauthorized()),
-                Some(role) if P::ROLES.contains(&role) => {}
-                Some(role) => {
-                    return Err(ApiError::Forbidden(format!(
-                        "The role `{role}` may not do this."
-                    )))
-                }
-            }
-            Ok(Require {
-                caller,
-                _policy: PhantomData,
-            })
-        })
-    }
-}
-
-macro_rules! policy {
-    ($(#[$m:meta])* $name:ident, [$($role:expr),*], anonymous = $anon:expr) => {
-        $(#[$m])*
-        pub struct $name;
-        impl Policy for $name {
-            const ROLES: &'static [&'static str] = &[$($role),*];
-            const ANONYMOUS: bool = $anon;
-        }
-    };
-}
-
-const ADMIN: &str = "admin";
-const CURATOR: &str = "curator";
-const MANAGER: &str = "pesantren_manager";
-const SANTRI: &str = "santri";
-
-policy!(
-    /// The provincial secretariat.
-    AdminOnly, [ADMIN], anonymous = false
-);
-policy!(
-    /// Secretariat and curators.
-    Staff, [ADMIN, CURATOR], anonymous = false
-);
-policy!(
-    /// Those who work on a pesantren's register: staff and its managers.
-    RegisterStaff, [ADMIN, CURATOR, MANAGER], anonymous = false
-);
-policy!(
-    /// Those who may change a pesantren's register: admins and its managers.
-    RegisterWriters, [ADMIN, MANAGER], anonymous = false
-);
-policy!(
-    /// Those who may change a santri record: admins, its pesantren's managers,
-    /// and the santri themself (contact fields only, checked by the domain).
-    SantriWriters, [ADMIN, MANAGER, SANTRI], anonymous = false
-);
-policy!(
-    /// Every person with an account.
-    AnyUser, [ADMIN, CURATOR, MANAGER, SANTRI], anonymous = false
-);
-policy!(
-    /// E-commerce partners (machine clients).
-    PartnerOnly, [PARTNER], anonymous = false
-);
-policy!(
-    /// Everyone, with or without a token.
-    Public, [ADMIN, CURATOR, MANAGER, SANTRI, PARTNER], anonymous = true
-);

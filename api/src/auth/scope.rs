@@ -12,12 +12,12 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::principal::{Caller, Principal};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 
 /// A table whose rows belong to a province and a pesantren.
 pub trait Scoped: EntityTrait {
-    /// Name used in "No … with this id." answers.
-    const NAME: &'static str;
+    /// The answer for a row that is not there or not in scope.
+    const NOT_FOUND: Code;
     /// Column holding the province code.
     fn province_column() -> Self::Column;
     /// Column holding the owning pesantren's id (`id` on `pesantren` itself).
@@ -75,13 +75,13 @@ where
         .filter(condition::<E>(caller))
         .one(db)
         .await?
-        .ok_or_else(|| ApiError::not_found(E::NAME))
+        .ok_or_else(|| ApiError::new(E::NOT_FOUND))
 }
 
 macro_rules! scoped {
-    ($module:ident, $name:literal, $pesantren:ident $(, santri = $santri:ident)?) => {
+    ($module:ident, $code:ident, $pesantren:ident $(, santri = $santri:ident)?) => {
         impl Scoped for entity::$module::Entity {
-            const NAME: &'static str = $name;
+            const NOT_FOUND: Code = Code::$code;
             fn province_column() -> Self::Column {
                 entity::$module::Column::ProvinceCode
             }
@@ -101,13 +101,18 @@ macro_rules! scoped {
     };
 }
 
-scoped!(pesantren, "pesantren", Id);
-scoped!(santri, "santri", PesantrenId, santri = Id);
-scoped!(koperasi, "koperasi", PesantrenId);
-scoped!(products, "product", PesantrenId);
-scoped!(certifications, "certification", PesantrenId);
-scoped!(orders, "order", PesantrenId);
-scoped!(users, "user", PesantrenId, santri = SantriId);
+scoped!(pesantren, PesantrenNotFound, Id);
+scoped!(santri, SantriNotFound, PesantrenId, santri = Id);
+scoped!(koperasi, KoperasiNotFound, PesantrenId);
+scoped!(products, ProductNotFound, PesantrenId);
+scoped!(certifications, CertificationNotFound, PesantrenId);
+scoped!(orders, OrderNotFound, PesantrenId);
+scoped!(users, UserNotFound, PesantrenId, santri = SantriId);
+
+/// The 412 of a write that lost to another one: the row is past `version`.
+fn stale(version: i32) -> ApiError {
+    ApiError::new(Code::RequestVersionMismatch).with("version", version + 1)
+}
 
 /// Writes `changes` to the row `id` only if it is still at `version`. The
 /// version check and the write are one statement, so of two concurrent
@@ -130,9 +135,7 @@ where
         .exec(db)
         .await?;
     if done.rows_affected == 0 {
-        return Err(ApiError::PreconditionFailed {
-            current_version: version + 1,
-        });
+        return Err(stale(version));
     }
     Ok(())
 }
@@ -153,9 +156,7 @@ where
         .exec(db)
         .await?;
     if done.rows_affected == 0 {
-        return Err(ApiError::PreconditionFailed {
-            current_version: version + 1,
-        });
+        return Err(stale(version));
     }
     Ok(())
 }

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::error::ApiError;
+pub use crate::config::ThrottleConfig;
+use crate::error::{ApiError, Code};
 
 /// Failed attempts per account in a fixed window. governor's limiters count
 /// every check and cannot be peeked without consuming, so "only failures
@@ -80,37 +81,17 @@ fn quota(burst: u32, replenish_every: Duration) -> Quota {
         .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN))
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct ThrottleConfig {
-    /// Failed attempts after which an account (email or client id) is locked
-    /// for 15 minutes.
-    pub account_burst: u32,
-    /// Attempts one address may make at once; one more each second. Generous,
-    /// because mobile carriers put many users behind one address.
-    pub address_burst: u32,
-    /// Registrations one address may make at once; one more every 10 minutes.
-    pub registration_burst: u32,
-}
-
-impl Default for ThrottleConfig {
-    fn default() -> Self {
-        Self {
-            account_burst: 10,
-            address_burst: 100,
-            registration_burst: 5,
-        }
-    }
-}
-
 fn check<K: std::hash::Hash + Eq + Clone>(
     limiter: &DefaultKeyedRateLimiter<K>,
     key: &K,
+    code: Code,
 ) -> Result<(), ApiError> {
     limiter.check_key(key).map_err(|not_until| {
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
-        ApiError::TooManyRequests {
-            retry_after_secs: wait.as_secs().max(1),
-        }
+        let wait = not_until
+            .wait_time_from(DefaultClock::default().now())
+            .as_secs()
+            .max(1);
+        ApiError::new(code).with("seconds", wait).retry_after(wait)
     })
 }
 
@@ -136,11 +117,13 @@ impl Throttle {
         address: Option<IpAddr>,
     ) -> Result<(), ApiError> {
         if let Some(ip) = address {
-            check(&self.by_address, &ip)?;
+            check(&self.by_address, &ip, Code::RequestRateLimited)?;
         }
-        self.by_account
-            .check(&account.to_lowercase())
-            .map_err(|retry_after_secs| ApiError::TooManyRequests { retry_after_secs })
+        self.by_account.check(&account.to_lowercase()).map_err(|wait| {
+            ApiError::new(Code::AuthLocked)
+                .with("seconds", wait)
+                .retry_after(wait)
+        })
     }
 
     /// Records the outcome of an admitted attempt.
@@ -155,7 +138,7 @@ impl Throttle {
 
     pub fn registration(&self, address: Option<IpAddr>) -> Result<(), ApiError> {
         match address {
-            Some(ip) => check(&self.registrations, &ip),
+            Some(ip) => check(&self.registrations, &ip, Code::RegistrationThrottled),
             None => Ok(()),
         }
     }
@@ -179,9 +162,8 @@ mod tests {
             t.credential_outcome("x@y.id", false);
         }
         let err = t.credential_attempt("X@Y.id", Some(b)).unwrap_err();
-        assert!(
-            matches!(err, ApiError::TooManyRequests { retry_after_secs } if retry_after_secs >= 1)
-        );
+        assert_eq!(err.code(), Code::AuthLocked);
+        assert_eq!(err.status(), 429);
         t.credential_attempt("other@y.id", Some(b)).unwrap();
     }
 

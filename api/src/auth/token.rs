@@ -9,6 +9,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use entity::refresh_tokens;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use crate::error::ApiResult;
+
 /// The claims of an access token. `role` and `iat` are plain fields, so a
 /// token without them fails to deserialise and is refused.
 #[derive(Debug, Serialize, Deserialize)]
@@ -80,6 +86,18 @@ pub fn new_refresh_token() -> String {
 /// What is stored of a refresh token or client secret.
 pub fn sha256_hex(value: &str) -> String {
     hex::encode(Sha256::digest(value.as_bytes()))
+}
+
+/// Revokes every refresh token of a user (on deactivation): every session
+/// ends with its access tokens.
+pub async fn revoke_all_for_user(db: &impl ConnectionTrait, user_id: Uuid) -> ApiResult<()> {
+    refresh_tokens::Entity::update_many()
+        .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(crate::db::now()))
+        .filter(refresh_tokens::Column::UserId.eq(user_id))
+        .filter(refresh_tokens::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]

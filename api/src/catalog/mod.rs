@@ -1,23 +1,19 @@
-//! The public catalogue: what a published product looks like to the public
-//! and to partners, the change feed that mirrors it, partners' listings and
-//! the orders they report.
+//! The public catalogue of published products, and the change feed that
+//! marketplaces mirror it by.
+
+pub mod endpoints;
+pub mod model;
+pub mod service;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-pub mod changes;
-pub mod expiry;
-pub mod feed;
-pub mod listings;
-pub mod orders;
-pub mod public;
-pub mod view;
+use crate::operation::op;
+use endpoints::*;
 
+/// Routes under `/catalog` (the scope is the route table's, shared with
+/// listings and orders).
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(
-        utoipa_actix_web::scope("/catalog")
-            .configure(public::configure)
-            .configure(listings::configure)
-            .configure(changes::configure)
-            .configure(orders::configure),
-    );
+    cfg.service(op(list_catalog_products, __path_list_catalog_products))
+        .service(op(get_catalog_product, __path_get_catalog_product))
+        .service(op(list_catalog_changes, __path_list_catalog_changes));
 }

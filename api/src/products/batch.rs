@@ -1,30 +1,26 @@
 //! Batch stock and price updates for managers: up to 100 items, each
 //! applied in its own transaction and answered in a per-item
 //! `succeeded`/`failed` list, the whole answer kept under the request's
-//! `Idempotency-Key` for a day.
+//! `Idempotency-Key` for a day (see [`crate::idempotency`]).
 //!
 //! Items set absolute values ("stock is now 12"), never deltas, so even two
 //! concurrent requests with the same key that both apply their items leave
 //! the same result; the second then answers the first one's stored list.
 
-use entity::{idempotency_keys, product_variants, products};
+use entity::{product_variants, products};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait,
-    QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
+use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::audit;
 use crate::auth::{scope, Caller};
-use crate::catalog::feed;
-use crate::catalog::orders::KEY_TTL_SECS;
 use crate::db;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code, FieldCode, FieldError, FieldProblem};
+use crate::feed;
+use crate::idempotency::{Answer, Claim, Key, Stored};
 
 pub const MAX_ITEMS: usize = 100;
 
@@ -85,10 +81,18 @@ pub struct BatchFailure {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_id: Option<Uuid>,
     /// The status this item alone would have had: 404 (no such product in
-    /// your reach), 422 (a bad value or variant).
+    /// your reach), 412 (it changed under the batch), 422 (a bad value or
+    /// variant).
     pub status: u16,
+    /// The problem's stable code, as in problem details.
+    #[schema(example = "product.not_found")]
+    pub code: String,
+    /// Why, in the language of the request.
     #[schema(example = "No product with this id.")]
     pub detail: String,
+    /// The fields at fault, for a 422.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
 }
 
 /// The outcome of each item, in request order within each list.
@@ -106,13 +110,18 @@ enum Change {
 }
 
 impl Change {
-    fn check(self) -> Result<(), String> {
+    fn check(self) -> ApiResult<()> {
+        let out_of = |field: &str, code, min: i64, max: i64| {
+            Err(ApiError::validation(vec![FieldError::new(field, code)
+                .with("min", min)
+                .with("max", max)]))
+        };
         match self {
             Self::Stock(n) if !(0..=10_000_000).contains(&n) => {
-                Err("`stock` must be 0 to 10,000,000.".into())
+                out_of("stock", FieldCode::RangeBetween, 0, 10_000_000)
             }
             Self::Price(n) if !(100..=100_000_000).contains(&n) => {
-                Err("`price_idr` must be 100 to 100,000,000 rupiah.".into())
+                out_of("price_idr", FieldCode::RangeRupiah, 100, 100_000_000)
             }
             _ => Ok(()),
         }
@@ -130,9 +139,9 @@ impl Change {
 pub async fn stock(
     db: &DatabaseConnection,
     caller: &Caller,
-    key: &str,
+    key: &Key,
     batch: StockBatch,
-) -> ApiResult<(Value, bool)> {
+) -> ApiResult<Answer> {
     let items: Vec<(Uuid, Option<Uuid>, Change)> = batch
         .items
         .iter()
@@ -153,9 +162,9 @@ pub async fn stock(
 pub async fn prices(
     db: &DatabaseConnection,
     caller: &Caller,
-    key: &str,
+    key: &Key,
     batch: PriceBatch,
-) -> ApiResult<(Value, bool)> {
+) -> ApiResult<Answer> {
     let items: Vec<(Uuid, Option<Uuid>, Change)> = batch
         .items
         .iter()
@@ -172,64 +181,31 @@ pub async fn prices(
     .await
 }
 
-fn principal(caller: &Caller) -> String {
-    match caller.user() {
-        Some(u) => format!("user:{}", u.id),
-        None => "anonymous".into(),
-    }
-}
-
-async fn stored(
-    db: &impl ConnectionTrait,
-    principal: &str,
-    key: &str,
-    endpoint: &str,
-    hash: &str,
-) -> ApiResult<Option<Value>> {
-    let now = chrono::Utc::now().timestamp();
-    let Some(row) = idempotency_keys::Entity::find()
-        .filter(idempotency_keys::Column::Principal.eq(principal))
-        .filter(idempotency_keys::Column::Key.eq(key))
-        .filter(idempotency_keys::Column::ExpiresAt.gt(now))
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    if row.endpoint != endpoint || row.request_hash != hash {
-        return Err(ApiError::validation_one(
-            "Idempotency-Key",
-            "reused",
-            "was used with a different request body",
-        ));
-    }
-    Ok(Some(row.response_body))
-}
-
-/// Answers the stored result (and `true`) for a key already used, or
-/// applies every item and stores the result.
+/// Answers the stored result for a key already used, or applies every
+/// item and stores the result under the key. Items set absolute values, so
+/// a concurrent request with the same key that applies them too leaves the
+/// same state, and then answers the stored result of whichever stored first.
 async fn run<B: Serialize>(
     db: &DatabaseConnection,
     caller: &Caller,
-    key: &str,
-    endpoint: &str,
+    key: &Key,
+    endpoint: &'static str,
     body: &B,
     items: Vec<(Uuid, Option<Uuid>, Change)>,
-) -> ApiResult<(Value, bool)> {
+) -> ApiResult<Answer> {
     if items.is_empty() || items.len() > MAX_ITEMS {
-        return Err(ApiError::validation_one(
+        return Err(ApiError::validation(vec![FieldError::new(
             "items",
-            "length",
-            "must hold 1 to 100 items",
-        ));
+            FieldCode::ItemsBetween,
+        )
+        .with("min", 1)
+        .with("max", MAX_ITEMS)]));
     }
-    let principal = principal(caller);
-    let canonical = serde_json::to_vec(body).map_err(anyhow::Error::from)?;
-    let hash = hex::encode(Sha256::digest(&canonical));
-    if let Some(answer) = stored(db, &principal, key, endpoint, &hash).await? {
-        return Ok((answer, true));
+    let claim = Claim::new(caller, key, endpoint, body)?;
+    if let Some(answer) = claim.replay(db).await? {
+        return Ok(answer);
     }
-
+    claim.forget_expired(db).await?;
     let mut result = BatchResult {
         succeeded: Vec::new(),
         failed: Vec::new(),
@@ -241,51 +217,31 @@ async fn run<B: Serialize>(
                 variant_id,
                 version,
             }),
+            Err(e) if e.status().is_server_error() => return Err(e),
             Err(e) => {
-                let problem = e.to_problem();
-                if problem.status >= 500 {
-                    return Err(e);
-                }
+                let problem = e.problem(caller.lang, None);
                 result.failed.push(BatchFailure {
                     id,
                     variant_id,
                     status: problem.status,
+                    code: problem.code,
                     detail: problem.detail,
+                    errors: problem.errors.unwrap_or_default(),
                 });
             }
         }
     }
     let answer = serde_json::to_value(&result).map_err(anyhow::Error::from)?;
-    let now = db::now();
-    let saved = idempotency_keys::ActiveModel {
-        id: Set(db::new_id()),
-        principal: Set(principal.clone()),
-        key: Set(key.to_string()),
-        endpoint: Set(endpoint.to_string()),
-        request_hash: Set(hash.clone()),
-        response_status: Set(200),
-        response_body: Set(answer.clone()),
-        created_at: Set(now),
-        expires_at: Set(now.timestamp() + KEY_TTL_SECS),
-    }
-    .insert(db)
-    .await;
-    match saved {
-        Ok(_) => Ok((answer, false)),
-        // A concurrent request with this key stored its answer first (its
-        // items set the same absolute values): answer that one.
-        Err(e)
-            if matches!(
-                e.sql_err(),
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-            ) =>
-        {
-            match stored(db, &principal, key, endpoint, &hash).await? {
-                Some(answer) => Ok((answer, true)),
-                None => Err(e.into()),
-            }
-        }
-        Err(e) => Err(e.into()),
+    match claim.store(db, 200, &answer).await? {
+        Stored::Yes => Ok(Answer {
+            status: 200,
+            body: answer,
+            replayed: false,
+        }),
+        Stored::Raced => claim
+            .replay(db)
+            .await?
+            .ok_or_else(|| ApiError::new(Code::IdempotencyInProgress)),
     }
 }
 
@@ -299,22 +255,15 @@ async fn apply(
     change: Change,
 ) -> ApiResult<i32> {
     let product = scope::load::<products::Entity>(db, caller, id).await?;
-    change
-        .check()
-        .map_err(|m| ApiError::validation_one("items", "range", m))?;
+    change.check()?;
     let has_variants = product.options.is_some();
     if has_variants != variant_id.is_some() {
-        return Err(ApiError::validation_one(
+        return Err(ApiError::field(
             "variant_id",
             if has_variants {
-                "required"
+                FieldCode::VariantRequired
             } else {
-                "not_allowed"
-            },
-            if has_variants {
-                "is required: the product is sold in variants"
-            } else {
-                "must be omitted: the product has no variants"
+                FieldCode::VariantNotAllowed
             },
         ));
     }
@@ -348,27 +297,19 @@ async fn apply(
                 .exec(&*tx)
                 .await?;
             if done.rows_affected == 0 {
-                return Err(ApiError::validation_one(
-                    "variant_id",
-                    "invalid",
-                    "names no variant of this product",
-                ));
+                return Err(ApiError::field("variant_id", FieldCode::NoSuchVariant));
             }
             // The product row carries the total stock and the lowest price.
             let all = product_variants::Entity::find()
                 .filter(product_variants::Column::ProductId.eq(id))
                 .all(&*tx)
                 .await?;
-            row.stock = Set(all.iter().map(|v| v.stock).sum());
-            row.price_idr = Set(all
-                .iter()
-                .map(|v| v.price_idr)
-                .min()
-                .unwrap_or(product.price_idr));
+            row.stock = Set(Some(all.iter().map(|v| v.stock).sum()));
+            row.price_idr = Set(all.iter().map(|v| v.price_idr).min().or(product.price_idr));
         }
         None => match change {
-            Change::Stock(n) => row.stock = Set(n),
-            Change::Price(n) => row.price_idr = Set(n),
+            Change::Stock(n) => row.stock = Set(Some(n)),
+            Change::Price(n) => row.price_idr = Set(Some(n)),
         },
     }
     // Price and stock never send a product back to review.
@@ -377,7 +318,7 @@ async fn apply(
     let after = products::Entity::find_by_id(id)
         .one(&*tx)
         .await?
-        .ok_or_else(|| ApiError::not_found("product"))?;
+        .ok_or_else(|| ApiError::new(Code::ProductNotFound))?;
     tx.record(audit::Entry {
         action: change.verb(),
         resource_type: "product",
@@ -393,3 +334,5 @@ async fn apply(
     tx.commit().await?;
     Ok(after.version)
 }
+
+crate::check_nothing!(StockBatch, PriceBatch);

@@ -8,14 +8,18 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use entity::{product_variants, products};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::db;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{unique_as, ApiError, ApiResult, Code, FieldCode, FieldError};
+
+fn range(field: String, code: FieldCode, min: i64, max: i64) -> FieldError {
+    FieldError::new(field, code).with("min", min).with("max", max)
+}
 
 pub const MAX_OPTIONS: usize = 2;
 pub const MAX_VARIANTS: usize = 50;
@@ -43,41 +47,11 @@ pub struct VariantInput {
     pub length_cm: Option<i32>,
     pub width_cm: Option<i32>,
     pub height_cm: Option<i32>,
-}
-
-/// One combination of a product's options.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct VariantView {
-    pub id: Uuid,
-    #[schema(example = "SDG-KOPI-250-BUBUK")]
-    pub sku: String,
-    #[schema(example = json!({"ukuran": "L", "warna": "hijau"}))]
-    pub values: BTreeMap<String, String>,
-    pub price_idr: i64,
-    pub stock: i64,
-    pub weight_grams: i32,
-    /// `weight_grams` / 1000, for marketplaces that take kilograms.
-    pub weight_kg: f64,
-    pub length_cm: Option<i32>,
-    pub width_cm: Option<i32>,
-    pub height_cm: Option<i32>,
-}
-
-impl From<product_variants::Model> for VariantView {
-    fn from(v: product_variants::Model) -> Self {
-        Self {
-            id: v.id,
-            sku: v.sku,
-            values: serde_json::from_value(v.option_values).unwrap_or_default(),
-            price_idr: v.price_idr,
-            stock: v.stock,
-            weight_grams: v.weight_grams,
-            weight_kg: f64::from(v.weight_grams) / 1000.0,
-            length_cm: v.length_cm,
-            width_cm: v.width_cm,
-            height_cm: v.height_cm,
-        }
-    }
+    /// `weight_grams` / 1000, as variants are answered: accepted back when
+    /// it agrees with `weight_grams`, and otherwise ignored.
+    #[serde(default, skip_serializing)]
+    #[schema(read_only)]
+    pub weight_kg: Option<f64>,
 }
 
 fn valid_sku(sku: &str) -> bool {
@@ -98,24 +72,12 @@ pub fn check(options: &[String], variants: &[VariantInput]) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let names: BTreeSet<String> = options.iter().map(|o| crate::text::fold(o)).collect();
     if options.is_empty() || options.len() > MAX_OPTIONS {
-        errors.push(FieldError::new(
-            "options",
-            "length",
-            "must name one or two options, such as [\"ukuran\", \"warna\"]",
-        ));
+        errors.push(FieldError::new("options", FieldCode::OptionCount));
     } else if names.len() != options.len() || !options.iter().all(|o| label(o)) {
-        errors.push(FieldError::new(
-            "options",
-            "format",
-            "must be distinct names of 1 to 30 characters",
-        ));
+        errors.push(FieldError::new("options", FieldCode::OptionNames));
     }
     if variants.is_empty() || variants.len() > MAX_VARIANTS {
-        errors.push(FieldError::new(
-            "variants",
-            "length",
-            "must hold 1 to 50 variants when the product has options",
-        ));
+        errors.push(FieldError::new("variants", FieldCode::VariantCount).with("max", MAX_VARIANTS));
     }
     let keys: BTreeSet<&str> = options.iter().map(String::as_str).collect();
     let mut combinations = BTreeSet::new();
@@ -124,55 +86,27 @@ pub fn check(options: &[String], variants: &[VariantInput]) -> Vec<FieldError> {
     for (i, v) in variants.iter().enumerate() {
         let at = |f: &str| format!("variants[{i}].{f}");
         if !valid_sku(&v.sku) {
-            errors.push(FieldError::new(
-                at("sku"),
-                "format",
-                "must be 1 to 64 letters, digits, dashes, underscores or dots",
-            ));
+            errors.push(FieldError::new(at("sku"), FieldCode::Sku));
         } else if !skus.insert(v.sku.clone()) {
-            errors.push(FieldError::new(
-                at("sku"),
-                "duplicate",
-                "is used by another variant",
-            ));
+            errors.push(FieldError::new(at("sku"), FieldCode::VariantSkuRepeated));
         }
         let given: BTreeSet<&str> = v.values.keys().map(String::as_str).collect();
         if given != keys || !v.values.values().all(|x| label(x)) {
-            errors.push(FieldError::new(
-                at("values"),
-                "format",
-                "must give each option a value of 1 to 30 characters, and nothing else",
-            ));
+            errors.push(FieldError::new(at("values"), FieldCode::VariantValues));
         } else {
             let folded: Vec<String> = v.values.values().map(|x| crate::text::fold(x)).collect();
             if !combinations.insert(folded) {
-                errors.push(FieldError::new(
-                    at("values"),
-                    "duplicate",
-                    "is the same combination as another variant",
-                ));
+                errors.push(FieldError::new(at("values"), FieldCode::VariantCombination));
             }
         }
         if !(100..=100_000_000).contains(&v.price_idr) {
-            errors.push(FieldError::new(
-                at("price_idr"),
-                "range",
-                "must be 100 to 100,000,000 rupiah",
-            ));
+            errors.push(range(at("price_idr"), FieldCode::RangeRupiah, 100, 100_000_000));
         }
         if !(0..=10_000_000).contains(&v.stock) {
-            errors.push(FieldError::new(
-                at("stock"),
-                "range",
-                "must be 0 to 10,000,000",
-            ));
+            errors.push(range(at("stock"), FieldCode::RangeBetween, 0, 10_000_000));
         }
         if !(1..=1_000_000).contains(&v.weight_grams) {
-            errors.push(FieldError::new(
-                at("weight_grams"),
-                "range",
-                "must be 1 to 1,000,000 grams",
-            ));
+            errors.push(range(at("weight_grams"), FieldCode::RangeGrams, 1, 1_000_000));
         }
         for (f, x) in [
             ("length_cm", v.length_cm),
@@ -180,12 +114,19 @@ pub fn check(options: &[String], variants: &[VariantInput]) -> Vec<FieldError> {
             ("height_cm", v.height_cm),
         ] {
             if x.is_some_and(|x| !(1..=1000).contains(&x)) {
-                errors.push(FieldError::new(at(f), "range", "must be 1 to 1000 cm"));
+                errors.push(range(at(f), FieldCode::RangeCm, 1, 1000));
             }
         }
         if let Some(id) = v.id {
             if !ids.insert(id) {
-                errors.push(FieldError::new(at("id"), "duplicate", "is sent twice"));
+                errors.push(FieldError::new(at("id"), FieldCode::SentTwice));
+            }
+        }
+        if let Some(kg) = v.weight_kg {
+            // Derived from `weight_grams`: a variant read and sent back
+            // carries it, and it may not say otherwise.
+            if (kg - f64::from(v.weight_grams) / 1000.0).abs() > 1e-9 {
+                errors.push(FieldError::new(at("weight_kg"), FieldCode::ReadOnly));
             }
         }
     }
@@ -207,7 +148,7 @@ pub async fn check_against_stored(
     db: &impl ConnectionTrait,
     pesantren_id: Uuid,
     product_id: Option<Uuid>,
-    product_sku: &str,
+    product_sku: Option<&str>,
     variants: &[VariantInput],
 ) -> ApiResult<()> {
     let skus: Vec<String> = variants.iter().map(|v| v.sku.clone()).collect();
@@ -217,7 +158,7 @@ pub async fn check_against_stored(
         .all(db)
         .await?
         .into_iter()
-        .map(|p| p.sku)
+        .filter_map(|p| p.sku)
         .collect();
     let mut others = product_variants::Entity::find()
         .filter(product_variants::Column::PesantrenId.eq(pesantren_id))
@@ -226,8 +167,8 @@ pub async fn check_against_stored(
         others = others.filter(product_variants::Column::ProductId.ne(pid));
     }
     clash.extend(others.all(db).await?.into_iter().map(|v| v.sku));
-    if skus_contains(variants, product_sku) {
-        clash.insert(product_sku.to_string());
+    if let Some(sku) = product_sku.filter(|sku| skus_contains(variants, sku)) {
+        clash.insert(sku.to_string());
     }
     let own: BTreeSet<Uuid> = match product_id {
         Some(pid) => product_variants::Entity::find()
@@ -242,38 +183,22 @@ pub async fn check_against_stored(
     let mut errors = Vec::new();
     let mut parent_clash = product_variants::Entity::find()
         .filter(product_variants::Column::PesantrenId.eq(pesantren_id))
-        .filter(product_variants::Column::Sku.eq(product_sku));
+        .filter(product_variants::Column::Sku.eq(product_sku.unwrap_or_default()));
     if let Some(pid) = product_id {
         parent_clash = parent_clash.filter(product_variants::Column::ProductId.ne(pid));
     }
-    if parent_clash.one(db).await?.is_some() {
-        errors.push(FieldError::new(
-            "sku",
-            "taken",
-            "is already used by a variant in this pesantren",
-        ));
+    if product_sku.is_some() && parent_clash.one(db).await?.is_some() {
+        errors.push(FieldError::new("sku", FieldCode::SkuTakenByVariant));
     }
     for (i, v) in variants.iter().enumerate() {
         if clash.contains(&v.sku) {
-            errors.push(FieldError::new(
-                format!("variants[{i}].sku"),
-                "taken",
-                "is already used in this pesantren",
-            ));
+            errors.push(FieldError::new(format!("variants[{i}].sku"), FieldCode::SkuTaken));
         }
         if v.id.is_some_and(|id| !own.contains(&id)) {
-            errors.push(FieldError::new(
-                format!("variants[{i}].id"),
-                "invalid",
-                "names no variant of this product",
-            ));
+            errors.push(FieldError::new(format!("variants[{i}].id"), FieldCode::NoSuchVariant));
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(errors))
-    }
+    ApiError::check(errors)
 }
 
 fn skus_contains(variants: &[VariantInput], sku: &str) -> bool {
@@ -324,7 +249,7 @@ pub async fn replace(
                 row.height_cm = Set(v.height_cm);
                 row.updated_at = Set(now);
                 row.version = Set(old.version + 1);
-                row.update(conn).await.map_err(map_unique)?;
+                row.update(conn).await.map_err(unique_as(Code::VariantSkuTaken))?;
             }
             None => {
                 product_variants::ActiveModel {
@@ -346,51 +271,14 @@ pub async fn replace(
                 }
                 .insert(conn)
                 .await
-                .map_err(map_unique)?;
+                .map_err(unique_as(Code::VariantSkuTaken))?;
             }
         }
     }
     Ok(())
 }
 
-fn map_unique(e: sea_orm::DbErr) -> ApiError {
-    match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict(
-            "A variant SKU is already used in this pesantren (or two variants swapped SKUs; \
-             change them in two steps)."
-                .into(),
-        ),
-        _ => e.into(),
-    }
-}
 
-/// The variants of each product, in order.
-pub async fn load(
-    db: &impl ConnectionTrait,
-    product_ids: Vec<Uuid>,
-) -> ApiResult<HashMap<Uuid, Vec<VariantView>>> {
-    let mut out: HashMap<Uuid, Vec<VariantView>> = HashMap::new();
-    if product_ids.is_empty() {
-        return Ok(out);
-    }
-    for v in product_variants::Entity::find()
-        .filter(product_variants::Column::ProductId.is_in(product_ids))
-        .order_by_asc(product_variants::Column::ProductId)
-        .order_by_asc(product_variants::Column::Position)
-        .all(db)
-        .await?
-    {
-        out.entry(v.product_id).or_default().push(v.into());
-    }
-    Ok(out)
-}
-
-/// The option names stored on a product row.
-pub fn options_of(p: &products::Model) -> Option<Vec<String>> {
-    p.options
-        .as_ref()
-        .and_then(|o| serde_json::from_value(o.clone()).ok())
-}
 
 #[cfg(test)]
 mod tests {
@@ -410,6 +298,7 @@ mod tests {
             length_cm: None,
             width_cm: None,
             height_cm: None,
+            weight_kg: None,
         }
     }
 

@@ -31,7 +31,7 @@ use super::{
 };
 use crate::audit::{Actor, Entry};
 use crate::auth::password;
-use crate::catalog::feed;
+use crate::feed;
 use crate::db;
 use crate::ids::PROVINCE_CODES;
 
@@ -202,13 +202,13 @@ fn block(rng: &mut Rng, range: std::ops::Range<usize>, now: DateTime<Utc>) -> Bl
                 koperasi_id: Set(koperasi_id),
                 search_name: Set(crate::text::fold(&product_name)),
                 name: Set(product_name),
-                description: Set(format!("{} Produk dari {name}.", t.description)),
+                description: Set(Some(format!("{} Produk dari {name}.", t.description))),
                 category: Set(t.category),
-                price_idr: Set(rng.price(t.price)),
-                stock: Set(if rng.percent(6) { 0 } else { rng.range(5, 500) }),
-                unit: Set(t.unit.to_string()),
-                weight_grams: Set(t.weight_grams),
-                sku: Set(format!("{code}-{}-{}", t.key, t.size)),
+                price_idr: Set(Some(rng.price(t.price))),
+                stock: Set(Some(if rng.percent(6) { 0 } else { rng.range(5, 500) })),
+                unit: Set(Some(t.unit.to_string())),
+                weight_grams: Set(Some(t.weight_grams)),
+                sku: Set(Some(format!("{code}-{}-{}", t.key, t.size))),
                 images: Set(json!([format!(
                     "https://images.opop.example/products/{}-{}.jpg",
                     code.to_lowercase(),

@@ -1,0 +1,311 @@
+//! Orders that partners report: each takes stock from a published product,
+//! atomically and at most once per `Idempotency-Key`.
+//!
+//! The stock is taken by one conditional `UPDATE` (`stock >= quantity` and
+//! still published), so stock never goes below zero however many orders race.
+//! The answer to a request is stored under its key in the same transaction as
+//! the order it placed, so a retry gets the first answer again and never
+//! takes stock twice; a concurrent request with the same key that loses the
+//! race rolls back and replays the winner's answer.
+
+use entity::{orders, product_variants, products};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, Set};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::model::{OrderRequest, OrderView};
+use crate::audit;
+use crate::auth::Partner;
+use crate::db;
+use crate::error::{is_unique_violation, ApiError, ApiResult, Code, FieldCode, FieldError};
+use crate::feed;
+use crate::idempotency::{Answer, Claim, Key, Stored};
+use crate::publication::{published, today};
+
+/// What a key is recorded against (keys are per caller and per endpoint).
+const ENDPOINT: &str = "POST /api/v1/catalog/orders";
+/// Rounds of "look up the key, else try to place" before giving up; each
+/// lost race means another request committed, so two rounds always settle.
+const ROUNDS: usize = 3;
+
+/// What one try to place the order came to.
+enum Attempt {
+    Answered(Answer),
+    /// A concurrent request committed first (the same key, or the same
+    /// external order); this try rolled back and the caller looks again.
+    Raced,
+}
+
+/// Places a partner's order under an idempotency key.
+///
+/// The first request with a key answers 201 (the order) or 409 (stock
+/// short), and that answer is stored under the key for 24 hours: later
+/// requests with the same key and body get it again (`replayed`), with a
+/// different body a 422. Answers that depend on nothing but the request or
+/// on facts that can change back (404 for a product not published, 422 for a
+/// quantity below the minimum, 409 for an external order already reported)
+/// are not stored.
+pub async fn place(
+    db: &DatabaseConnection,
+    partner: &Partner,
+    key: &Key,
+    input: OrderRequest,
+) -> ApiResult<Answer> {
+    crate::validation::validate(&input)?;
+    let claim = Claim::new(partner, key, ENDPOINT, &input)?;
+    for _ in 0..ROUNDS {
+        if let Some(answer) = claim.replay(db).await? {
+            return Ok(answer);
+        }
+        match attempt(db, partner, &claim, key, &input).await? {
+            Attempt::Answered(answer) => return Ok(answer),
+            Attempt::Raced => continue,
+        }
+    }
+    Err(ApiError::new(Code::IdempotencyInProgress))
+}
+
+/// One transaction: take the stock, record the order, sync the feed and
+/// store the answer under the key, or nothing at all.
+async fn attempt(
+    db: &DatabaseConnection,
+    partner: &Partner,
+    claim: &Claim,
+    key: &Key,
+    input: &OrderRequest,
+) -> ApiResult<Attempt> {
+    let mut tx = feed::begin(db, &partner.actor()).await?;
+    // `feed::begin` writes first (the feed counter's lock): on SQLite that
+    // takes the database's write lock before this transaction reads
+    // anything, so the reads below see every commit before ours. Then forget
+    // an expired use of the key.
+    claim.forget_expired(&*tx).await?;
+    if let Some(answer) = claim.replay(&*tx).await? {
+        return Ok(Attempt::Answered(answer));
+    }
+
+    let product = products::Entity::find_by_id(input.product_id)
+        .filter(published(today()))
+        .one(&*tx)
+        .await?
+        .ok_or_else(|| ApiError::new(Code::CatalogProductNotFound))?;
+    if input.quantity < product.min_order_qty {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "quantity",
+            FieldCode::OrderBelowMinimum,
+        )
+        .with("min", product.min_order_qty)]));
+    }
+    let variant = match (product.options.is_some(), input.variant_id) {
+        (true, None) => return Err(ApiError::field("variant_id", FieldCode::VariantRequired)),
+        (false, Some(_)) => {
+            return Err(ApiError::field("variant_id", FieldCode::VariantNotAllowed))
+        }
+        (true, Some(vid)) => Some(
+            product_variants::Entity::find_by_id(vid)
+                .filter(product_variants::Column::ProductId.eq(product.id))
+                .one(&*tx)
+                .await?
+                .ok_or_else(|| ApiError::field("variant_id", FieldCode::NoSuchVariant))?,
+        ),
+        (false, None) => None,
+    };
+    let external_order_id = input.external_order_id.trim().to_string();
+    let reported = orders::Entity::find()
+        .filter(orders::Column::PartnerId.eq(partner.id))
+        .filter(orders::Column::ExternalOrderId.eq(external_order_id.as_str()))
+        .one(&*tx)
+        .await?;
+    if reported.is_some() {
+        // On PostgreSQL each statement sees what committed before it began:
+        // a concurrent request with this very key may have committed the
+        // order (and its answer, in the same transaction) since we looked.
+        if let Some(answer) = claim.replay(&*tx).await? {
+            return Ok(Attempt::Answered(answer));
+        }
+        return Err(ApiError::new(Code::OrderAlreadyReported));
+    }
+
+    // The stock take: one conditional statement, never read-then-write.
+    // For a variant, the variant's stock is the one that must suffice; the
+    // product's total then always does.
+    let quantity = i64::from(input.quantity);
+    let now = db::now();
+    let variant_taken = match &variant {
+        None => true,
+        Some(v) => {
+            product_variants::Entity::update_many()
+                .col_expr(
+                    product_variants::Column::Stock,
+                    Expr::col(product_variants::Column::Stock).sub(quantity),
+                )
+                .col_expr(
+                    product_variants::Column::Version,
+                    Expr::col(product_variants::Column::Version).add(1),
+                )
+                .col_expr(product_variants::Column::UpdatedAt, Expr::value(now))
+                .filter(product_variants::Column::Id.eq(v.id))
+                .filter(product_variants::Column::Stock.gte(quantity))
+                .exec(&*tx)
+                .await?
+                .rows_affected
+                == 1
+        }
+    };
+    let taken = variant_taken
+        && products::Entity::update_many()
+            .col_expr(
+                products::Column::Stock,
+                Expr::col(products::Column::Stock).sub(quantity),
+            )
+            .col_expr(
+                products::Column::Version,
+                Expr::col(products::Column::Version).add(1),
+            )
+            .col_expr(products::Column::UpdatedAt, Expr::value(now))
+            .filter(products::Column::Id.eq(product.id))
+            .filter(products::Column::Stock.gte(quantity))
+            .filter(published(today()))
+            .exec(&*tx)
+            .await?
+            .rows_affected
+            == 1;
+    if variant_taken && variant.is_some() && !taken {
+        // The variant had the stock but the product is no longer published
+        // (or its total disagrees): the error drops the transaction, which
+        // gives the variant its stock back.
+        return Err(ApiError::new(Code::CatalogProductNotFound));
+    }
+
+    // Read again: the stock left (ours, as the row is now locked by us) or
+    // why nothing was taken.
+    let after = products::Entity::find_by_id(product.id)
+        .filter(published(today()))
+        .one(&*tx)
+        .await?
+        .ok_or_else(|| ApiError::new(Code::CatalogProductNotFound))?;
+
+    let variant_after = match &variant {
+        Some(v) => product_variants::Entity::find_by_id(v.id).one(&*tx).await?,
+        None => None,
+    };
+    let stock = after.stock.unwrap_or_default();
+    let left = variant_after.as_ref().map_or(stock, |v| v.stock);
+    if !taken {
+        // Stored as the caller reads it: a replay answers the first answer
+        // again, word for word.
+        let refusal = ApiError::new(Code::OrderStockShort)
+            .with("left", left)
+            .with("quantity", quantity);
+        let body = serde_json::to_value(refusal.problem(partner.lang, None))
+            .map_err(anyhow::Error::from)?;
+        tx.record(audit::Entry {
+            action: "refuse_order",
+            resource_type: "product",
+            resource_id: after.id,
+            province_code: Some(after.province_code.clone()),
+            changes: json!({
+                "reason": "insufficient stock",
+                "stock": left,
+                "variant_id": input.variant_id,
+                "quantity": quantity,
+                "external_order_id": external_order_id,
+            }),
+        })
+        .await?;
+        return remember(tx, claim, 409, body).await;
+    }
+
+    let unit_price_idr = match &variant_after {
+        Some(v) => v.price_idr,
+        // A published product has a price: curation asks for one.
+        None => after
+            .price_idr
+            .ok_or_else(|| anyhow::anyhow!("published product {} has no price", after.id))?,
+    };
+    let total_idr = unit_price_idr
+        .checked_mul(quantity)
+        .ok_or_else(|| anyhow::anyhow!("order total overflows"))?;
+    let inserted = orders::ActiveModel {
+        id: Set(db::new_id()),
+        partner_id: Set(partner.id),
+        product_id: Set(after.id),
+        pesantren_id: Set(after.pesantren_id),
+        province_code: Set(after.province_code.clone()),
+        quantity: Set(input.quantity),
+        external_order_id: Set(external_order_id),
+        idempotency_key: Set(key.as_str().to_string()),
+        variant_id: Set(input.variant_id),
+        unit_price_idr: Set(unit_price_idr),
+        total_idr: Set(total_idr),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(&*tx)
+    .await;
+    let order = match inserted {
+        Ok(order) => order,
+        // The same external order, committed by a concurrent request after
+        // our check: roll back (dropping the transaction) and look again.
+        Err(e) if is_unique_violation(&e) => return Ok(Attempt::Raced),
+        Err(e) => return Err(e.into()),
+    };
+    feed::sync_product(&tx, after.id).await?;
+
+    let view = OrderView::new(&order, Some(left));
+    tx.record(audit::Entry {
+        action: "create",
+        resource_type: "order",
+        resource_id: order.id,
+        province_code: Some(order.province_code.clone()),
+        changes: audit::created(&view),
+    })
+    .await?;
+    tx.record(audit::Entry {
+        action: "take_stock",
+        resource_type: "product",
+        resource_id: after.id,
+        province_code: Some(after.province_code.clone()),
+        changes: json!({
+            "stock": {"from": stock + quantity, "to": stock},
+            "order_id": order.id,
+        }),
+    })
+    .await?;
+    let body = serde_json::to_value(&view).map_err(anyhow::Error::from)?;
+    remember(tx, claim, 201, body).await
+}
+
+/// Stores the answer under the key and commits. A key already stored means
+/// a concurrent request with the same key committed first: this
+/// transaction is dropped (rolled back) and the caller replays that
+/// request's answer.
+async fn remember(
+    tx: feed::CatalogTx,
+    claim: &Claim,
+    status: u16,
+    body: serde_json::Value,
+) -> ApiResult<Attempt> {
+    match claim.store(&*tx, status, &body).await? {
+        Stored::Raced => return Ok(Attempt::Raced),
+        Stored::Yes => {}
+    }
+    tx.commit().await?;
+    Ok(Attempt::Answered(Answer {
+        status,
+        body,
+        replayed: false,
+    }))
+}
+
+/// One order of the calling partner; other partners' orders are not found.
+pub async fn get(db: &DatabaseConnection, partner: &Partner, id: Uuid) -> ApiResult<OrderView> {
+    orders::Entity::find_by_id(id)
+        .filter(orders::Column::PartnerId.eq(partner.id))
+        .one(db)
+        .await?
+        .map(|o| OrderView::new(&o, None))
+        .ok_or_else(|| ApiError::new(Code::OrderNotFound))
+}

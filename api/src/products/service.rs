@@ -1,0 +1,484 @@
+//! Products of a pesantren and their curation: draft → in review →
+//! approved (or rejected), unlisted and relisted, with every rule of the
+//! state machine in [`super::curation`].
+
+use entity::{koperasi, pesantren, products, ProductCondition, ProductStatus, Role};
+use sea_orm::sea_query::{Expr, LikeExpr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    ExprTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use super::curation::{self, Action, Filled};
+use super::model::{Position, ProductFilter, ProductInput, ProductSort, ProductView};
+use super::variants;
+use crate::audit::{self, WriteTx};
+use crate::auth::{rules, scope, Caller};
+use crate::db;
+use crate::edit::{check_version, Edit};
+use crate::error::{ApiError, ApiResult, Code, FieldCode};
+use crate::feed::{self, view::load_variants};
+use crate::pagination::{decode_cursor, encode_cursor, Page, PageParams};
+use crate::validation::validate;
+
+/// The ids among `ids` that are published today.
+async fn published_ids(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> ApiResult<Vec<Uuid>> {
+    if ids.is_empty() {
+        return Ok(ids);
+    }
+    Ok(products::Entity::find()
+        .select_only()
+        .column(products::Column::Id)
+        .filter(products::Column::Id.is_in(ids))
+        .filter(crate::publication::published(crate::publication::today()))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+pub(super) async fn views(
+    db: &impl ConnectionTrait,
+    rows: Vec<products::Model>,
+) -> ApiResult<Vec<ProductView>> {
+    let ids: Vec<Uuid> = rows.iter().map(|p| p.id).collect();
+    let published = published_ids(db, ids.clone()).await?;
+    let mut all_variants = load_variants(db, ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|p| {
+            let live = published.contains(&p.id);
+            let vs = all_variants.remove(&p.id);
+            ProductView::new(p, live, vs)
+        })
+        .collect())
+}
+
+pub(super) async fn view(db: &impl ConnectionTrait, row: products::Model) -> ApiResult<ProductView> {
+    Ok(views(db, vec![row]).await?.remove(0))
+}
+
+
+fn duplicate_sku() -> ApiError {
+    ApiError::new(Code::ProductSkuTaken)
+}
+
+async fn sku_taken(
+    db: &impl ConnectionTrait,
+    pesantren_id: Uuid,
+    sku: Option<&str>,
+    except: Option<Uuid>,
+) -> ApiResult<bool> {
+    let Some(sku) = sku else {
+        return Ok(false);
+    };
+    let mut q = products::Entity::find()
+        .filter(products::Column::PesantrenId.eq(pesantren_id))
+        .filter(products::Column::Sku.eq(sku));
+    if let Some(id) = except {
+        q = q.filter(products::Column::Id.ne(id));
+    }
+    Ok(q.one(db).await?.is_some())
+}
+
+/// The koperasi must belong to the product's pesantren.
+async fn check_koperasi(
+    db: &impl ConnectionTrait,
+    pesantren_id: Uuid,
+    koperasi_id: Option<Uuid>,
+) -> ApiResult<()> {
+    let Some(kid) = koperasi_id else {
+        return Ok(());
+    };
+    let ok = koperasi::Entity::find_by_id(kid)
+        .filter(koperasi::Column::PesantrenId.eq(pesantren_id))
+        .one(db)
+        .await?
+        .is_some();
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::field("koperasi_id", FieldCode::NoSuchKoperasi))
+    }
+}
+
+fn map_unique(e: sea_orm::DbErr) -> ApiError {
+    if crate::error::is_unique_violation(&e) {
+        duplicate_sku()
+    } else {
+        e.into()
+    }
+}
+
+fn trimmed(s: &Option<String>) -> Option<String> {
+    s.as_ref()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// Writes the fields of `input` into `row`.
+fn apply(input: &ProductInput, row: &mut products::ActiveModel) {
+    row.koperasi_id = Set(input.koperasi_id);
+    row.name = Set(input.name.trim().to_string());
+    row.search_name = Set(crate::text::fold(&input.name));
+    row.description = Set(trimmed(&input.description));
+    row.category = Set(input.category);
+    let (price, stock) = match &input.variants {
+        Some(vs) => {
+            let (price, stock) = variants::summary(vs);
+            (Some(price), Some(stock))
+        }
+        None => (input.price_idr, input.stock),
+    };
+    row.price_idr = Set(price);
+    row.stock = Set(stock);
+    row.options = Set(input.options.as_ref().map(|o| serde_json::json!(o)));
+    row.unit = Set(trimmed(&input.unit));
+    row.weight_grams = Set(input.weight_grams);
+    row.sku = Set(input.sku.clone());
+    row.images = Set(serde_json::json!(input.images));
+    row.is_flagship = Set(input.is_flagship);
+    row.brand = Set(input.brand.as_ref().map(|b| b.trim().to_string()));
+    row.condition = Set(input.condition.unwrap_or(ProductCondition::New));
+    row.length_cm = Set(input.length_cm);
+    row.width_cm = Set(input.width_cm);
+    row.height_cm = Set(input.height_cm);
+    row.min_order_qty = Set(input.min_order_qty.unwrap_or(1));
+    row.shelf_life_days = Set(input.shelf_life_days);
+}
+
+/// What a stored product fills in, for [`curation::missing`].
+fn filled(p: &products::Model, variants: usize) -> Filled {
+    let images = p.images.as_array().map_or(0, Vec::len);
+    Filled {
+        category: p.category,
+        description: p.description.is_some(),
+        unit: p.unit.is_some(),
+        weight: p.weight_grams.is_some(),
+        sku: p.sku.is_some(),
+        images,
+        shelf_life: p.shelf_life_days.is_some(),
+        options: p.options.is_some(),
+        variants,
+        price: p.price_idr.is_some(),
+        stock: p.stock.is_some(),
+    }
+}
+
+/// Creates a product as a `draft`. A draft needs only its pesantren, a
+/// name and a category; whatever else it has must be valid.
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    input: ProductInput,
+) -> ApiResult<ProductView> {
+    validate(&input)?;
+    let own = caller.user().and_then(|u| {
+        (u.role == Role::PesantrenManager)
+            .then_some(u.pesantren_id)
+            .flatten()
+    });
+    let pesantren_id = input
+        .pesantren_id
+        .or(own)
+        .ok_or_else(|| ApiError::field("pesantren_id", FieldCode::Required))?;
+    let owner = scope::load::<pesantren::Entity>(db, caller, pesantren_id)
+        .await
+        .map_err(|_| ApiError::field("pesantren_id", FieldCode::NoSuchPesantren))?;
+    check_koperasi(db, owner.id, input.koperasi_id).await?;
+    if sku_taken(db, owner.id, input.sku.as_deref(), None).await? {
+        return Err(duplicate_sku());
+    }
+    variants::check_against_stored(
+        db,
+        owner.id,
+        None,
+        input.sku.as_deref(),
+        input.variant_inputs(),
+    )
+    .await?;
+    let now = db::now();
+    let mut row = products::ActiveModel {
+        id: Set(db::new_id()),
+        pesantren_id: Set(owner.id),
+        province_code: Set(owner.province_code.clone()),
+        status: Set(ProductStatus::Draft),
+        rejection_reason: Set(None),
+        created_by: Set(caller.user_id()),
+        submitted_at: Set(None),
+        reviewed_by: Set(None),
+        reviewed_at: Set(None),
+        in_feed: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    };
+    apply(&input, &mut row);
+    let mut tx = WriteTx::begin(db, &caller.actor()).await?;
+    let saved = row.insert(&*tx).await.map_err(map_unique)?;
+    variants::replace(&*tx, &saved, input.variant_inputs()).await?;
+    let result = view(&*tx, saved).await?;
+    tx.record(audit::Entry {
+        action: "create",
+        resource_type: "product",
+        resource_id: result.id,
+        province_code: Some(result.province_code.clone()),
+        changes: audit::created(&result),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> ApiResult<ProductView> {
+    let row = scope::load::<products::Entity>(db, caller, id).await?;
+    view(db, row).await
+}
+
+/// Replaces (`PUT`) or patches (`PATCH`) a product. A product that stays
+/// past `draft` after the edit must stay complete.
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    edit: Edit<ProductInput>,
+    expected_version: Option<i32>,
+) -> ApiResult<ProductView> {
+    let current = scope::load::<products::Entity>(db, caller, id).await?;
+    let before = view(db, current.clone()).await?;
+    let input = edit.resolve(&before)?;
+    validate(&input)?;
+    check_version(expected_version, current.version)?;
+    check_koperasi(db, current.pesantren_id, input.koperasi_id).await?;
+    if input.sku != current.sku
+        && sku_taken(db, current.pesantren_id, input.sku.as_deref(), Some(id)).await?
+    {
+        return Err(duplicate_sku());
+    }
+    variants::check_against_stored(
+        db,
+        current.pesantren_id,
+        Some(id),
+        input.sku.as_deref(),
+        input.variant_inputs(),
+    )
+    .await?;
+    let content_changed = input.name.trim() != current.name
+        || trimmed(&input.description) != current.description
+        || input.category != current.category;
+    let status = curation::after_edit(current.status, content_changed);
+    if status != ProductStatus::Draft {
+        curation::require_complete(&input.filled())?;
+    }
+    let mut row = products::ActiveModel {
+        status: Set(status),
+        updated_at: Set(db::now()),
+        version: Set(current.version + 1),
+        ..Default::default()
+    };
+    if status != current.status {
+        row.rejection_reason = Set(None);
+        row.submitted_at = Set((status == ProductStatus::InReview).then(db::now));
+    }
+    apply(&input, &mut row);
+    let mut tx = feed::begin(db, &caller.actor()).await?;
+    scope::update_if_version::<products::Entity>(&*tx, id, current.version, row)
+        .await
+        .map_err(|e| match e.code() {
+            Code::UniqueTaken => duplicate_sku(),
+            _ => e,
+        })?;
+    variants::replace(&*tx, &current, input.variant_inputs()).await?;
+    feed::sync_product(&tx, id).await?;
+    let after = reload(&*tx, id).await?;
+    tx.record(audit::Entry {
+        action: "update",
+        resource_type: "product",
+        resource_id: id,
+        province_code: Some(after.province_code.clone()),
+        changes: audit::diff(&before, &after),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub(super) async fn reload(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<ProductView> {
+    let row = products::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::new(Code::ProductNotFound))?;
+    view(db, row).await
+}
+
+/// Applies a curation action. Submitting, unlisting and relisting are the
+/// pesantren's; approving and rejecting are curators' and admins' of the
+/// product's province, never on a product they created themselves.
+/// Submitting asks for everything curation needs (422 listing what is
+/// missing).
+pub async fn act(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    action: Action,
+    reason: Option<String>,
+    expected_version: Option<i32>,
+) -> ApiResult<ProductView> {
+    let current = scope::load::<products::Entity>(db, caller, id).await?;
+    check_version(expected_version, current.version)?;
+    if matches!(action, Action::Approve | Action::Reject) {
+        rules::not_own_work(caller, current.created_by, Code::ProductOwnWork)?;
+    }
+    let status = curation::next(current.status, action)?;
+    let before = view(db, current.clone()).await?;
+    if action == Action::Submit {
+        let variants = before.variants.as_ref().map_or(0, Vec::len);
+        curation::require_complete(&filled(&current, variants))?;
+    }
+    let now = db::now();
+    let mut row = products::ActiveModel {
+        status: Set(status),
+        updated_at: Set(now),
+        version: Set(current.version + 1),
+        ..Default::default()
+    };
+    match action {
+        Action::Submit => {
+            row.submitted_at = Set(Some(now));
+            row.rejection_reason = Set(None);
+        }
+        Action::Approve | Action::Reject => {
+            row.reviewed_by = Set(caller.user_id());
+            row.reviewed_at = Set(Some(now));
+            row.rejection_reason = Set(reason.clone());
+        }
+        Action::Unlist | Action::Relist => {}
+    }
+    let mut tx = feed::begin(db, &caller.actor()).await?;
+    scope::update_if_version::<products::Entity>(&*tx, id, current.version, row).await?;
+    feed::sync_product(&tx, id).await?;
+    let after = reload(&*tx, id).await?;
+    tx.record(audit::Entry {
+        action: action.verb(),
+        resource_type: "product",
+        resource_id: id,
+        province_code: Some(after.province_code.clone()),
+        changes: audit::diff(&before, &after),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// The price key of drafts without a price: below every price, so they
+/// come first cheapest-first and last dearest-first, on both databases (a
+/// bare `NULL` sorts first on SQLite and last on PostgreSQL, and never
+/// passes a keyset comparison).
+const NO_PRICE: i64 = -1;
+
+fn price_key() -> sea_orm::sea_query::Expr {
+    Expr::col((products::Entity, products::Column::PriceIdr)).if_null(NO_PRICE)
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    filter: &ProductFilter,
+    page: &PageParams,
+) -> ApiResult<Page<ProductView>> {
+    let limit = page.limit()?;
+    let sort = filter.sort.unwrap_or_default();
+    let mut q = scope::find::<products::Entity>(caller);
+    if let Some(pid) = filter.pesantren_id {
+        q = q.filter(products::Column::PesantrenId.eq(pid));
+    }
+    if let Some(c) = filter.category {
+        q = q.filter(products::Column::Category.eq(c));
+    }
+    if let Some(s) = filter.status {
+        q = q.filter(products::Column::Status.eq(s));
+    }
+    if let Some(f) = filter.is_flagship {
+        q = q.filter(products::Column::IsFlagship.eq(f));
+    }
+    if let Some(text) = filter.q.as_deref().filter(|t| !t.trim().is_empty()) {
+        q = q.filter(
+            Expr::col((products::Entity, products::Column::SearchName))
+                .like(LikeExpr::new(crate::text::like_pattern(text)).escape('\\')),
+        );
+    }
+    if let Some(cursor) = &page.cursor {
+        let pos: Position = decode_cursor(cursor)?;
+        if pos.s != sort.into() {
+            return Err(ApiError::new(Code::CursorOtherOrder));
+        }
+        let bad = || ApiError::new(Code::CursorInvalid);
+        q = match sort {
+            ProductSort::Newest => q.filter(products::Column::Id.lt(pos.id)),
+            ProductSort::Name => {
+                let k = pos.k.as_str().ok_or_else(bad)?.to_string();
+                q.filter(
+                    Condition::any()
+                        .add(products::Column::SearchName.gt(k.clone()))
+                        .add(
+                            Condition::all()
+                                .add(products::Column::SearchName.eq(k))
+                                .add(products::Column::Id.gt(pos.id)),
+                        ),
+                )
+            }
+            ProductSort::Price | ProductSort::PriceDesc => {
+                let k = pos.k.as_i64().ok_or_else(bad)?;
+                let beyond = if sort == ProductSort::Price {
+                    price_key().gt(k)
+                } else {
+                    price_key().lt(k)
+                };
+                q.filter(
+                    Condition::any().add(beyond).add(
+                        Condition::all()
+                            .add(price_key().eq(k))
+                            .add(products::Column::Id.gt(pos.id)),
+                    ),
+                )
+            }
+        };
+    }
+    q = match sort {
+        ProductSort::Newest => q.order_by_desc(products::Column::Id),
+        ProductSort::Name => q
+            .order_by_asc(products::Column::SearchName)
+            .order_by_asc(products::Column::Id),
+        ProductSort::Price => q
+            .order_by_asc(price_key())
+            .order_by_asc(products::Column::Id),
+        ProductSort::PriceDesc => q
+            .order_by_desc(price_key())
+            .order_by_asc(products::Column::Id),
+    };
+    let mut rows = q.limit(limit + 1).all(db).await?;
+    let next_cursor = if rows.len() as u64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|p| {
+            let k = match sort {
+                ProductSort::Newest => serde_json::Value::Null,
+                ProductSort::Name => serde_json::Value::String(p.search_name.clone()),
+                ProductSort::Price | ProductSort::PriceDesc => {
+                    serde_json::json!(p.price_idr.unwrap_or(NO_PRICE))
+                }
+            };
+            encode_cursor(&Position {
+                s: sort.into(),
+                k,
+                id: p.id,
+            })
+        })
+    } else {
+        None
+    };
+    Ok(Page {
+        data: views(db, rows).await?,
+        next_cursor,
+    })
+}
