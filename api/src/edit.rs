@@ -118,7 +118,9 @@ fn replacement<I: DeserializeOwned + Check + PartialSchema>(
 }
 
 /// The schema of a merge patch of `input`: its properties, none required.
-pub fn partial(input: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+pub fn partial(
+    input: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
     use utoipa::openapi::schema::Schema;
     use utoipa::openapi::RefOr;
     match input {
@@ -181,9 +183,17 @@ mod tests {
         // The examples of RFC 7396, appendix A.
         let cases = [
             (json!({"a": "b"}), json!({"a": "c"}), json!({"a": "c"})),
-            (json!({"a": "b"}), json!({"b": "c"}), json!({"a": "b", "b": "c"})),
+            (
+                json!({"a": "b"}),
+                json!({"b": "c"}),
+                json!({"a": "b", "b": "c"}),
+            ),
             (json!({"a": "b"}), json!({"a": null}), json!({})),
-            (json!({"a": "b", "b": "c"}), json!({"a": null}), json!({"b": "c"})),
+            (
+                json!({"a": "b", "b": "c"}),
+                json!({"a": null}),
+                json!({"b": "c"}),
+            ),
             (json!({"a": ["b"]}), json!({"a": "c"}), json!({"a": "c"})),
             (json!({"a": "c"}), json!({"a": ["b"]}), json!({"a": ["b"]})),
             (
@@ -191,14 +201,30 @@ mod tests {
                 json!({"a": {"b": "d", "c": null}}),
                 json!({"a": {"b": "d"}}),
             ),
-            (json!({"a": [{"b": "c"}]}), json!({"a": [1]}), json!({"a": [1]})),
+            (
+                json!({"a": [{"b": "c"}]}),
+                json!({"a": [1]}),
+                json!({"a": [1]}),
+            ),
             (json!(["a", "b"]), json!(["c", "d"]), json!(["c", "d"])),
             (json!({"a": "b"}), json!(["c"]), json!(["c"])),
             (json!({"a": "foo"}), json!(null), json!(null)),
             (json!({"a": "foo"}), json!("bar"), json!("bar")),
-            (json!({"e": null}), json!({"a": 1}), json!({"e": null, "a": 1})),
-            (json!([1, 2]), json!({"a": "b", "c": null}), json!({"a": "b"})),
-            (json!({}), json!({"a": {"bb": {"ccc": null}}}), json!({"a": {"bb": {}}})),
+            (
+                json!({"e": null}),
+                json!({"a": 1}),
+                json!({"e": null, "a": 1}),
+            ),
+            (
+                json!([1, 2]),
+                json!({"a": "b", "c": null}),
+                json!({"a": "b"}),
+            ),
+            (
+                json!({}),
+                json!({"a": {"bb": {"ccc": null}}}),
+                json!({"a": {"bb": {}}}),
+            ),
         ];
         for (target, patch, want) in cases {
             let mut got = target.clone();
@@ -243,7 +269,9 @@ mod tests {
     #[test]
     fn changing_a_read_only_field_is_refused_beside_other_errors() {
         let body = json!({"id": 8, "name": "", "version": 3});
-        let err = Edit::<Input>::Replace(body).resolve(&current()).unwrap_err();
+        let err = Edit::<Input>::Replace(body)
+            .resolve(&current())
+            .unwrap_err();
         let fields: Vec<(&str, &str)> = err
             .field_errors()
             .iter()
@@ -257,7 +285,10 @@ mod tests {
         let input: Input = Edit::Patch(json!({"note": "baru"}))
             .resolve(&current())
             .unwrap();
-        assert_eq!((input.name.as_str(), input.note.as_deref()), ("Kopi", Some("baru")));
+        assert_eq!(
+            (input.name.as_str(), input.note.as_deref()),
+            ("Kopi", Some("baru"))
+        );
         let err = Edit::<Input>::Patch(json!({"version": 9}))
             .resolve(&current())
             .unwrap_err();

@@ -576,15 +576,18 @@ mod tests {
     #[test]
     fn a_problem_has_the_same_shape_in_both_languages() {
         let plain = ApiError::new(Code::ProductNotFound);
-        let invalid = ApiError::validation(vec![
-            FieldError::new("price_idr", FieldCode::RangeBetween)
+        let invalid =
+            ApiError::validation(vec![FieldError::new("price_idr", FieldCode::RangeBetween)
                 .with("min", 100)
-                .with("max", 100_000_000),
-        ]);
+                .with("max", 100_000_000)]);
         for error in [plain, invalid] {
             let keys = |lang| {
                 let body = serde_json::to_value(error.problem(lang, Some("r".into()))).unwrap();
-                body.as_object().unwrap().keys().cloned().collect::<Vec<_>>()
+                body.as_object()
+                    .unwrap()
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
             };
             assert_eq!(keys(Lang::En), keys(Lang::Id));
         }

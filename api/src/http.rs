@@ -54,15 +54,16 @@ fn json_error(err: JsonPayloadError) -> ApiError {
 }
 
 /// The bytes of a request body, or its 413 or 400.
-async fn read_body(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> ApiResult<web::Bytes> {
-    web::Bytes::from_request(req, payload)
-        .await
-        .map_err(|e| match e.as_error::<actix_web::error::PayloadError>() {
-            Some(actix_web::error::PayloadError::Overflow) => {
-                ApiError::new(Code::RequestTooLarge)
-            }
+async fn read_body(
+    req: &HttpRequest,
+    payload: &mut actix_web::dev::Payload,
+) -> ApiResult<web::Bytes> {
+    web::Bytes::from_request(req, payload).await.map_err(|e| {
+        match e.as_error::<actix_web::error::PayloadError>() {
+            Some(actix_web::error::PayloadError::Overflow) => ApiError::new(Code::RequestTooLarge),
             _ => ApiError::new(Code::RequestBodyUnreadable),
-        })
+        }
+    })
 }
 
 fn blank(bytes: &[u8]) -> bool {
@@ -197,13 +198,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for Query<T> {
     }
 }
 
-/// Reads a query string into `T`. Parameters arrive as text, so they are
-/// read as a JSON object of strings first and each bad one reported the way
-/// bodies report their fields.
+/// Reads a query string into `T`; when it cannot be read, 400 with one
+/// field error per parameter at fault.
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> ApiResult<T> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
         .map_err(|_| ApiError::new(Code::RequestQueryInvalid).with("count", 1))?;
-    serde_urlencoded::from_str::<T>(query).or_else(|_| {
+    serde_urlencoded::from_str::<T>(query).map_err(|_| {
         // One at a time: `serde_urlencoded` says what is wrong but not where.
         let mut errors: Vec<FieldError> = Vec::new();
         for (name, value) in &pairs {
@@ -215,11 +215,14 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> ApiResult<T> {
             }
         }
         if errors.is_empty() {
-            errors.push(FieldError::new("query", crate::error::FieldCode::TypeInvalid));
+            errors.push(FieldError::new(
+                "query",
+                crate::error::FieldCode::TypeInvalid,
+            ));
         }
         errors.sort_by(|a, b| a.field.cmp(&b.field));
         errors.dedup_by(|a, b| a.field == b.field);
-        Err(ApiError::with_fields(Code::RequestQueryInvalid, errors))
+        ApiError::with_fields(Code::RequestQueryInvalid, errors)
     })
 }
 

@@ -102,13 +102,12 @@ int_arg!(i32, i64, u16, u32, u64, usize);
 /// Named arguments of a text.
 pub type Args = Vec<(&'static str, Arg)>;
 
-static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
-    LazyLock::new(|| {
-        texts::TEXTS
-            .iter()
-            .map(|(code, en, id)| (*code, (*en, *id)))
-            .collect()
-    });
+static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {
+    texts::TEXTS
+        .iter()
+        .map(|(code, en, id)| (*code, (*en, *id)))
+        .collect()
+});
 
 /// The template of `code` in `lang`, if there is one.
 pub fn template(code: &str, lang: Lang) -> Option<&'static str> {
@@ -199,7 +198,7 @@ fn number(n: i64, lang: Lang) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(separator);
         }
         out.push(c);

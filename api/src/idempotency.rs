@@ -47,9 +47,9 @@ impl Key {
     pub fn parse(req: &HttpRequest) -> ApiResult<Key> {
         let invalid = || ApiError::new(Code::IdempotencyKeyInvalid).with("max", MAX_KEY_LEN);
         let mut values = req.headers().get_all(HEADER);
-        let value = values.next().ok_or_else(|| {
-            ApiError::new(Code::IdempotencyKeyMissing).with("max", MAX_KEY_LEN)
-        })?;
+        let value = values
+            .next()
+            .ok_or_else(|| ApiError::new(Code::IdempotencyKeyMissing).with("max", MAX_KEY_LEN))?;
         if values.next().is_some() {
             return Err(invalid());
         }
@@ -153,8 +153,9 @@ impl Claim {
         if row.endpoint != self.endpoint || row.request_hash != self.fingerprint {
             return Err(ApiError::field(HEADER, FieldCode::KeyReused));
         }
-        let status = u16::try_from(row.response_status)
-            .map_err(|_| anyhow::anyhow!("stored status {} is out of range", row.response_status))?;
+        let status = u16::try_from(row.response_status).map_err(|_| {
+            anyhow::anyhow!("stored status {} is out of range", row.response_status)
+        })?;
         Ok(Some(Answer {
             status,
             body: row.response_body,
@@ -244,7 +245,9 @@ pub fn spawn_expiry(db: DatabaseConnection, interval: Duration) -> tokio::task::
             match expire(&db).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(forgotten = n, "forgot expired idempotency keys"),
-                Err(e) => tracing::warn!(error = %e, "forgetting idempotency keys failed; it will run again"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "forgetting idempotency keys failed; it will run again")
+                }
             }
         }
     })
@@ -257,14 +260,25 @@ mod tests {
 
     #[test]
     fn keys_must_be_sent_once_as_short_visible_ascii() {
-        let key = |v: &str| Key::parse(&TestRequest::default().insert_header((HEADER, v)).to_http_request());
+        let key = |v: &str| {
+            Key::parse(
+                &TestRequest::default()
+                    .insert_header((HEADER, v))
+                    .to_http_request(),
+            )
+        };
         assert_eq!(key("order-1").unwrap().as_str(), "order-1");
         assert_eq!(key(&"k".repeat(255)).unwrap().as_str().len(), 255);
-        assert_eq!(key(&"k".repeat(256)).unwrap_err().code(), Code::IdempotencyKeyInvalid);
+        assert_eq!(
+            key(&"k".repeat(256)).unwrap_err().code(),
+            Code::IdempotencyKeyInvalid
+        );
         assert!(key("").is_err());
         assert!(key("two words").is_err());
         assert_eq!(
-            Key::parse(&TestRequest::default().to_http_request()).unwrap_err().code(),
+            Key::parse(&TestRequest::default().to_http_request())
+                .unwrap_err()
+                .code(),
             Code::IdempotencyKeyMissing
         );
         let twice = TestRequest::default()

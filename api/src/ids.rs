@@ -147,9 +147,9 @@ pub fn normalize_phone(input: &str) -> Option<String> {
 }
 
 pub fn validate_phone(phone: &str) -> Result<(), ValidationError> {
-    normalize_phone(phone).map(|_| ()).ok_or_else(|| {
-        err(FieldCode::Phone)
-    })
+    normalize_phone(phone)
+        .map(|_| ())
+        .ok_or_else(|| err(FieldCode::Phone))
 }
 
 /// The `https://wa.me/…` link of a normalised phone, with an optional message.

@@ -23,6 +23,8 @@ pub mod idempotency;
 pub mod ids;
 pub mod images;
 pub mod koperasi;
+#[cfg(test)]
+mod layout;
 pub mod listings;
 pub mod masking;
 pub mod metrics;

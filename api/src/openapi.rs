@@ -247,7 +247,9 @@ fn add_error_responses(doc: &mut serde_json::Value) {
                     // happens) is a problem like every other: the body is
                     // attached here, once, rather than in every handler.
                     let is_error = code.starts_with('4') || code.starts_with('5');
-                    if is_error && response.get("$ref").is_none() && response.get("content").is_none()
+                    if is_error
+                        && response.get("$ref").is_none()
+                        && response.get("content").is_none()
                     {
                         response["content"] = json!({"application/problem+json": {
                             "schema": {"$ref": "#/components/schemas/Problem"}
@@ -374,7 +376,9 @@ fn add_body_examples(doc: &mut serde_json::Value) {
                 };
                 // `application/json` and `application/merge-patch+json`.
                 for (media_type, media) in content.iter_mut() {
-                    let Some(media) = media.as_object_mut().filter(|_| media_type.ends_with("json"))
+                    let Some(media) = media
+                        .as_object_mut()
+                        .filter(|_| media_type.ends_with("json"))
                     else {
                         continue;
                     };

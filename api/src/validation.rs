@@ -609,7 +609,11 @@ mod tests {
                     "range",
                     "must be 100 to 100,000,000 rupiah".into()
                 ),
-                ("stock".into(), "range", "must be between 0 and 10,000,000".into()),
+                (
+                    "stock".into(),
+                    "range",
+                    "must be between 0 and 10,000,000".into()
+                ),
             ]
         );
     }

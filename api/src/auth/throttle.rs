@@ -119,11 +119,13 @@ impl Throttle {
         if let Some(ip) = address {
             check(&self.by_address, &ip, Code::RequestRateLimited)?;
         }
-        self.by_account.check(&account.to_lowercase()).map_err(|wait| {
-            ApiError::new(Code::AuthLocked)
-                .with("seconds", wait)
-                .retry_after(wait)
-        })
+        self.by_account
+            .check(&account.to_lowercase())
+            .map_err(|wait| {
+                ApiError::new(Code::AuthLocked)
+                    .with("seconds", wait)
+                    .retry_after(wait)
+            })
     }
 
     /// Records the outcome of an admitted attempt.

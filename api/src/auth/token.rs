@@ -92,7 +92,10 @@ pub fn sha256_hex(value: &str) -> String {
 /// ends with its access tokens.
 pub async fn revoke_all_for_user(db: &impl ConnectionTrait, user_id: Uuid) -> ApiResult<()> {
     refresh_tokens::Entity::update_many()
-        .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(crate::db::now()))
+        .col_expr(
+            refresh_tokens::Column::RevokedAt,
+            Expr::value(crate::db::now()),
+        )
         .filter(refresh_tokens::Column::UserId.eq(user_id))
         .filter(refresh_tokens::Column::RevokedAt.is_null())
         .exec(db)

@@ -42,9 +42,7 @@ impl Check for CatalogFilter {
         }
         if let (Some(lo), Some(hi)) = (self.min_price, self.max_price) {
             if lo > hi {
-                errors.push(
-                    FieldError::new("max_price", FieldCode::RangeMin).with("min", lo),
-                );
+                errors.push(FieldError::new("max_price", FieldCode::RangeMin).with("min", lo));
             }
         }
         errors

@@ -3,8 +3,9 @@
 use actix_web::{web, HttpResponse};
 use uuid::Uuid;
 
-use super::model::{CertificationPatch, 
-    CertificationFilter, CertificationInput, CertificationView, RejectCertification,
+use super::model::{
+    CertificationFilter, CertificationInput, CertificationPatch, CertificationView,
+    RejectCertification,
 };
 use super::review::Action;
 use super::service;

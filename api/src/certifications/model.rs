@@ -165,7 +165,8 @@ impl CertificationInput {
         if let (Some(issued), Some(expires)) = (self.issued_on, self.expires_on) {
             if expires < issued {
                 errors.push(
-                    FieldError::new("expires_on", FieldCode::NotBefore).with("other", "`issued_on`"),
+                    FieldError::new("expires_on", FieldCode::NotBefore)
+                        .with("other", "`issued_on`"),
                 );
             }
         }

@@ -86,7 +86,10 @@ pub async fn create(
     };
     input.apply(number, &mut row);
     let mut tx = feed::begin(db, &caller.actor()).await?;
-    let saved = row.insert(&*tx).await.map_err(unique_as(Code::CertificationTaken))?;
+    let saved = row
+        .insert(&*tx)
+        .await
+        .map_err(unique_as(Code::CertificationTaken))?;
     // A pending certificate changes no publication, but the catalogue's
     // certification summary lists what a product holds.
     feed::sync_product(&tx, product.id).await?;
@@ -301,9 +304,7 @@ pub async fn list(
                     ),
             ),
             (false, None) => q.filter(certifications::Column::Id.lt(pos.id)),
-            _ => {
-                return Err(ApiError::new(Code::CursorOtherOrder))
-            }
+            _ => return Err(ApiError::new(Code::CursorOtherOrder)),
         };
     }
     q = if by_expiry {

@@ -13,9 +13,9 @@ use std::time::Duration;
 use entity::{products, ChangeOp};
 use sea_orm::{DatabaseConnection, EntityTrait};
 
-use crate::feed;
 use crate::audit::{Actor, Entry};
 use crate::error::ApiResult;
+use crate::feed;
 
 /// Products handled per pass; the next pass takes the rest.
 const BATCH: u64 = 500;

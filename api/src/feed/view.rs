@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::collections::BTreeMap;
 
 use entity::{
-    certifications, partner_listings, partners, pesantren, product_variants, products, CertificationStatus,
-    CertificationType, ProductCategory, ProductCondition,
+    certifications, partner_listings, partners, pesantren, product_variants, products,
+    CertificationStatus, CertificationType, ProductCategory, ProductCondition,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};

@@ -37,7 +37,6 @@ pub fn base_url(state: &AppState, req: &HttpRequest) -> String {
 #[utoipa::path(
     post,
     path = "/products/{id}/images",
-    operation_id = "upload_product_image",
     tag = "products",
     params(("id" = Uuid, Path, description = "Product id")),
     request_body(content = ImageUpload, content_type = "multipart/form-data", description = "One part `file` holding the image."),
@@ -167,7 +166,15 @@ pub(super) async fn delete_product_image(
         .parse()
         .map_err(|_| ApiError::new(Code::ImageNotFound))?;
     let base = base_url(&state, &req);
-    service::remove(&state.db, &state.storage, &auth, product_id, image_id, &base).await?;
+    service::remove(
+        &state.db,
+        &state.storage,
+        &auth,
+        product_id,
+        image_id,
+        &base,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -312,7 +312,11 @@ pub async fn reorder(
 ) -> ApiResult<Vec<ImageView>> {
     scope::load::<products::Entity>(db, caller, product_id).await?;
     let current = ImageOrder {
-        ids: rows_of(db, product_id).await?.iter().map(|r| r.id).collect(),
+        ids: rows_of(db, product_id)
+            .await?
+            .iter()
+            .map(|r| r.id)
+            .collect(),
     };
     let ids = edit.resolve(&current)?.ids;
     let mut tx = feed::begin(db, &caller.actor()).await?;

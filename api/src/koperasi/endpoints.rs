@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 use uuid::Uuid;
 
-use super::model::{KoperasiPatch, CreateKoperasi, KoperasiFilter, KoperasiView, UpdateKoperasi};
+use super::model::{CreateKoperasi, KoperasiFilter, KoperasiPatch, KoperasiView, UpdateKoperasi};
 use super::service;
 use crate::auth::{AdminOnly, Public, RegisterWriters, Require};
 use crate::edit::Edit;

@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 use uuid::Uuid;
 
-use super::model::{ListingPatch, ListingInput, ListingView};
+use super::model::{ListingInput, ListingPatch, ListingView};
 use super::service;
 use crate::auth::Partner;
 use crate::edit::Edit;
@@ -22,7 +22,6 @@ use crate::state::AppState;
 #[utoipa::path(
     put,
     path = "/products/{id}/listing",
-    operation_id = "put_catalog_listing",
     tag = "catalog",
     params(("id" = Uuid, Path, description = "Product id")),
     request_body = ListingInput,
@@ -58,7 +57,6 @@ pub(super) async fn put_catalog_listing(
 #[utoipa::path(
     patch,
     path = "/products/{id}/listing",
-    operation_id = "patch_catalog_listing",
     tag = "catalog",
     params(("id" = Uuid, Path, description = "Product id")),
     request_body(content = ListingPatch, content_type = "application/merge-patch+json",
@@ -87,7 +85,6 @@ pub(super) async fn patch_catalog_listing(
 #[utoipa::path(
     get,
     path = "/products/{id}/listing",
-    operation_id = "get_catalog_listing",
     tag = "catalog",
     params(("id" = Uuid, Path, description = "Product id")),
     responses(
@@ -110,7 +107,6 @@ pub(super) async fn get_catalog_listing(
 #[utoipa::path(
     delete,
     path = "/products/{id}/listing",
-    operation_id = "delete_catalog_listing",
     tag = "catalog",
     params(("id" = Uuid, Path, description = "Product id")),
     responses(

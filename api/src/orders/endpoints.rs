@@ -34,7 +34,6 @@ use crate::state::AppState;
 #[utoipa::path(
     post,
     path = "/orders",
-    operation_id = "create_order",
     tag = "catalog",
     request_body = OrderRequest,
     params(
@@ -73,7 +72,6 @@ pub(super) async fn create_order(
 #[utoipa::path(
     get,
     path = "/orders/{id}",
-    operation_id = "get_order",
     tag = "catalog",
     params(("id" = Uuid, Path, description = "Order id")),
     responses(

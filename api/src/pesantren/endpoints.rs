@@ -4,9 +4,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use entity::PesantrenStatus;
 use uuid::Uuid;
 
-use super::model::{PesantrenPatch, 
-    PesantrenFilter, PesantrenInput, PesantrenResponse, PesantrenView, Registration,
-    RegistrationRequest, StatusChange,
+use super::model::{
+    PesantrenFilter, PesantrenInput, PesantrenPatch, PesantrenResponse, PesantrenView,
+    Registration, RegistrationRequest, StatusChange,
 };
 use super::service;
 use crate::auth::{AdminOnly, Open, Public, RegisterWriters, Require};

@@ -96,8 +96,15 @@ pub fn missing(f: &Filled) -> Vec<FieldError> {
             }
         }
     }
-    if matches!(f.category, ProductCategory::Food | ProductCategory::Beverage) && !f.shelf_life {
-        errors.push(FieldError::new("shelf_life_days", FieldCode::RequiredForFood));
+    if matches!(
+        f.category,
+        ProductCategory::Food | ProductCategory::Beverage
+    ) && !f.shelf_life
+    {
+        errors.push(FieldError::new(
+            "shelf_life_days",
+            FieldCode::RequiredForFood,
+        ));
     }
     errors.sort_by(|a, b| a.field.cmp(&b.field));
     errors

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::batch::{self, BatchResult, PriceBatch, StockBatch};
 use super::curation::Action;
-use super::model::{ProductPatch, ProductFilter, ProductInput, ProductView, RejectRequest};
+use super::model::{ProductFilter, ProductInput, ProductPatch, ProductView, RejectRequest};
 use super::service;
 use crate::auth::{Caller, RegisterStaff, RegisterWriters, Require, Staff};
 use crate::edit::Edit;

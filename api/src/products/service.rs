@@ -54,10 +54,12 @@ pub(super) async fn views(
         .collect())
 }
 
-pub(super) async fn view(db: &impl ConnectionTrait, row: products::Model) -> ApiResult<ProductView> {
+pub(super) async fn view(
+    db: &impl ConnectionTrait,
+    row: products::Model,
+) -> ApiResult<ProductView> {
     Ok(views(db, vec![row]).await?.remove(0))
 }
-
 
 fn duplicate_sku() -> ApiError {
     ApiError::new(Code::ProductSkuTaken)

@@ -7,9 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use entity::{product_variants, products};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -18,7 +16,9 @@ use crate::db;
 use crate::error::{unique_as, ApiError, ApiResult, Code, FieldCode, FieldError};
 
 fn range(field: String, code: FieldCode, min: i64, max: i64) -> FieldError {
-    FieldError::new(field, code).with("min", min).with("max", max)
+    FieldError::new(field, code)
+        .with("min", min)
+        .with("max", max)
 }
 
 pub const MAX_OPTIONS: usize = 2;
@@ -100,13 +100,23 @@ pub fn check(options: &[String], variants: &[VariantInput]) -> Vec<FieldError> {
             }
         }
         if !(100..=100_000_000).contains(&v.price_idr) {
-            errors.push(range(at("price_idr"), FieldCode::RangeRupiah, 100, 100_000_000));
+            errors.push(range(
+                at("price_idr"),
+                FieldCode::RangeRupiah,
+                100,
+                100_000_000,
+            ));
         }
         if !(0..=10_000_000).contains(&v.stock) {
             errors.push(range(at("stock"), FieldCode::RangeBetween, 0, 10_000_000));
         }
         if !(1..=1_000_000).contains(&v.weight_grams) {
-            errors.push(range(at("weight_grams"), FieldCode::RangeGrams, 1, 1_000_000));
+            errors.push(range(
+                at("weight_grams"),
+                FieldCode::RangeGrams,
+                1,
+                1_000_000,
+            ));
         }
         for (f, x) in [
             ("length_cm", v.length_cm),
@@ -192,10 +202,16 @@ pub async fn check_against_stored(
     }
     for (i, v) in variants.iter().enumerate() {
         if clash.contains(&v.sku) {
-            errors.push(FieldError::new(format!("variants[{i}].sku"), FieldCode::SkuTaken));
+            errors.push(FieldError::new(
+                format!("variants[{i}].sku"),
+                FieldCode::SkuTaken,
+            ));
         }
         if v.id.is_some_and(|id| !own.contains(&id)) {
-            errors.push(FieldError::new(format!("variants[{i}].id"), FieldCode::NoSuchVariant));
+            errors.push(FieldError::new(
+                format!("variants[{i}].id"),
+                FieldCode::NoSuchVariant,
+            ));
         }
     }
     ApiError::check(errors)
@@ -249,7 +265,9 @@ pub async fn replace(
                 row.height_cm = Set(v.height_cm);
                 row.updated_at = Set(now);
                 row.version = Set(old.version + 1);
-                row.update(conn).await.map_err(unique_as(Code::VariantSkuTaken))?;
+                row.update(conn)
+                    .await
+                    .map_err(unique_as(Code::VariantSkuTaken))?;
             }
             None => {
                 product_variants::ActiveModel {
@@ -277,8 +295,6 @@ pub async fn replace(
     }
     Ok(())
 }
-
-
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 use uuid::Uuid;
 
-use super::model::{SantriPatch, CreateSantri, SantriFilter, SantriView, UpdateSantri};
+use super::model::{CreateSantri, SantriFilter, SantriPatch, SantriView, UpdateSantri};
 use super::service;
 use crate::auth::{AnyUser, RegisterStaff, RegisterWriters, Require, SantriWriters};
 use crate::edit::Edit;

@@ -107,10 +107,16 @@ fn check_facts(f: &Facts, errors: &mut Vec<FieldError>, today: NaiveDate) {
     let birth = f.birth_date.or(nik_birth.map(|(d, _)| d));
     if birth.is_some_and(|b| b <= today && age_on(b, today) < ADULT_AGE) {
         if f.guardian_name.is_none() && !failed(errors, "guardian_name") {
-            errors.push(FieldError::new("guardian_name", FieldCode::GuardianRequired));
+            errors.push(FieldError::new(
+                "guardian_name",
+                FieldCode::GuardianRequired,
+            ));
         }
         if !f.consented {
-            errors.push(FieldError::new("guardian_consent", FieldCode::ConsentRequired));
+            errors.push(FieldError::new(
+                "guardian_consent",
+                FieldCode::ConsentRequired,
+            ));
         }
     }
 }

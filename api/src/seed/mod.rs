@@ -1529,7 +1529,9 @@ mod tests {
             let owner = by_id[&p.pesantren_id];
             assert_eq!(p.province_code, owner.province_code);
             assert!(skus.insert((p.pesantren_id, p.sku.clone())));
-            assert!(p.price_idr.is_some_and(|price| (100..=100_000_000).contains(&price)));
+            assert!(p
+                .price_idr
+                .is_some_and(|price| (100..=100_000_000).contains(&price)));
             assert_eq!(
                 p.rejection_reason.is_some(),
                 p.status == ProductStatus::Rejected

@@ -31,8 +31,8 @@ use super::{
 };
 use crate::audit::{Actor, Entry};
 use crate::auth::password;
-use crate::feed;
 use crate::db;
+use crate::feed;
 use crate::ids::PROVINCE_CODES;
 
 /// Pesantren at scale 1.

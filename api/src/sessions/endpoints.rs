@@ -128,7 +128,10 @@ pub(super) async fn logout(
     tag = "auth",
     responses((status = 200, description = "The caller.", body = UserView))
 )]
-pub(super) async fn me(auth: Require<AnyUser>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub(super) async fn me(
+    auth: Require<AnyUser>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let user = crate::users::service::me(&state.db, &auth).await?;
     Ok(with_etag(HttpResponse::Ok(), user.version).json(user))
 }

@@ -20,7 +20,6 @@ use crate::state::AppState;
 #[utoipa::path(
     get,
     path = "/overview",
-    operation_id = "get_stats_overview",
     tag = "stats",
     responses((status = 200, description = "The figures in the caller's scope.", body = StatsOverview))
 )]

@@ -11,6 +11,7 @@ use endpoints::*;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
-        utoipa_actix_web::scope("/stats").service(op(get_stats_overview, __path_get_stats_overview)),
+        utoipa_actix_web::scope("/stats")
+            .service(op(get_stats_overview, __path_get_stats_overview)),
     );
 }

@@ -6,7 +6,6 @@ use utoipa::ToSchema;
 
 use crate::config::Targets;
 
-
 /// The programme's figures on one day, in the caller's scope.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StatsOverview {

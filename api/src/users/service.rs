@@ -13,8 +13,8 @@ use super::model::{CreateUser, UserFilter, UserView};
 use crate::audit::{self, WriteTx};
 use crate::auth::{password, rules, scope, Caller};
 use crate::db;
-use crate::error::{unique_as, ApiError, ApiResult, Code, FieldCode};
 use crate::edit::check_version;
+use crate::error::{unique_as, ApiError, ApiResult, Code, FieldCode};
 use crate::pagination::{Page, PageParams};
 
 /// Where the new account sits: province, pesantren and santri, checked
@@ -39,18 +39,18 @@ async fn placement(
             Ok((body.province_code.clone(), None, None))
         }
         Role::PesantrenManager => {
-            let pid = body.pesantren_id.ok_or_else(|| {
-                ApiError::field("pesantren_id", FieldCode::RequiredForManager)
-            })?;
+            let pid = body
+                .pesantren_id
+                .ok_or_else(|| ApiError::field("pesantren_id", FieldCode::RequiredForManager))?;
             let p = scope::load::<pesantren::Entity>(db, caller, pid)
                 .await
                 .map_err(|_| ApiError::field("pesantren_id", FieldCode::NoSuchPesantren))?;
             Ok((Some(p.province_code), Some(p.id), None))
         }
         Role::Santri => {
-            let sid = body.santri_id.ok_or_else(|| {
-                ApiError::field("santri_id", FieldCode::RequiredForSantri)
-            })?;
+            let sid = body
+                .santri_id
+                .ok_or_else(|| ApiError::field("santri_id", FieldCode::RequiredForSantri))?;
             let s = scope::load::<santri::Entity>(db, caller, sid)
                 .await
                 .map_err(|_| ApiError::field("santri_id", FieldCode::NoSuchSantri))?;
@@ -177,7 +177,9 @@ pub async fn set_active(
         .exec(&*tx)
         .await?;
     if done.rows_affected == 0 {
-        return Err(ApiError::new(Code::RequestVersionMismatch).with("version", current.version + 1));
+        return Err(
+            ApiError::new(Code::RequestVersionMismatch).with("version", current.version + 1)
+        );
     }
     if !active {
         crate::auth::token::revoke_all_for_user(&*tx, id).await?;

@@ -31,7 +31,6 @@ const MAX_IN_FLIGHT: usize = 32;
 /// The longest wait between two attempts after failures.
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 
-
 /// How the deliverer runs.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -278,7 +277,7 @@ async fn post(
 ) -> Result<(), String> {
     let seq = event.seq;
     let body = serde_json::to_vec(&ChangeEvent::from(event))
-    .map_err(|e| format!("the event cannot be encoded: {e}"))?;
+        .map_err(|e| format!("the event cannot be encoded: {e}"))?;
     let timestamp = chrono::Utc::now().timestamp().to_string();
     let signature = signature(secret, &timestamp, &body);
     let res = ctx

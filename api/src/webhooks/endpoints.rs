@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 
-use super::model::{WebhookPatch, ReplayInput, WebhookInput, WebhookRegistered, WebhookView};
+use super::model::{ReplayInput, WebhookInput, WebhookPatch, WebhookRegistered, WebhookView};
 use super::service;
 use crate::auth::Partner;
 use crate::edit::Edit;

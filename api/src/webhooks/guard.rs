@@ -88,8 +88,8 @@ pub(super) fn parse_target(url: &str, allow_private: bool) -> Result<reqwest::Ur
     if url.len() > MAX_URL_LEN {
         return Err(refused(FieldCode::LengthMax).with("max", MAX_URL_LEN));
     }
-    let parsed = reqwest::Url::parse(url.trim())
-        .map_err(|_| refused(FieldCode::WebhookUrlAbsolute))?;
+    let parsed =
+        reqwest::Url::parse(url.trim()).map_err(|_| refused(FieldCode::WebhookUrlAbsolute))?;
     match parsed.scheme() {
         "https" => {}
         "http" if allow_private => {}

@@ -147,7 +147,9 @@ pub async fn remove(
     let mut tx = WriteTx::begin(db, &partner.actor()).await?;
     let existing = own(&*tx, partner.id).await?.ok_or_else(no_subscription)?;
     check_version(expected_version, existing.version)?;
-    webhooks::Entity::delete_by_id(partner.id).exec(&*tx).await?;
+    webhooks::Entity::delete_by_id(partner.id)
+        .exec(&*tx)
+        .await?;
     tx.record(audit::Entry {
         action: "delete",
         resource_type: "webhook",
