@@ -300,6 +300,24 @@ fn modules_import_each_other_without_a_cycle() {
     assert!(!cycles(&made_up).is_empty());
 }
 
+/// `validator` attributes name their message by key
+/// (`message = "field.range_grams"`): each key must be a field code, or the
+/// message would fall back to a generic one.
+#[test]
+fn validator_messages_name_known_field_codes() {
+    let mut unknown = Vec::new();
+    for s in sources() {
+        let text = std::fs::read_to_string(format!("{SRC}/{}", s.rel)).expect("a source file");
+        for part in text.split("message = \"").skip(1) {
+            let key = part.split('"').next().unwrap_or_default();
+            if crate::error::FieldCode::from_key(key).is_none() {
+                unknown.push(format!("{}: {key}", s.rel));
+            }
+        }
+    }
+    assert!(unknown.is_empty(), "unknown message keys: {unknown:?}");
+}
+
 #[test]
 fn crate_paths_and_groups_are_read() {
     let refs = crate_refs(

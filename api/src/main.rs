@@ -26,14 +26,23 @@ enum Command {
     },
     /// Print the OpenAPI document (as committed at openapi/openapi.json).
     Openapi,
+    /// Print every error code with its texts (as committed at docs/errors.md).
+    ErrorCodes,
 }
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    if let Some(Command::Openapi) = cli.command {
-        print!("{}", opop_api::openapi::document_json()?);
-        return Ok(());
+    match cli.command {
+        Some(Command::Openapi) => {
+            print!("{}", opop_api::openapi::document_json()?);
+            return Ok(());
+        }
+        Some(Command::ErrorCodes) => {
+            print!("{}", opop_api::error::catalogue_markdown());
+            return Ok(());
+        }
+        _ => {}
     }
     opop_api::telemetry::init();
     let config = Config::from_env()?;
@@ -58,7 +67,7 @@ async fn main() -> anyhow::Result<()> {
             };
             println!("{summary}");
         }
-        Command::Openapi => unreachable!("handled above"),
+        Command::Openapi | Command::ErrorCodes => unreachable!("handled above"),
     }
     Ok(())
 }

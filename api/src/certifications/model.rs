@@ -224,6 +224,7 @@ pub struct RejectCertification {
     #[schema(min_length = 1, max_length = 2000)]
     #[serde(default)]
     #[schema(example = "The certificate has expired.")]
+    #[schema(required = true)]
     pub reason: String,
 }
 

@@ -115,8 +115,6 @@ codes! {
     UserEmailTaken = "user.email_taken" => Conflict,
     UserNoProfile = "user.no_profile" => Forbidden,
     UserSelfDeactivation = "user.self_deactivation" => Conflict,
-    UserStateConflict = "user.state_conflict" => Conflict,
-    PartnerNotFound = "partner.not_found" => NotFound,
     PartnerCodeTaken = "partner.code_taken" => Conflict,
     PartnerNationalOnly = "partner.national_only" => Forbidden,
     // The register.
@@ -182,7 +180,6 @@ field_codes! {
     TypeObject = "field.type_object" => "type",
     TypeUuid = "field.type_uuid" => "type",
     TypeDate = "field.type_date" => "type",
-    TypeDateTime = "field.type_datetime" => "type",
     TypeInvalid = "field.type_invalid" => "type",
     IntegerTooLarge = "field.integer_too_large" => "range",
     // Sizes and ranges.

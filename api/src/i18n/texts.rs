@@ -255,12 +255,6 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
         "Anda tidak dapat menonaktifkan akun Anda sendiri.",
     ),
     (
-        "user.state_conflict",
-        "The account is already {state}.",
-        "Akun ini sudah {state}.",
-    ),
-    ("partner.not_found", "No partner with this id.", "Mitra dengan id ini tidak ditemukan."),
-    (
         "partner.code_taken",
         "A partner with this code already exists.",
         "Mitra dengan kode ini sudah ada.",
@@ -501,11 +495,6 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
         "field.type_date",
         "must be a date such as 2026-01-31",
         "harus berupa tanggal, misalnya 2026-01-31",
-    ),
-    (
-        "field.type_datetime",
-        "must be an RFC 3339 time such as 2026-01-31T08:30:00Z",
-        "harus berupa waktu RFC 3339, misalnya 2026-01-31T08:30:00Z",
     ),
     ("field.type_invalid", "has a value of the wrong type", "nilainya bertipe salah"),
     (

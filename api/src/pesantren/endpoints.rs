@@ -224,7 +224,7 @@ pub(super) async fn verify_pesantren(
     path = "/{id}/suspend",
     tag = "pesantren",
     params(("id" = Uuid, Path, description = "Pesantren id")),
-    request_body(content = StatusChange, description = "Optional reason."),
+    request_body(content = Option<StatusChange>, description = "Optional reason."),
     responses(
         (status = 200, description = "Suspended.", body = PesantrenView),
         (status = 409, description = "Already suspended."),

@@ -354,6 +354,7 @@ pub struct RejectRequest {
     #[schema(min_length = 1, max_length = 2000)]
     #[serde(default)]
     #[schema(example = "The photos do not show the label.")]
+    #[schema(required = true)]
     pub reason: String,
 }
 
