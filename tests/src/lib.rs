@@ -37,6 +37,8 @@ fn postgres_base_url() -> Option<String> {
 pub struct TestDatabase {
     pub url: String,
     cleanup: Cleanup,
+    /// Dropped after `cleanup` has run (fields drop after `Drop::drop`).
+    _turn: Option<alone::Turn>,
 }
 
 enum Cleanup {
@@ -51,6 +53,7 @@ enum Cleanup {
 
 impl TestDatabase {
     pub async fn create() -> Self {
+        let turn = alone::Turn::take().await;
         match postgres_base_url() {
             Some(base_url) => {
                 let name = format!("opop_test_{}", uuid::Uuid::new_v4().simple());
@@ -66,6 +69,7 @@ impl TestDatabase {
                 Self {
                     url,
                     cleanup: Cleanup::Postgres { base_url, name },
+                    _turn: Some(turn),
                 }
             }
             None => {
@@ -74,6 +78,7 @@ impl TestDatabase {
                 Self {
                     url,
                     cleanup: Cleanup::Sqlite(dir),
+                    _turn: Some(turn),
                 }
             }
         }
@@ -88,6 +93,8 @@ impl TestDatabase {
         TestDatabase {
             url: self.url.clone(),
             cleanup: Cleanup::Shared,
+            // The original holds the test's turn.
+            _turn: None,
         }
     }
 }
@@ -290,9 +297,12 @@ impl TestApp {
     }
 }
 
+mod alone;
 pub mod feed;
 pub mod proxy;
 pub mod world;
+
+pub use alone::{alone, databases_alive};
 
 /// Asserts a problem+json answer with `status`, and returns its body.
 pub async fn assert_problem(res: Response, status: u16) -> Value {

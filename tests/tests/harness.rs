@@ -2,7 +2,7 @@
 //! would be one more executable linking the whole API).
 
 use opop_tests::proxy::{authority, Proxy};
-use opop_tests::replace_database;
+use opop_tests::{alone, databases_alive, replace_database, TestDatabase};
 
 #[test]
 fn database_name_is_replaced_in_a_url() {
@@ -37,4 +37,15 @@ async fn a_url_is_rewritten_to_go_through_the_proxy() {
         proxy.through("postgres://u:p@h/db"),
         format!("postgres://u:p@127.0.0.1:{port}/db")
     );
+}
+
+#[tokio::test]
+async fn a_test_alone_has_the_only_databases_and_may_make_several() {
+    alone(async {
+        let first = TestDatabase::create().await;
+        let second = TestDatabase::create().await;
+        assert_eq!(databases_alive(), 2, "another test has a database");
+        drop((first, second));
+    })
+    .await;
 }
