@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use opop_api::config::Config;
 use opop_api::startup::Application;
-use reqwest::{Method, RequestBuilder, Response};
+use reqwest::Response;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::Value;
 
@@ -235,42 +235,9 @@ impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
-
-    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.client.request(method, self.url(path))
-    }
-
-    pub async fn get(&self, path: &str) -> Response {
-        self.request(Method::GET, path)
-            .send()
-            .await
-            .expect("request failed")
-    }
-
-    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
-        self.request(Method::POST, path)
-            .json(body)
-            .send()
-            .await
-            .expect("request failed")
-    }
-
-    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Response {
-        self.request(Method::POST, path)
-            .header("Content-Type", content_type)
-            .body(body)
-            .send()
-            .await
-            .expect("request failed")
-    }
 }
 
 impl TestApp {
-    /// A request with `Authorization: Bearer <token>`.
-    pub fn authed(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
-        self.request(method, path).bearer_auth(token)
-    }
-
     /// Logs in and answers the access token; panics unless it succeeds.
     pub async fn login(&self, email: &str, password: &str) -> String {
         let pair = self.login_pair(email, password).await;
@@ -282,14 +249,19 @@ impl TestApp {
 
     /// Logs in and answers the whole token pair.
     pub async fn login_pair(&self, email: &str, password: &str) -> Value {
-        let res = self
-            .post_json(
+        let res = self.try_login(email, password).await;
+        assert_eq!(res.status(), 200, "login of {email} failed");
+        res.json().await.expect("a token pair")
+    }
+
+    /// A login attempt, whatever its answer.
+    pub async fn try_login(&self, email: &str, password: &str) -> Response {
+        self.anon()
+            .post(
                 "/api/v1/auth/login",
                 &serde_json::json!({"email": email, "password": password}),
             )
-            .await;
-        assert_eq!(res.status(), 200, "login of {email} failed");
-        res.json().await.expect("a token pair")
+            .await
     }
 
     pub async fn admin_token(&self) -> String {
@@ -298,11 +270,14 @@ impl TestApp {
 }
 
 mod alone;
+mod call;
+pub mod catalogue;
 pub mod feed;
 pub mod proxy;
 pub mod world;
 
 pub use alone::{alone, databases_alive};
+pub use call::{Answer, Call, Caller};
 
 /// Asserts a problem+json answer with `status`, and returns its body.
 pub async fn assert_problem(res: Response, status: u16) -> Value {
@@ -324,4 +299,35 @@ pub async fn assert_problem(res: Response, status: u16) -> Value {
         "problem without request_id: {body}"
     );
     body
+}
+
+/// The fields a problem's `errors` name, in its order.
+pub fn error_fields(problem: &Value) -> Vec<&str> {
+    problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect()
+}
+
+/// The field errors of a 422 problem, as (field, code) pairs; each with a
+/// message.
+pub async fn field_errors(res: Response) -> Vec<(String, String)> {
+    let body = assert_problem(res, 422).await;
+    body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            assert!(
+                e["message"].as_str().is_some_and(|m| !m.is_empty()),
+                "an error without a message: {e}"
+            );
+            (
+                e["field"].as_str().unwrap().to_string(),
+                e["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
 }

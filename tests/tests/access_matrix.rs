@@ -137,19 +137,16 @@ async fn every_route_admits_exactly_its_roles_and_scope() {
     // Registrations are throttled per address; the matrix registers from one.
     let app = TestApp::spawn_with(&[("OPOP_REGISTRATION_BURST", "1000")]).await;
     let world = World::build(&app).await;
-    let published = opop_tests::world::insert_product(
+    let published = opop_tests::catalogue::publish(
         &app,
         &world.pesantren_a,
         "MTX-PUBLISHED",
         entity::ProductCategory::Craft,
-        entity::ProductStatus::Approved,
     )
     .await
     .id;
-    opop_api::catalog::feed::sync_now(&app.db, published)
-        .await
-        .unwrap();
     let doc: Value = app
+        .anon()
         .get("/api-docs/openapi.json")
         .await
         .json()
@@ -196,14 +193,11 @@ async fn every_route_admits_exactly_its_roles_and_scope() {
                 None => case.path.to_string(),
             };
             let method = Method::from_bytes(case.method.as_bytes()).unwrap();
-            let mut req = app.request(method, &path);
-            if let Some(token) = &account.token {
-                req = req.bearer_auth(token);
-            }
-            if let Some(body) = (case.body)(account, &world) {
-                req = req.json(&body);
-            }
-            let res = req.send().await.unwrap();
+            let body = (case.body)(account, &world);
+            let res = app
+                .as_account(account)
+                .call(method, &path, body.as_ref())
+                .await;
             let status = res.status().as_u16();
             let text = res.text().await.unwrap_or_default();
             let who = format!("{} {} as {}", case.method, path, account.key);
