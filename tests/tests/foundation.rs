@@ -66,14 +66,6 @@ async fn an_unknown_route_is_a_problem_json_404_with_a_request_id() {
 }
 
 #[tokio::test]
-async fn responses_carry_security_headers() {
-    let app = TestApp::spawn().await;
-    let res = app.anon().get("/health/live").await;
-    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
-    assert_eq!(res.headers()["x-frame-options"], "DENY");
-}
-
-#[tokio::test]
 async fn the_served_openapi_document_is_the_committed_one() {
     let app = TestApp::spawn().await;
     let served: Value = app
