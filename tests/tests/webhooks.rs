@@ -136,10 +136,16 @@ async fn start_receiver(rx: &Receiver, port: u16) -> (String, actix_web::dev::Se
     (format!("http://127.0.0.1:{port}/hook"), handle)
 }
 
-/// A port nothing listens on (for a receiver that is down).
-fn closed_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
+/// A port nothing listens on (for a receiver that is down), and the socket
+/// that keeps it so: every suite of the binary opens sockets, and a port let
+/// go could be given to any of them before the receiver binds it. A bound
+/// socket that does not listen refuses connections, and with SO_REUSEADDR
+/// on both (actix sets it) the receiver can still bind the port.
+fn closed_port() -> (u16, tokio::net::TcpSocket) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_reuseaddr(true).unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    (socket.local_addr().unwrap().port(), socket)
 }
 
 // ---------------------------------------------------------------------------
@@ -396,7 +402,7 @@ async fn a_restarted_application_delivers_what_the_stopped_one_could_not() {
     let app = TestApp::spawn_with(FAST).await;
     let (pesantren, token) = arrange(&app).await;
     // The receiver is down: nothing listens on its port yet.
-    let port = closed_port();
+    let (port, held) = closed_port();
     let url = format!("http://127.0.0.1:{port}/hook");
     let registered = register(&app, &token, &url).await;
     let secret = registered["secret"].as_str().unwrap().to_string();
@@ -429,6 +435,7 @@ async fn a_restarted_application_delivers_what_the_stopped_one_could_not() {
     // delivers everything.
     let rx = Receiver::default();
     let (_, _receiver) = start_receiver(&rx, port).await;
+    drop(held);
     let app = TestApp::spawn_on(database, FAST).await;
     wait_until("every event is acknowledged", || {
         rx.acknowledged_once().len() >= expected.len()
@@ -462,7 +469,8 @@ async fn a_name_that_resolves_to_a_private_address_is_refused_at_delivery_time()
     // resolves to loopback)...
     let app = TestApp::spawn_with(FAST).await;
     let (pesantren, token) = arrange(&app).await;
-    let url = format!("https://localhost:{}/hook", closed_port());
+    let (port, _held) = closed_port();
+    let url = format!("https://localhost:{port}/hook");
     register(&app, &token, &url).await;
     let database = app.stop().await;
 
