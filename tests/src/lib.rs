@@ -38,7 +38,7 @@ pub struct TestDatabase {
     pub url: String,
     cleanup: Cleanup,
     /// Dropped after `cleanup` has run (fields drop after `Drop::drop`).
-    _turn: Option<alone::Turn>,
+    _turn: Option<alone::Turn<'static>>,
 }
 
 enum Cleanup {
@@ -53,7 +53,7 @@ enum Cleanup {
 
 impl TestDatabase {
     pub async fn create() -> Self {
-        let turn = alone::Turn::take().await;
+        let turn = alone::database_turn().await;
         match postgres_base_url() {
             Some(base_url) => {
                 let name = format!("opop_test_{}", uuid::Uuid::new_v4().simple());
@@ -269,14 +269,14 @@ impl TestApp {
     }
 }
 
-mod alone;
+pub mod alone;
 mod call;
 pub mod catalogue;
 pub mod feed;
 pub mod proxy;
 pub mod world;
 
-pub use alone::{alone, databases_alive};
+pub use alone::alone;
 pub use call::{Answer, Call, Caller};
 
 /// Asserts a problem+json answer with `status`, and returns its body.

@@ -1,8 +1,12 @@
-//! The harness's own helpers (they live in the library, whose unit tests
-//! would be one more executable linking the whole API).
+//! The harness's own helpers and its gate (they live in the library, whose
+//! unit tests would be one more executable linking the whole API).
 
+use std::time::Duration;
+
+use opop_tests::alone::Gate;
 use opop_tests::proxy::{authority, Proxy};
-use opop_tests::{alone, databases_alive, replace_database, TestDatabase};
+use opop_tests::replace_database;
+use tokio::time::timeout;
 
 #[test]
 fn database_name_is_replaced_in_a_url() {
@@ -40,12 +44,34 @@ async fn a_url_is_rewritten_to_go_through_the_proxy() {
 }
 
 #[tokio::test]
-async fn a_test_alone_has_the_only_databases_and_may_make_several() {
-    alone(async {
-        let first = TestDatabase::create().await;
-        let second = TestDatabase::create().await;
-        assert_eq!(databases_alive(), 2, "another test has a database");
-        drop((first, second));
-    })
-    .await;
+async fn a_test_alone_waits_for_the_others_turns_and_holds_back_new_ones() {
+    let gate: &'static Gate = Box::leak(Box::new(Gate::new()));
+    let pending = Duration::from_millis(50);
+    let soon = Duration::from_secs(10);
+
+    let a = gate.turn("a").await;
+    let mut w = tokio::spawn(gate.alone("w"));
+    assert!(timeout(pending, &mut w).await.is_err(), "w ran beside a");
+    // A test holding a turn gets another while w waits (w waits for it) …
+    let a2 = timeout(soon, gate.turn("a"))
+        .await
+        .expect("a is let in again");
+    // … but a test holding none waits behind w.
+    let mut b = tokio::spawn(async { gate.turn("b").await });
+    assert!(timeout(pending, &mut b).await.is_err(), "b went before w");
+    assert_eq!(gate.turns(), 2);
+
+    drop((a, a2));
+    let w = timeout(soon, w)
+        .await
+        .expect("w runs once a is done")
+        .unwrap();
+    // w makes databases of its own; b still waits.
+    let w_turn = timeout(soon, gate.turn("w")).await.expect("w's own turn");
+    assert!(timeout(pending, &mut b).await.is_err(), "b ran beside w");
+    drop((w_turn, w));
+    let b = timeout(soon, b).await.expect("b goes on after w").unwrap();
+    assert_eq!(gate.turns(), 1);
+    drop(b);
+    assert_eq!(gate.turns(), 0);
 }
