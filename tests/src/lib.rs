@@ -4,6 +4,11 @@
 //! - By default the database is a SQLite file in a temporary directory.
 //! - With `OPOP_TEST_DATABASE_URL=postgres://…` each test creates a fresh
 //!   PostgreSQL database, and drops it when the test ends.
+//!
+//! Requests go as one kind of caller, `app.anon()` or `app.as_(&token)`
+//! (`call`). Every suite shares one process: each database holds a turn of
+//! the gate behind [`alone()`], for the tests that must have the machine to
+//! themselves.
 
 use std::collections::HashMap;
 use std::time::Duration;
