@@ -1,10 +1,12 @@
 //! Following the change feed as a partner would, and reading the public
-//! catalogue it must end up equal to: shared by the feed's concurrency
-//! tests (`change_feed`, `faults`).
+//! catalogue it must end up equal to (the feed's concurrency tests,
+//! `change_feed` and `faults`); and the feed's events of one product as
+//! stored.
 
 use std::collections::BTreeMap;
 
-use reqwest::Method;
+use entity::{catalog_changes, ChangeOp};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -19,7 +21,7 @@ pub async fn catalogue(app: &TestApp) -> BTreeMap<Uuid, Value> {
             Some(c) => format!("/api/v1/catalog/products?limit=100&cursor={c}"),
             None => "/api/v1/catalog/products?limit=100".into(),
         };
-        let res = app.get(&path).await;
+        let res = app.anon().get(&path).await;
         assert_eq!(res.status(), 200);
         let page: Value = res.json().await.unwrap();
         for p in page["data"].as_array().unwrap() {
@@ -57,11 +59,7 @@ impl Follower {
             Some(c) => format!("/api/v1/catalog/changes?limit={limit}&cursor={c}"),
             None => format!("/api/v1/catalog/changes?limit={limit}"),
         };
-        let res = app
-            .authed(Method::GET, &path, &self.token)
-            .send()
-            .await
-            .unwrap();
+        let res = app.as_(&self.token).get(&path).await;
         assert_eq!(res.status(), 200);
         let page: Value = res.json().await.unwrap();
         let mut last: Option<i64> = self.cursor.as_deref().map(|c| c.parse().unwrap());
@@ -118,4 +116,33 @@ pub fn edit_body(view: &Value) -> Value {
         }
     }
     body
+}
+
+/// The feed's events of one product, oldest first, as stored.
+pub async fn events_of(app: &TestApp, product: Uuid) -> Vec<catalog_changes::Model> {
+    catalog_changes::Entity::find()
+        .filter(catalog_changes::Column::ProductId.eq(product))
+        .order_by_asc(catalog_changes::Column::Seq)
+        .all(&app.db)
+        .await
+        .unwrap()
+}
+
+/// What the feed said of one product, oldest first.
+pub async fn ops_of(app: &TestApp, product: Uuid) -> Vec<ChangeOp> {
+    events_of(app, product)
+        .await
+        .into_iter()
+        .map(|e| e.op)
+        .collect()
+}
+
+/// The feed's latest event of one product.
+pub async fn last_event_of(app: &TestApp, product: Uuid) -> Option<catalog_changes::Model> {
+    catalog_changes::Entity::find()
+        .filter(catalog_changes::Column::ProductId.eq(product))
+        .order_by_desc(catalog_changes::Column::Seq)
+        .one(&app.db)
+        .await
+        .unwrap()
 }

@@ -4,13 +4,18 @@
 //! - By default the database is a SQLite file in a temporary directory.
 //! - With `OPOP_TEST_DATABASE_URL=postgres://…` each test creates a fresh
 //!   PostgreSQL database, and drops it when the test ends.
+//!
+//! Requests go as one kind of caller, `app.anon()` or `app.as_(&token)`
+//! (`call`). Every suite shares one process: each database holds a turn of
+//! the gate behind [`alone()`], for the tests that must have the machine to
+//! themselves.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use opop_api::config::Config;
 use opop_api::startup::Application;
-use reqwest::{Method, RequestBuilder, Response};
+use reqwest::Response;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::Value;
 
@@ -37,6 +42,8 @@ fn postgres_base_url() -> Option<String> {
 pub struct TestDatabase {
     pub url: String,
     cleanup: Cleanup,
+    /// Dropped after `cleanup` has run (fields drop after `Drop::drop`).
+    _turn: Option<alone::Turn<'static>>,
 }
 
 enum Cleanup {
@@ -51,6 +58,7 @@ enum Cleanup {
 
 impl TestDatabase {
     pub async fn create() -> Self {
+        let turn = alone::database_turn().await;
         match postgres_base_url() {
             Some(base_url) => {
                 let name = format!("opop_test_{}", uuid::Uuid::new_v4().simple());
@@ -66,6 +74,7 @@ impl TestDatabase {
                 Self {
                     url,
                     cleanup: Cleanup::Postgres { base_url, name },
+                    _turn: Some(turn),
                 }
             }
             None => {
@@ -74,6 +83,7 @@ impl TestDatabase {
                 Self {
                     url,
                     cleanup: Cleanup::Sqlite(dir),
+                    _turn: Some(turn),
                 }
             }
         }
@@ -88,12 +98,14 @@ impl TestDatabase {
         TestDatabase {
             url: self.url.clone(),
             cleanup: Cleanup::Shared,
+            // The original holds the test's turn.
+            _turn: None,
         }
     }
 }
 
 /// The same server URL with another database name.
-fn replace_database(url: &str, name: &str) -> String {
+pub fn replace_database(url: &str, name: &str) -> String {
     let (base, query) = match url.split_once('?') {
         Some((b, q)) => (b, Some(q)),
         None => (url, None),
@@ -228,42 +240,9 @@ impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
-
-    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.client.request(method, self.url(path))
-    }
-
-    pub async fn get(&self, path: &str) -> Response {
-        self.request(Method::GET, path)
-            .send()
-            .await
-            .expect("request failed")
-    }
-
-    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
-        self.request(Method::POST, path)
-            .json(body)
-            .send()
-            .await
-            .expect("request failed")
-    }
-
-    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Response {
-        self.request(Method::POST, path)
-            .header("Content-Type", content_type)
-            .body(body)
-            .send()
-            .await
-            .expect("request failed")
-    }
 }
 
 impl TestApp {
-    /// A request with `Authorization: Bearer <token>`.
-    pub fn authed(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
-        self.request(method, path).bearer_auth(token)
-    }
-
     /// Logs in and answers the access token; panics unless it succeeds.
     pub async fn login(&self, email: &str, password: &str) -> String {
         let pair = self.login_pair(email, password).await;
@@ -275,14 +254,19 @@ impl TestApp {
 
     /// Logs in and answers the whole token pair.
     pub async fn login_pair(&self, email: &str, password: &str) -> Value {
-        let res = self
-            .post_json(
+        let res = self.try_login(email, password).await;
+        assert_eq!(res.status(), 200, "login of {email} failed");
+        res.json().await.expect("a token pair")
+    }
+
+    /// A login attempt, whatever its answer.
+    pub async fn try_login(&self, email: &str, password: &str) -> Response {
+        self.anon()
+            .post(
                 "/api/v1/auth/login",
                 &serde_json::json!({"email": email, "password": password}),
             )
-            .await;
-        assert_eq!(res.status(), 200, "login of {email} failed");
-        res.json().await.expect("a token pair")
+            .await
     }
 
     pub async fn admin_token(&self) -> String {
@@ -290,9 +274,15 @@ impl TestApp {
     }
 }
 
+pub mod alone;
+mod call;
+pub mod catalogue;
 pub mod feed;
 pub mod proxy;
 pub mod world;
+
+pub use alone::alone;
+pub use call::{Answer, Call, Caller};
 
 /// Asserts a problem+json answer with `status`, and returns its body.
 pub async fn assert_problem(res: Response, status: u16) -> Value {
@@ -316,19 +306,33 @@ pub async fn assert_problem(res: Response, status: u16) -> Value {
     body
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The fields a problem's `errors` name, in its order.
+pub fn error_fields(problem: &Value) -> Vec<&str> {
+    problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect()
+}
 
-    #[test]
-    fn database_name_is_replaced_in_a_url() {
-        assert_eq!(
-            replace_database("postgres://postgres@127.0.0.1:5432/test", "x"),
-            "postgres://postgres@127.0.0.1:5432/x"
-        );
-        assert_eq!(
-            replace_database("postgres://u:p@h/test?sslmode=disable", "x"),
-            "postgres://u:p@h/x?sslmode=disable"
-        );
-    }
+/// The field errors of a 422 problem, as (field, code) pairs; each with a
+/// message.
+pub async fn field_errors(res: Response) -> Vec<(String, String)> {
+    let body = assert_problem(res, 422).await;
+    body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            assert!(
+                e["message"].as_str().is_some_and(|m| !m.is_empty()),
+                "an error without a message: {e}"
+            );
+            (
+                e["field"].as_str().unwrap().to_string(),
+                e["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
 }

@@ -7,7 +7,6 @@ use entity::{
     certifications, koperasi, pesantren, products, santri, CertificationStatus, CertificationType,
     Gender, PesantrenStatus, ProductCategory, ProductCondition, ProductStatus, SantriStatus,
 };
-use reqwest::Method;
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -63,6 +62,19 @@ pub async fn insert_pesantren(
     regency: &str,
     status: PesantrenStatus,
 ) -> pesantren::Model {
+    new_pesantren(nspp, province, regency, status)
+        .insert(&app.db)
+        .await
+        .expect("inserting a pesantren")
+}
+
+/// A pesantren row to insert directly (or to fail to insert).
+pub fn new_pesantren(
+    nspp: &str,
+    province: &str,
+    regency: &str,
+    status: PesantrenStatus,
+) -> pesantren::ActiveModel {
     let now = opop_api::db::now();
     pesantren::ActiveModel {
         id: Set(opop_api::db::new_id()),
@@ -84,9 +96,6 @@ pub async fn insert_pesantren(
         updated_at: Set(now),
         version: Set(1),
     }
-    .insert(&app.db)
-    .await
-    .expect("inserting a pesantren")
 }
 
 pub async fn insert_santri(app: &TestApp, p: &pesantren::Model, name: &str) -> santri::Model {
@@ -118,6 +127,14 @@ pub async fn insert_santri(app: &TestApp, p: &pesantren::Model, name: &str) -> s
 }
 
 pub async fn insert_koperasi(app: &TestApp, p: &pesantren::Model) -> koperasi::Model {
+    new_koperasi(p)
+        .insert(&app.db)
+        .await
+        .expect("inserting a koperasi")
+}
+
+/// The koperasi row of `p`, to insert directly (or to fail to insert).
+pub fn new_koperasi(p: &pesantren::Model) -> koperasi::ActiveModel {
     let now = opop_api::db::now();
     koperasi::ActiveModel {
         id: Set(opop_api::db::new_id()),
@@ -132,9 +149,6 @@ pub async fn insert_koperasi(app: &TestApp, p: &pesantren::Model) -> koperasi::M
         updated_at: Set(now),
         version: Set(1),
     }
-    .insert(&app.db)
-    .await
-    .expect("inserting a koperasi")
 }
 
 /// Inserts a product directly, bypassing the API (and the feed).
@@ -145,11 +159,26 @@ pub async fn insert_product(
     category: ProductCategory,
     status: ProductStatus,
 ) -> products::Model {
+    new_product(p.id, &p.province_code, sku, category, status)
+        .insert(&app.db)
+        .await
+        .expect("inserting a product")
+}
+
+/// A product row of the pesantren `pesantren_id` (which need not exist),
+/// to insert directly (or to fail to insert).
+pub fn new_product(
+    pesantren_id: Uuid,
+    province: &str,
+    sku: &str,
+    category: ProductCategory,
+    status: ProductStatus,
+) -> products::ActiveModel {
     let now = opop_api::db::now();
     products::ActiveModel {
         id: Set(opop_api::db::new_id()),
-        pesantren_id: Set(p.id),
-        province_code: Set(p.province_code.clone()),
+        pesantren_id: Set(pesantren_id),
+        province_code: Set(province.into()),
         koperasi_id: Set(None),
         name: Set(format!("Produk {sku}")),
         search_name: Set(format!("produk {}", sku.to_lowercase())),
@@ -181,9 +210,6 @@ pub async fn insert_product(
         updated_at: Set(now),
         version: Set(1),
     }
-    .insert(&app.db)
-    .await
-    .expect("inserting a product")
 }
 
 /// Inserts a certification directly, bypassing the API (and the feed).
@@ -222,16 +248,47 @@ pub async fn insert_certification(
 
 /// Creates a user through the API as `token`, answering its id.
 pub async fn create_user(app: &TestApp, token: &str, body: Value) -> Uuid {
-    let res = app
-        .authed(Method::POST, "/api/v1/users", token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    let body: Value = res.json().await.unwrap();
-    assert_eq!(status, 201, "creating a user: {body}");
+    let body = app
+        .as_(token)
+        .post("/api/v1/users", &body)
+        .expect(201)
+        .await;
     body["id"].as_str().unwrap().parse().unwrap()
+}
+
+/// A partner as its creator and its client see it.
+pub struct Partner {
+    pub id: Uuid,
+    pub client_id: String,
+    pub client_secret: String,
+    /// An access token of the partner.
+    pub token: String,
+}
+
+/// Creates a partner through the API as `admin` (a national admin) and
+/// takes a token for it.
+pub async fn create_partner(app: &TestApp, admin: &str, name: &str, code: &str) -> Partner {
+    let created = app
+        .as_(admin)
+        .post("/api/v1/partners", &json!({"name": name, "code": code}))
+        .expect(201)
+        .await;
+    let client_id = created["client_id"].as_str().unwrap().to_string();
+    let client_secret = created["client_secret"].as_str().unwrap().to_string();
+    let token = app
+        .anon()
+        .post(
+            "/api/v1/auth/token",
+            &json!({"client_id": client_id, "client_secret": client_secret}),
+        )
+        .expect(200)
+        .await;
+    Partner {
+        id: created["id"].as_str().unwrap().parse().unwrap(),
+        client_id,
+        client_secret,
+        token: token["access_token"].as_str().unwrap().to_string(),
+    }
 }
 
 impl World {
@@ -270,10 +327,9 @@ impl World {
         }];
         let national_id = {
             let me: Value = app
-                .authed(Method::GET, "/api/v1/auth/me", &admin)
-                .send()
+                .as_(&admin)
+                .get("/api/v1/auth/me")
                 .await
-                .unwrap()
                 .json()
                 .await
                 .unwrap();
@@ -378,29 +434,12 @@ impl World {
         )
         .await;
 
-        let res = app
-            .authed(Method::POST, "/api/v1/partners", &admin)
-            .json(&json!({"name": "Shopee Indonesia", "code": "shopee"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 201);
-        let partner: Value = res.json().await.unwrap();
-        let partner_client_id = partner["client_id"].as_str().unwrap().to_string();
-        let partner_secret = partner["client_secret"].as_str().unwrap().to_string();
-        let res = app
-            .post_json(
-                "/api/v1/auth/token",
-                &json!({"client_id": partner_client_id, "client_secret": partner_secret}),
-            )
-            .await;
-        assert_eq!(res.status(), 200);
-        let token: Value = res.json().await.unwrap();
+        let partner = create_partner(app, &admin, "Shopee Indonesia", "shopee").await;
         accounts.push(Account {
             key: "partner",
             role: Some("partner"),
             place: Place::default(),
-            token: Some(token["access_token"].as_str().unwrap().to_string()),
+            token: Some(partner.token),
             user_id: None,
         });
         World {
@@ -412,9 +451,9 @@ impl World {
             certification_a,
             accounts,
             victim_id,
-            partner_id: partner["id"].as_str().unwrap().parse().unwrap(),
-            partner_client_id,
-            partner_secret,
+            partner_id: partner.id,
+            partner_client_id: partner.client_id,
+            partner_secret: partner.client_secret,
         }
     }
 

@@ -3,54 +3,17 @@
 use std::collections::BTreeSet;
 
 use entity::{
-    pesantren, products, CertificationStatus, CertificationType, PesantrenStatus, ProductCategory,
-    ProductStatus,
+    CertificationStatus, CertificationType, PesantrenStatus, ProductCategory, ProductStatus,
 };
-use opop_tests::world::{insert_certification, insert_pesantren, insert_product, World};
-use opop_tests::{assert_problem, TestApp};
-use reqwest::Method;
+use opop_tests::catalogue::publish;
+use opop_tests::feed::edit_body;
+use opop_tests::world::{
+    create_partner, insert_certification, insert_pesantren, insert_product, World,
+};
+use opop_tests::{assert_problem, error_fields, TestApp};
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 use serde_json::{json, Value};
 use uuid::Uuid;
-
-async fn publish(
-    app: &TestApp,
-    p: &pesantren::Model,
-    sku: &str,
-    category: ProductCategory,
-) -> products::Model {
-    let product = insert_product(app, p, sku, category, ProductStatus::Approved).await;
-    if category.requires_halal() {
-        insert_certification(
-            app,
-            &product,
-            CertificationType::Halal,
-            &format!(
-                "ID{:014}",
-                sku.len() * 1000 + sku.bytes().map(usize::from).sum::<usize>()
-            ),
-            CertificationStatus::Verified,
-            None,
-        )
-        .await;
-    }
-    sync(app, product.id).await;
-    product
-}
-
-async fn sync(app: &TestApp, id: Uuid) {
-    opop_api::catalog::feed::sync_now(&app.db, id)
-        .await
-        .unwrap();
-}
-
-async fn anonymous(app: &TestApp, path: &str) -> Value {
-    let res = app.get(path).await;
-    let status = res.status();
-    let text = res.text().await.unwrap();
-    assert_eq!(status, 200, "{path}: {text}");
-    serde_json::from_str(&text).unwrap()
-}
 
 fn ids(page: &Value) -> Vec<Uuid> {
     page["data"]
@@ -59,28 +22,6 @@ fn ids(page: &Value) -> Vec<Uuid> {
         .iter()
         .map(|p| p["id"].as_str().unwrap().parse().unwrap())
         .collect()
-}
-
-async fn partner_token(app: &TestApp, w: &World, code: &str) -> String {
-    let created: Value = app
-        .authed(Method::POST, "/api/v1/partners", &w.token("admin_national"))
-        .json(&json!({"name": format!("Partner {code}"), "code": code}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token: Value = app
-        .post_json(
-            "/api/v1/auth/token",
-            &json!({"client_id": created["client_id"], "client_secret": created["client_secret"]}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    token["access_token"].as_str().unwrap().to_string()
 }
 
 #[tokio::test]
@@ -117,11 +58,15 @@ async fn the_catalogue_shows_exactly_the_published_products_to_anyone() {
     )
     .await;
 
-    let page = anonymous(&app, "/api/v1/catalog/products").await;
+    let page = app.anon().get("/api/v1/catalog/products").expect(200).await;
     assert_eq!(ids(&page), [coffee.id, craft.id], "newest first");
     assert_eq!(page["next_cursor"], Value::Null);
 
-    let one = anonymous(&app, &format!("/api/v1/catalog/products/{}", coffee.id)).await;
+    let one = app
+        .anon()
+        .get(&format!("/api/v1/catalog/products/{}", coffee.id))
+        .expect(200)
+        .await;
     assert_eq!(one, page["data"][0]);
     assert_eq!(one["pesantren"]["name"], json!(w.pesantren_b.name));
     assert_eq!(one["pesantren"]["province_code"], "32");
@@ -141,19 +86,17 @@ async fn the_catalogue_shows_exactly_the_published_products_to_anyone() {
     }
 
     for hidden in [draft.id, unverified.id, w.product_a.id, Uuid::now_v7()] {
-        let res = app.get(&format!("/api/v1/catalog/products/{hidden}")).await;
+        let res = app
+            .anon()
+            .get(&format!("/api/v1/catalog/products/{hidden}"))
+            .await;
         assert_problem(res, 404).await;
     }
     // The same for a signed-in caller: the catalogue does not depend on who asks.
     let as_manager: Value = app
-        .authed(
-            Method::GET,
-            "/api/v1/catalog/products",
-            &w.token("manager_b"),
-        )
-        .send()
+        .as_(&w.token("manager_b"))
+        .get("/api/v1/catalog/products")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -176,50 +119,54 @@ async fn filters_narrow_the_catalogue_and_bad_filters_are_named() {
     let set = |page: Value| ids(&page).into_iter().collect::<BTreeSet<_>>();
     let q = |query: &str| format!("/api/v1/catalog/products?{query}");
     assert_eq!(
-        set(anonymous(&app, &q("category=craft")).await),
+        set(app.anon().get(&q("category=craft")).expect(200).await),
         [batik.id].into()
     );
     assert_eq!(
-        set(anonymous(&app, &q("province_code=32")).await),
+        set(app.anon().get(&q("province_code=32")).expect(200).await),
         [kopi.id].into()
     );
     assert_eq!(
-        set(anonymous(&app, &q(&format!("pesantren_id={}", w.pesantren_a.id))).await),
+        set(app
+            .anon()
+            .get(&q(&format!("pesantren_id={}", w.pesantren_a.id)))
+            .expect(200)
+            .await),
         [batik.id, sarung.id].into()
     );
     assert_eq!(
-        set(anonymous(&app, &q("q=TENUN")).await),
+        set(app.anon().get(&q("q=TENUN")).expect(200).await),
         [sarung.id].into()
     );
     assert_eq!(
-        set(anonymous(&app, &q("max_price=20000")).await),
+        set(app.anon().get(&q("max_price=20000")).expect(200).await),
         [sarung.id].into()
     );
     assert_eq!(
-        set(anonymous(&app, &q("min_price=20000&max_price=40000")).await),
+        set(app
+            .anon()
+            .get(&q("min_price=20000&max_price=40000"))
+            .expect(200)
+            .await),
         [batik.id, kopi.id].into()
     );
     assert_eq!(
-        set(anonymous(&app, &q("min_price=40001")).await),
+        set(app.anon().get(&q("min_price=40001")).expect(200).await),
         BTreeSet::new()
     );
 
     let p = assert_problem(
-        app.get(&q("province_code=3&min_price=50&max_price=10"))
+        app.anon()
+            .get(&q("province_code=3&min_price=50&max_price=10"))
             .await,
         422,
     )
     .await;
-    let fields: Vec<&str> = p["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = error_fields(&p);
     assert_eq!(fields, ["province_code", "max_price"], "{p}");
-    assert_problem(app.get(&q("category=weapons")).await, 400).await;
-    assert_problem(app.get(&q("cursor=not-a-cursor")).await, 400).await;
-    assert_problem(app.get(&q("limit=1000")).await, 422).await;
+    assert_problem(app.anon().get(&q("category=weapons")).await, 400).await;
+    assert_problem(app.anon().get(&q("cursor=not-a-cursor")).await, 400).await;
+    assert_problem(app.anon().get(&q("limit=1000")).await, 422).await;
 }
 
 #[tokio::test]
@@ -238,7 +185,11 @@ async fn pages_stay_correct_while_products_are_added_and_withdrawn() {
             .await,
         );
     }
-    let first = anonymous(&app, "/api/v1/catalog/products?limit=10").await;
+    let first = app
+        .anon()
+        .get("/api/v1/catalog/products?limit=10")
+        .expect(200)
+        .await;
     let mut seen = ids(&first);
     let mut cursor = first["next_cursor"].as_str().unwrap().to_string();
 
@@ -256,14 +207,18 @@ async fn pages_stay_correct_while_products_are_added_and_withdrawn() {
     let mut row = withdrawn.clone().into_active_model();
     row.status = Set(ProductStatus::Unlisted);
     row.update(&app.db).await.unwrap();
-    sync(&app, withdrawn.id).await;
+    opop_api::catalog::feed::sync_now(&app.db, withdrawn.id)
+        .await
+        .unwrap();
 
     loop {
-        let page = anonymous(
-            &app,
-            &format!("/api/v1/catalog/products?limit=10&cursor={cursor}"),
-        )
-        .await;
+        let page = app
+            .anon()
+            .get(&format!(
+                "/api/v1/catalog/products?limit=10&cursor={cursor}"
+            ))
+            .expect(200)
+            .await;
         seen.extend(ids(&page));
         match page["next_cursor"].as_str() {
             Some(c) => cursor = c.to_string(),
@@ -292,7 +247,7 @@ async fn answers_carry_an_etag_and_a_matching_if_none_match_gets_304() {
         format!("/api/v1/catalog/products/{}", product.id),
         "/api/v1/catalog/products".to_string(),
     ] {
-        let res = app.get(&path).await;
+        let res = app.anon().get(&path).await;
         assert_eq!(res.status(), 200);
         let etag = res.headers()["etag"].to_str().unwrap().to_string();
         let cache = res.headers()["cache-control"].to_str().unwrap().to_string();
@@ -300,71 +255,35 @@ async fn answers_carry_an_etag_and_a_matching_if_none_match_gets_304() {
             cache.contains("public") && cache.contains("max-age="),
             "{cache}"
         );
-        let again = app
-            .request(Method::GET, &path)
-            .header("If-None-Match", &etag)
-            .send()
-            .await
-            .unwrap();
+        let again = app.anon().get(&path).header("If-None-Match", &etag).await;
         assert_eq!(again.status(), 304, "{path}");
         assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
         assert!(again.text().await.unwrap().is_empty());
         let weak = app
-            .request(Method::GET, &path)
+            .anon()
+            .get(&path)
             .header("If-None-Match", format!("\"other\", W/{etag}"))
-            .send()
-            .await
-            .unwrap();
+            .await;
         assert_eq!(weak.status(), 304, "weak comparison, in a list");
 
         // Anything shown changes the tag: here, the pesantren's manager
         // changes the price through the API.
         let manager = w.token("manager_a");
         let current: Value = app
-            .authed(
-                Method::GET,
-                &format!("/api/v1/products/{}", product.id),
-                &manager,
-            )
-            .send()
+            .as_(&manager)
+            .get(&format!("/api/v1/products/{}", product.id))
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();
-        let mut body = json!({});
-        for f in [
-            "name",
-            "description",
-            "category",
-            "stock",
-            "unit",
-            "weight_grams",
-            "sku",
-            "images",
-            "is_flagship",
-            "min_order_qty",
-        ] {
-            body[f] = current[f].clone();
-        }
+        let mut body = edit_body(&current);
         body["price_idr"] = json!(current["price_idr"].as_i64().unwrap() + 1000);
         let res = app
-            .authed(
-                Method::PUT,
-                &format!("/api/v1/products/{}", product.id),
-                &manager,
-            )
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+            .as_(&manager)
+            .put(&format!("/api/v1/products/{}", product.id), &body)
+            .await;
         assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-        let changed = app
-            .request(Method::GET, &path)
-            .header("If-None-Match", &etag)
-            .send()
-            .await
-            .unwrap();
+        let changed = app.anon().get(&path).header("If-None-Match", &etag).await;
         assert_eq!(changed.status(), 200);
         assert_ne!(changed.headers()["etag"].to_str().unwrap(), etag);
     }
@@ -376,43 +295,47 @@ async fn each_partner_records_and_sees_only_its_own_listings() {
     let w = World::build(&app).await;
     let product = publish(&app, &w.pesantren_a, "MADU-1", ProductCategory::Agriculture).await;
     let shopee = w.token("partner");
-    let tokopedia = partner_token(&app, &w, "tokopedia").await;
+    let tokopedia = create_partner(
+        &app,
+        &w.token("admin_national"),
+        "Partner tokopedia",
+        "tokopedia",
+    )
+    .await
+    .token;
     let path = format!("/api/v1/catalog/products/{}/listing", product.id);
-    let put = |token: &str, body: Value| app.authed(Method::PUT, &path, token).json(&body).send();
+    let put = |token: &str, body: Value| app.as_(token).put(&path, &body).send();
 
     let res = put(
         &shopee,
         json!({"external_id": "111", "url": "https://shopee.co.id/madu-111"}),
     )
-    .await
-    .unwrap();
+    .await;
     assert_eq!(res.status(), 201);
     let res = put(
         &shopee,
         json!({"external_id": "112", "url": "https://shopee.co.id/madu-112"}),
     )
-    .await
-    .unwrap();
+    .await;
     assert_eq!(res.status(), 200);
     let mine: Value = res.json().await.unwrap();
     assert_eq!(mine["external_id"], "112");
     assert_eq!(mine["version"], 2);
 
     // Another partner sees nothing of it, and records its own beside it.
-    let res = app
-        .authed(Method::GET, &path, &tokopedia)
-        .send()
-        .await
-        .unwrap();
+    let res = app.as_(&tokopedia).get(&path).await;
     assert_problem(res, 404).await;
     let res = put(
         &tokopedia,
         json!({"external_id": "T-9", "url": "https://www.tokopedia.com/pondok/madu"}),
     )
-    .await
-    .unwrap();
+    .await;
     assert_eq!(res.status(), 201);
-    let shown = anonymous(&app, &format!("/api/v1/catalog/products/{}", product.id)).await;
+    let shown = app
+        .anon()
+        .get(&format!("/api/v1/catalog/products/{}", product.id))
+        .expect(200)
+        .await;
     let links: Vec<(&str, &str)> = shown["listings"]
         .as_array()
         .unwrap()
@@ -432,56 +355,30 @@ async fn each_partner_records_and_sees_only_its_own_listings() {
     );
 
     // Removing one's own listing leaves the other's.
-    let res = app
-        .authed(Method::DELETE, &path, &tokopedia)
-        .send()
-        .await
-        .unwrap();
+    let res = app.as_(&tokopedia).delete(&path).await;
     assert_eq!(res.status(), 204);
-    let res = app
-        .authed(Method::DELETE, &path, &tokopedia)
-        .send()
-        .await
-        .unwrap();
+    let res = app.as_(&tokopedia).delete(&path).await;
     assert_problem(res, 404).await;
-    let mine: Value = app
-        .authed(Method::GET, &path, &shopee)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mine: Value = app.as_(&shopee).get(&path).await.json().await.unwrap();
     assert_eq!(mine["external_id"], "112");
 
     // Not published, not listable; a bad URL changes nothing.
     let res = app
-        .authed(
-            Method::PUT,
+        .as_(&shopee)
+        .put(
             &format!("/api/v1/catalog/products/{}/listing", w.product_a.id),
-            &shopee,
+            &json!({"external_id": "1", "url": "https://shopee.co.id/x"}),
         )
-        .json(&json!({"external_id": "1", "url": "https://shopee.co.id/x"}))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_problem(res, 404).await;
     let res = put(
         &shopee,
         json!({"external_id": "", "url": "http://shopee.co.id/madu"}),
     )
-    .await
-    .unwrap();
+    .await;
     let p = assert_problem(res, 422).await;
     assert_eq!(p["errors"].as_array().unwrap().len(), 2, "{p}");
-    let mine: Value = app
-        .authed(Method::GET, &path, &shopee)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mine: Value = app.as_(&shopee).get(&path).await.json().await.unwrap();
     assert_eq!(mine["external_id"], "112");
 }
 
@@ -494,18 +391,15 @@ async fn partners_are_rate_limited_each_on_its_own_with_ratelimit_headers() {
     .await;
     let w = World::build(&app).await;
     let shopee = w.token("partner");
-    let feed = || {
-        app.authed(Method::GET, "/api/v1/catalog/changes", &shopee)
-            .send()
-    };
+    let feed = || app.as_(&shopee).get("/api/v1/catalog/changes").send();
     for remaining in ["2", "1", "0"] {
-        let res = feed().await.unwrap();
+        let res = feed().await;
         assert_eq!(res.status(), 200);
         assert_eq!(res.headers()["ratelimit-limit"], "3");
         assert_eq!(res.headers()["ratelimit-remaining"], remaining);
         assert!(res.headers().contains_key("ratelimit-reset"));
     }
-    let res = feed().await.unwrap();
+    let res = feed().await;
     assert_eq!(res.headers()["ratelimit-remaining"], "0");
     let retry: u64 = res.headers()["retry-after"]
         .to_str()
@@ -521,16 +415,19 @@ async fn partners_are_rate_limited_each_on_its_own_with_ratelimit_headers() {
 
     // Another partner has its own bucket; the public catalogue is metered
     // per address (tests/tests/operations.rs), not against the partner.
-    let tokopedia = partner_token(&app, &w, "tokopedia").await;
-    let res = app
-        .authed(Method::GET, "/api/v1/catalog/changes", &tokopedia)
-        .send()
-        .await
-        .unwrap();
+    let tokopedia = create_partner(
+        &app,
+        &w.token("admin_national"),
+        "Partner tokopedia",
+        "tokopedia",
+    )
+    .await
+    .token;
+    let res = app.as_(&tokopedia).get("/api/v1/catalog/changes").await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["ratelimit-remaining"], "2");
     for _ in 0..5 {
-        let res = app.get("/api/v1/catalog/products").await;
+        let res = app.anon().get("/api/v1/catalog/products").await;
         assert_eq!(res.status(), 200);
         assert_ne!(res.headers()["ratelimit-limit"], "3");
     }
@@ -557,8 +454,14 @@ async fn a_certificate_that_expires_leaves_the_summary_and_the_feed_says_so_once
         Some(opop_api::publication::today()),
     )
     .await;
-    sync(&app, product.id).await;
-    let shown = anonymous(&app, &format!("/api/v1/catalog/products/{}", product.id)).await;
+    opop_api::catalog::feed::sync_now(&app.db, product.id)
+        .await
+        .unwrap();
+    let shown = app
+        .anon()
+        .get(&format!("/api/v1/catalog/products/{}", product.id))
+        .expect(200)
+        .await;
     assert_eq!(shown["certifications"][0]["type"], "pirt");
 
     // Midnight passes: the P-IRT is out of date. The craft needs no halal
@@ -566,7 +469,11 @@ async fn a_certificate_that_expires_leaves_the_summary_and_the_feed_says_so_once
     let mut row = pirt.into_active_model();
     row.expires_on = Set(Some(opop_api::publication::today() - chrono::Days::new(1)));
     row.update(&app.db).await.unwrap();
-    let shown = anonymous(&app, &format!("/api/v1/catalog/products/{}", product.id)).await;
+    let shown = app
+        .anon()
+        .get(&format!("/api/v1/catalog/products/{}", product.id))
+        .expect(200)
+        .await;
     assert_eq!(shown["certifications"], json!([]));
     assert_eq!(
         opop_api::catalog::expiry::run_once(&app.db).await.unwrap(),

@@ -2,76 +2,31 @@
 //! renewals to chase, and publication following the halal certificate.
 
 use chrono::Days;
-use entity::{catalog_changes, CertificationStatus, CertificationType, ChangeOp, ProductCategory};
+use entity::{CertificationStatus, CertificationType, ChangeOp, ProductCategory};
+use opop_tests::feed::ops_of;
 use opop_tests::world::{insert_certification, insert_product, World};
-use opop_tests::{assert_problem, TestApp};
+use opop_tests::{assert_problem, error_fields, TestApp};
 use reqwest::Method;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{json, Value};
 use uuid::Uuid;
-
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut req = app.authed(method, path, token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    req.send().await.unwrap()
-}
-
-async fn ok(app: &TestApp, method: Method, path: &str, token: &str, body: Option<Value>) -> Value {
-    let res = call(app, method, path, token, body).await;
-    let status = res.status();
-    let text = res.text().await.unwrap();
-    assert!(status.is_success(), "{status}: {text}");
-    if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap()
-    }
-}
 
 fn halal(number: &str) -> Value {
     json!({"type": "halal", "number": number, "issuer": "BPJPH", "issued_on": "2024-03-01"})
 }
 
 async fn add(app: &TestApp, token: &str, product: Uuid, body: Value) -> Value {
-    ok(
-        app,
-        Method::POST,
-        &format!("/api/v1/products/{product}/certifications"),
-        token,
-        Some(body),
-    )
-    .await
+    app.as_(token)
+        .post(&format!("/api/v1/products/{product}/certifications"), &body)
+        .ok()
+        .await
 }
 
 async fn product(app: &TestApp, w: &World, id: Uuid) -> Value {
-    ok(
-        app,
-        Method::GET,
-        &format!("/api/v1/products/{id}"),
-        &w.token("admin_national"),
-        None,
-    )
-    .await
-}
-
-async fn events(app: &TestApp, id: Uuid) -> Vec<ChangeOp> {
-    catalog_changes::Entity::find()
-        .filter(catalog_changes::Column::ProductId.eq(id))
-        .order_by_asc(catalog_changes::Column::Seq)
-        .all(&app.db)
+    app.as_(&w.token("admin_national"))
+        .get(&format!("/api/v1/products/{id}"))
+        .ok()
         .await
-        .unwrap()
-        .into_iter()
-        .map(|e| e.op)
-        .collect()
 }
 
 async fn certification_count(app: &TestApp) -> u64 {
@@ -86,18 +41,17 @@ async fn a_manager_adds_a_pending_certificate_with_its_number_normalised() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let id = w.product_a.id;
-    let res = call(
-        &app,
-        Method::POST,
-        &format!("/api/v1/products/{id}/certifications"),
-        &w.token("manager_a"),
-        Some(json!({
-            "type": "bpom", "number": "md 2245 1000 1234", "issuer": "BPOM RI",
-            "issued_on": "2023-01-10", "expires_on": "2028-01-09",
-            "document_url": "https://docs.opop.example/bpom.pdf"
-        })),
-    )
-    .await;
+    let res = app
+        .as_(&w.token("manager_a"))
+        .post(
+            &format!("/api/v1/products/{id}/certifications"),
+            &json!({
+                "type": "bpom", "number": "md 2245 1000 1234", "issuer": "BPOM RI",
+                "issued_on": "2023-01-10", "expires_on": "2028-01-09",
+                "document_url": "https://docs.opop.example/bpom.pdf"
+            }),
+        )
+        .await;
     assert_eq!(res.status().as_u16(), 201);
     assert_eq!(res.headers()["etag"], "\"1\"");
     let location = res.headers()["location"].to_str().unwrap().to_string();
@@ -114,14 +68,11 @@ async fn a_manager_adds_a_pending_certificate_with_its_number_normalised() {
     assert_eq!(c["pesantren_id"], json!(w.pesantren_a.id));
     assert_eq!(c["province_code"], "35");
 
-    let listed = ok(
-        &app,
-        Method::GET,
-        &format!("/api/v1/products/{id}/certifications"),
-        &w.token("curator_35"),
-        None,
-    )
-    .await;
+    let listed = app
+        .as_(&w.token("curator_35"))
+        .get(&format!("/api/v1/products/{id}/certifications"))
+        .ok()
+        .await;
     let ids: Vec<&str> = listed["data"]
         .as_array()
         .unwrap()
@@ -133,7 +84,7 @@ async fn a_manager_adds_a_pending_certificate_with_its_number_normalised() {
         [c["id"].as_str().unwrap(), &w.certification_a.id.to_string()],
         "newest first"
     );
-    let got = ok(&app, Method::GET, &location, &w.token("manager_a"), None).await;
+    let got = app.as_(&w.token("manager_a")).get(&location).ok().await;
     assert_eq!(got, c);
 }
 
@@ -165,29 +116,18 @@ async fn numbers_and_dates_are_checked_all_at_once_and_nothing_is_stored() {
             vec!["number"],
         ),
     ] {
-        let problem = assert_problem(
-            call(&app, Method::POST, &path, &manager, Some(body.clone())).await,
-            422,
-        )
-        .await;
-        let got: Vec<&str> = problem["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["field"].as_str().unwrap())
-            .collect();
+        let problem = assert_problem(app.as_(&manager).post(&path, &body).await, 422).await;
+        let got = error_fields(&problem);
         assert_eq!(got, fields, "{body}: {problem}");
     }
     // An unknown type or field is named too.
     let problem = assert_problem(
-        call(
-            &app,
-            Method::POST,
-            &path,
-            &manager,
-            Some(json!({"type": "iso", "number": "X1", "issuer": "ISO"})),
-        )
-        .await,
+        app.as_(&manager)
+            .post(
+                &path,
+                &json!({"type": "iso", "number": "X1", "issuer": "ISO"}),
+            )
+            .await,
         422,
     )
     .await;
@@ -205,14 +145,12 @@ async fn numbers_and_dates_are_checked_all_at_once_and_nothing_is_stored() {
     }
     // The same type and number twice is a conflict, however it is typed.
     assert_problem(
-        call(
-            &app,
-            Method::POST,
-            &path,
-            &manager,
-            Some(json!({"type": "pirt", "number": "2063-5780-1012-326", "issuer": "Dinkes"})),
-        )
-        .await,
+        app.as_(&manager)
+            .post(
+                &path,
+                &json!({"type": "pirt", "number": "2063-5780-1012-326", "issuer": "Dinkes"}),
+            )
+            .await,
         409,
     )
     .await;
@@ -227,62 +165,55 @@ async fn a_verified_halal_certificate_publishes_its_product_and_rejecting_it_wit
     assert_eq!(product(&app, &w, id).await["published"], false);
     let cert = w.certification_a.id;
 
-    let verified = ok(
-        &app,
-        Method::POST,
-        &format!("/api/v1/certifications/{cert}/verify"),
-        &w.token("curator_35"),
-        None,
-    )
-    .await;
+    let verified = app
+        .as_(&w.token("curator_35"))
+        .post_empty(&format!("/api/v1/certifications/{cert}/verify"))
+        .ok()
+        .await;
     assert_eq!(verified["status"], "verified");
     assert_eq!(
         verified["verified_by"],
         json!(w.account("curator_35").user_id)
     );
     assert_eq!(product(&app, &w, id).await["published"], true);
-    assert_eq!(events(&app, id).await, [ChangeOp::Upsert]);
+    assert_eq!(ops_of(&app, id).await, [ChangeOp::Upsert]);
 
-    let rejected = ok(
-        &app,
-        Method::POST,
-        &format!("/api/v1/certifications/{cert}/reject"),
-        &w.token("curator_35"),
-        Some(json!({"reason": "Nomor tidak ditemukan di SIHALAL"})),
-    )
-    .await;
+    let rejected = app
+        .as_(&w.token("curator_35"))
+        .post(
+            &format!("/api/v1/certifications/{cert}/reject"),
+            &json!({"reason": "Nomor tidak ditemukan di SIHALAL"}),
+        )
+        .ok()
+        .await;
     assert_eq!(rejected["status"], "rejected");
     assert_eq!(
         rejected["rejection_reason"],
         "Nomor tidak ditemukan di SIHALAL"
     );
     assert_eq!(product(&app, &w, id).await["published"], false);
-    assert_eq!(events(&app, id).await, [ChangeOp::Upsert, ChangeOp::Delete]);
+    assert_eq!(ops_of(&app, id).await, [ChangeOp::Upsert, ChangeOp::Delete]);
 
     // Corrected by the pesantren, it is pending again; verified, it
     // publishes the product again.
-    let fixed = ok(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/certifications/{cert}"),
-        &w.token("manager_a"),
-        Some(halal("ID35110000000002")),
-    )
-    .await;
+    let fixed = app
+        .as_(&w.token("manager_a"))
+        .put(
+            &format!("/api/v1/certifications/{cert}"),
+            &halal("ID35110000000002"),
+        )
+        .ok()
+        .await;
     assert_eq!(fixed["status"], "pending");
     assert_eq!(fixed["rejection_reason"], Value::Null);
     assert_eq!(fixed["verified_by"], Value::Null);
-    ok(
-        &app,
-        Method::POST,
-        &format!("/api/v1/certifications/{cert}/verify"),
-        &w.token("admin_35"),
-        None,
-    )
-    .await;
+    app.as_(&w.token("admin_35"))
+        .post_empty(&format!("/api/v1/certifications/{cert}/verify"))
+        .ok()
+        .await;
     assert_eq!(product(&app, &w, id).await["published"], true);
     assert_eq!(
-        events(&app, id).await,
+        ops_of(&app, id).await,
         [ChangeOp::Upsert, ChangeOp::Delete, ChangeOp::Upsert]
     );
 }
@@ -294,54 +225,46 @@ async fn editing_or_deleting_a_verified_halal_certificate_withdraws_the_product(
     let id = w.product_a.id;
     let cert = w.certification_a.id;
     let verify = format!("/api/v1/certifications/{cert}/verify");
-    ok(&app, Method::POST, &verify, &w.token("curator_35"), None).await;
+    app.as_(&w.token("curator_35"))
+        .post_empty(&verify)
+        .ok()
+        .await;
     assert_eq!(product(&app, &w, id).await["published"], true);
 
     // An edit, even of the issuer only, needs a new verification.
     let mut body = halal(&w.certification_a.number);
     body["issuer"] = json!("BPJPH Kemenag RI");
-    let res = call(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/certifications/{cert}"),
-        &w.token("manager_a"),
-        Some(body),
-    )
-    .await;
+    let res = app
+        .as_(&w.token("manager_a"))
+        .put(&format!("/api/v1/certifications/{cert}"), &body)
+        .await;
     assert_eq!(res.status().as_u16(), 200);
     assert_eq!(res.headers()["etag"], "\"3\"");
     assert_eq!(product(&app, &w, id).await["published"], false);
-    ok(&app, Method::POST, &verify, &w.token("curator_35"), None).await;
+    app.as_(&w.token("curator_35"))
+        .post_empty(&verify)
+        .ok()
+        .await;
     assert_eq!(product(&app, &w, id).await["published"], true);
 
     // A stale If-Match deletes nothing.
     let stale = app
-        .authed(
-            Method::DELETE,
-            &format!("/api/v1/certifications/{cert}"),
-            &w.token("manager_a"),
-        )
+        .as_(&w.token("manager_a"))
+        .delete(&format!("/api/v1/certifications/{cert}"))
         .header("If-Match", "\"1\"")
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_problem(stale, 412).await;
     assert_eq!(product(&app, &w, id).await["published"], true);
 
     let res = app
-        .authed(
-            Method::DELETE,
-            &format!("/api/v1/certifications/{cert}"),
-            &w.token("manager_a"),
-        )
+        .as_(&w.token("manager_a"))
+        .delete(&format!("/api/v1/certifications/{cert}"))
         .header("If-Match", "\"4\"")
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(res.status().as_u16(), 204);
     assert_eq!(product(&app, &w, id).await["published"], false);
     assert_eq!(
-        events(&app, id).await,
+        ops_of(&app, id).await,
         [
             ChangeOp::Upsert,
             ChangeOp::Delete,
@@ -350,14 +273,9 @@ async fn editing_or_deleting_a_verified_halal_certificate_withdraws_the_product(
         ]
     );
     assert_problem(
-        call(
-            &app,
-            Method::GET,
-            &format!("/api/v1/certifications/{cert}"),
-            &w.token("manager_a"),
-            None,
-        )
-        .await,
+        app.as_(&w.token("manager_a"))
+            .get(&format!("/api/v1/certifications/{cert}"))
+            .await,
         404,
     )
     .await;
@@ -370,20 +288,16 @@ async fn review_actions_not_allowed_from_the_current_state_are_refused_with_the_
     let curator = w.token("curator_35");
     let cert = w.certification_a.id;
     let act = |verb: &str| format!("/api/v1/certifications/{cert}/{verb}");
-    let reason = || Some(json!({"reason": "Kedaluwarsa"}));
+    let reason = json!({"reason": "Kedaluwarsa"});
 
-    ok(&app, Method::POST, &act("verify"), &curator, None).await;
-    let p = assert_problem(
-        call(&app, Method::POST, &act("verify"), &curator, None).await,
-        409,
-    )
-    .await;
+    app.as_(&curator).post_empty(&act("verify")).ok().await;
+    let p = assert_problem(app.as_(&curator).post_empty(&act("verify")).await, 409).await;
     assert!(p["detail"].as_str().unwrap().contains("`verified`"), "{p}");
 
-    ok(&app, Method::POST, &act("reject"), &curator, reason()).await;
-    for (verb, body) in [("verify", None), ("reject", reason())] {
+    app.as_(&curator).post(&act("reject"), &reason).ok().await;
+    for (verb, body) in [("verify", None), ("reject", Some(&reason))] {
         let p = assert_problem(
-            call(&app, Method::POST, &act(verb), &curator, body).await,
+            app.as_(&curator).call(Method::POST, &act(verb), body).await,
             409,
         )
         .await;
@@ -400,14 +314,9 @@ async fn review_actions_not_allowed_from_the_current_state_are_refused_with_the_
     )
     .await;
     let p = assert_problem(
-        call(
-            &app,
-            Method::POST,
-            &format!("/api/v1/certifications/{}/reject", other.id),
-            &curator,
-            None,
-        )
-        .await,
+        app.as_(&curator)
+            .post_empty(&format!("/api/v1/certifications/{}/reject", other.id))
+            .await,
         422,
     )
     .await;
@@ -425,26 +334,18 @@ async fn review_actions_not_allowed_from_the_current_state_are_refused_with_the_
     )
     .await;
     let p = assert_problem(
-        call(
-            &app,
-            Method::POST,
-            &format!("/api/v1/certifications/{}/verify", expired.id),
-            &curator,
-            None,
-        )
-        .await,
+        app.as_(&curator)
+            .post_empty(&format!("/api/v1/certifications/{}/verify", expired.id))
+            .await,
         409,
     )
     .await;
     assert!(p["detail"].as_str().unwrap().contains("expired"), "{p}");
-    let unchanged = ok(
-        &app,
-        Method::GET,
-        &format!("/api/v1/certifications/{}", expired.id),
-        &curator,
-        None,
-    )
-    .await;
+    let unchanged = app
+        .as_(&curator)
+        .get(&format!("/api/v1/certifications/{}", expired.id))
+        .ok()
+        .await;
     assert_eq!(unchanged["status"], "pending");
     assert_eq!(unchanged["expired"], true);
     assert_eq!(unchanged["version"], 1);
@@ -455,29 +356,26 @@ async fn nobody_reviews_the_certificates_of_a_product_they_created() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let admin = w.token("admin_35");
-    let mut body = json!({
+    let body = json!({
         "pesantren_id": w.pesantren_a.id, "name": "Sabun Sereh Santri",
         "description": "Sabun sereh wangi.", "category": "cosmetics",
         "price_idr": 15000, "stock": 10, "unit": "batang", "weight_grams": 100,
         "sku": "SABUN-1"
     });
-    let created = ok(
-        &app,
-        Method::POST,
-        "/api/v1/products",
-        &admin,
-        Some(body.take()),
-    )
-    .await;
+    let created = app.as_(&admin).post("/api/v1/products", &body).ok().await;
     let pid: Uuid = created["id"].as_str().unwrap().parse().unwrap();
     let cert = add(&app, &admin, pid, halal("ID35110000004242")).await;
     let verify = format!(
         "/api/v1/certifications/{}/verify",
         cert["id"].as_str().unwrap()
     );
-    let p = assert_problem(call(&app, Method::POST, &verify, &admin, None).await, 403).await;
+    let p = assert_problem(app.as_(&admin).post_empty(&verify).await, 403).await;
     assert!(p["detail"].as_str().unwrap().contains("created"), "{p}");
-    let done = ok(&app, Method::POST, &verify, &w.token("curator_35"), None).await;
+    let done = app
+        .as_(&w.token("curator_35"))
+        .post_empty(&verify)
+        .ok()
+        .await;
     assert_eq!(done["status"], "verified");
 }
 
@@ -514,21 +412,17 @@ async fn scope_keeps_every_role_to_its_own_certificates() {
     ] {
         let token = w.token(who);
         for (id, sees) in [(a, sees_a), (cert_b.id, sees_b)] {
-            let res = call(
-                &app,
-                Method::GET,
-                &format!("/api/v1/certifications/{id}"),
-                &token,
-                None,
-            )
-            .await;
+            let res = app
+                .as_(&token)
+                .get(&format!("/api/v1/certifications/{id}"))
+                .await;
             assert_eq!(
                 res.status().as_u16(),
                 if sees { 200 } else { 404 },
                 "{who} {id}"
             );
         }
-        let listed = ok(&app, Method::GET, "/api/v1/certifications", &token, None).await;
+        let listed = app.as_(&token).get("/api/v1/certifications").ok().await;
         let mut ids: Vec<String> = listed["data"]
             .as_array()
             .unwrap()
@@ -548,38 +442,23 @@ async fn scope_keeps_every_role_to_its_own_certificates() {
     // a curator may read but not add.
     let path = format!("/api/v1/products/{}/certifications", w.product_a.id);
     assert_problem(
-        call(
-            &app,
-            Method::POST,
-            &path,
-            &w.token("manager_b"),
-            Some(halal("ID35110000000099")),
-        )
-        .await,
+        app.as_(&w.token("manager_b"))
+            .post(&path, &halal("ID35110000000099"))
+            .await,
         404,
     )
     .await;
     assert_problem(
-        call(
-            &app,
-            Method::POST,
-            &path,
-            &w.token("curator_35"),
-            Some(halal("ID35110000000099")),
-        )
-        .await,
+        app.as_(&w.token("curator_35"))
+            .post(&path, &halal("ID35110000000099"))
+            .await,
         403,
     )
     .await;
     assert_problem(
-        call(
-            &app,
-            Method::POST,
-            &format!("/api/v1/certifications/{}/verify", cert_b.id),
-            &w.token("curator_35"),
-            None,
-        )
-        .await,
+        app.as_(&w.token("curator_35"))
+            .post_empty(&format!("/api/v1/certifications/{}/verify", cert_b.id))
+            .await,
         404,
     )
     .await;
@@ -614,14 +493,11 @@ async fn the_secretariat_lists_renewals_due_soonest_first_and_the_expired_apart(
         let admin = admin.clone();
         let query = query.to_string();
         async move {
-            let page = ok(
-                app,
-                Method::GET,
-                &format!("/api/v1/certifications?{query}"),
-                &admin,
-                None,
-            )
-            .await;
+            let page = app
+                .as_(&admin)
+                .get(&format!("/api/v1/certifications?{query}"))
+                .ok()
+                .await;
             (
                 page["data"]
                     .as_array()
@@ -680,45 +556,32 @@ async fn the_secretariat_lists_renewals_due_soonest_first_and_the_expired_apart(
     let (got, _) = list("type=halal&status=verified").await;
     assert!(got.is_empty());
 
-    let res = call(
-        &app,
-        Method::GET,
-        "/api/v1/certifications?expiring_within_days=5000",
-        &admin,
-        None,
-    )
-    .await;
+    let res = app
+        .as_(&admin)
+        .get("/api/v1/certifications?expiring_within_days=5000")
+        .await;
     assert_eq!(
         assert_problem(res, 422).await["errors"][0]["field"],
         "expiring_within_days"
     );
-    let res = call(
-        &app,
-        Method::GET,
-        "/api/v1/certifications?expiring_within_days=-3",
-        &admin,
-        None,
-    )
-    .await;
+    let res = app
+        .as_(&admin)
+        .get("/api/v1/certifications?expiring_within_days=-3")
+        .await;
     assert_problem(res, 400).await;
-    let res = call(
-        &app,
-        Method::GET,
-        "/api/v1/certifications?status=lost",
-        &admin,
-        None,
-    )
-    .await;
+    let res = app
+        .as_(&admin)
+        .get("/api/v1/certifications?status=lost")
+        .await;
     assert_problem(res, 400).await;
     // A cursor of one order is refused in the other.
     let (_, cursor) = list("expiring_within_days=60&limit=1").await;
-    let res = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/certifications?cursor={}", cursor.unwrap()),
-        &admin,
-        None,
-    )
-    .await;
+    let res = app
+        .as_(&admin)
+        .get(&format!(
+            "/api/v1/certifications?cursor={}",
+            cursor.unwrap()
+        ))
+        .await;
     assert_problem(res, 400).await;
 }

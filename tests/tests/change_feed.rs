@@ -5,13 +5,11 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use chrono::Days;
-use entity::{
-    certifications, CertificationStatus, CertificationType, ProductCategory, ProductStatus,
-};
+use entity::{certifications, ProductCategory};
+use opop_tests::catalogue::{order, order_body, publish, publish_certified};
 use opop_tests::feed::{catalogue, edit_body, Follower};
-use opop_tests::world::{insert_certification, insert_product, World};
+use opop_tests::world::World;
 use opop_tests::TestApp;
-use reqwest::Method;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde_json::{json, Value};
 
@@ -33,23 +31,6 @@ fn repetitions() -> usize {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(4)
-}
-
-async fn send(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = app.authed(method, path, token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
 /// Asserts the status is one the scenario allows (a race may make an action
@@ -90,42 +71,20 @@ async fn scenario(rep: usize) {
         } else {
             (&w.pesantren_a, ProductCategory::Craft)
         };
-        let product = insert_product(
-            &app,
-            p,
-            &format!("R{rep}-C{i}"),
-            category,
-            ProductStatus::Approved,
-        )
-        .await;
-        opop_api::catalog::feed::sync_now(&app.db, product.id)
-            .await
-            .unwrap();
+        let product = publish(&app, p, &format!("R{rep}-C{i}"), category).await;
         if p.id == w.pesantren_a.id {
             a_products.push(product.id);
         }
     }
     for i in 0..3 {
-        let product = insert_product(
+        let (product, cert) = publish_certified(
             &app,
             &w.pesantren_a,
             &format!("R{rep}-B{i}"),
             ProductCategory::Beverage,
-            ProductStatus::Approved,
-        )
-        .await;
-        let cert = insert_certification(
-            &app,
-            &product,
-            CertificationType::Halal,
             &format!("ID3500000000{rep}{i}"),
-            CertificationStatus::Verified,
-            None,
         )
         .await;
-        opop_api::catalog::feed::sync_now(&app.db, product.id)
-            .await
-            .unwrap();
         a_products.push(product.id);
         beverages.push((product.id, cert.id));
     }
@@ -141,33 +100,27 @@ async fn scenario(rep: usize) {
     let creator = async {
         for i in 0..4 {
             let category = if i % 2 == 0 { "fashion" } else { "craft" };
-            let (s, p) = send(
-                &app,
-                Method::POST,
-                "/api/v1/products",
-                &manager,
-                Some(new_product(&format!("R{rep}-N{i}"), category)),
-            )
-            .await;
+            let (s, p) = app
+                .as_(&manager)
+                .post(
+                    "/api/v1/products",
+                    &new_product(&format!("R{rep}-N{i}"), category),
+                )
+                .status_and_json()
+                .await;
             allowed("create", s, &p);
             let id = p["id"].as_str().unwrap().to_string();
-            let (s, b) = send(
-                &app,
-                Method::POST,
-                &format!("/api/v1/products/{id}/submit"),
-                &manager,
-                None,
-            )
-            .await;
+            let (s, b) = app
+                .as_(&manager)
+                .post_empty(&format!("/api/v1/products/{id}/submit"))
+                .status_and_json()
+                .await;
             allowed("submit", s, &b);
-            let (s, b) = send(
-                &app,
-                Method::POST,
-                &format!("/api/v1/products/{id}/approve"),
-                &curator,
-                None,
-            )
-            .await;
+            let (s, b) = app
+                .as_(&curator)
+                .post_empty(&format!("/api/v1/products/{id}/approve"))
+                .status_and_json()
+                .await;
             allowed("approve", s, &b);
             writes.fetch_add(3, Ordering::Relaxed);
         }
@@ -176,14 +129,11 @@ async fn scenario(rep: usize) {
         let mut rng = Lcg(rep as u64 * 7 + 1);
         for i in 0..12 {
             let id = a_products[rng.next(a_products.len())];
-            let (s, view) = send(
-                &app,
-                Method::GET,
-                &format!("/api/v1/products/{id}"),
-                &manager,
-                None,
-            )
-            .await;
+            let (s, view) = app
+                .as_(&manager)
+                .get(&format!("/api/v1/products/{id}"))
+                .status_and_json()
+                .await;
             assert_eq!(s, 200, "{view}");
             let mut body = edit_body(&view);
             body["price_idr"] = json!(20000 + 500 * i);
@@ -194,24 +144,18 @@ async fn scenario(rep: usize) {
                 // A content change sends it back to review; the curator approves again.
                 body["description"] = json!(format!("Deskripsi baru {i}"));
             }
-            let (s, b) = send(
-                &app,
-                Method::PUT,
-                &format!("/api/v1/products/{id}"),
-                &manager,
-                Some(body),
-            )
-            .await;
+            let (s, b) = app
+                .as_(&manager)
+                .put(&format!("/api/v1/products/{id}"), &body)
+                .status_and_json()
+                .await;
             allowed("edit", s, &b);
             if b["status"] == "in_review" {
-                let (s, b) = send(
-                    &app,
-                    Method::POST,
-                    &format!("/api/v1/products/{id}/approve"),
-                    &curator,
-                    None,
-                )
-                .await;
+                let (s, b) = app
+                    .as_(&curator)
+                    .post_empty(&format!("/api/v1/products/{id}/approve"))
+                    .status_and_json()
+                    .await;
                 allowed("re-approve", s, &b);
             }
             writes.fetch_add(1, Ordering::Relaxed);
@@ -222,14 +166,11 @@ async fn scenario(rep: usize) {
         for _ in 0..8 {
             let id = a_products[rng.next(a_products.len())];
             for action in ["unlist", "relist"] {
-                let (s, b) = send(
-                    &app,
-                    Method::POST,
-                    &format!("/api/v1/products/{id}/{action}"),
-                    &manager,
-                    None,
-                )
-                .await;
+                let (s, b) = app
+                    .as_(&manager)
+                    .post_empty(&format!("/api/v1/products/{id}/{action}"))
+                    .status_and_json()
+                    .await;
                 allowed(action, s, &b);
             }
             writes.fetch_add(2, Ordering::Relaxed);
@@ -239,14 +180,14 @@ async fn scenario(rep: usize) {
         let id = w.pesantren_b.id;
         for _ in 0..3 {
             for action in ["suspend", "verify"] {
-                let (s, b) = send(
-                    &app,
-                    Method::POST,
-                    &format!("/api/v1/pesantren/{id}/{action}"),
-                    &admin,
-                    Some(json!({"reason": "Pemeriksaan berkala"})),
-                )
-                .await;
+                let (s, b) = app
+                    .as_(&admin)
+                    .post(
+                        &format!("/api/v1/pesantren/{id}/{action}"),
+                        &json!({"reason": "Pemeriksaan berkala"}),
+                    )
+                    .status_and_json()
+                    .await;
                 allowed(action, s, &b);
             }
             writes.fetch_add(2, Ordering::Relaxed);
@@ -268,24 +209,18 @@ async fn scenario(rep: usize) {
             // The pesantren uploads the renewed certificate, and a curator
             // verifies it.
             let body = json!({"type": "halal", "number": format!("ID3511000000{rep}{round}9"), "issuer": "BPJPH"});
-            let (s, c) = send(
-                &app,
-                Method::POST,
-                &format!("/api/v1/products/{product}/certifications"),
-                &manager,
-                Some(body),
-            )
-            .await;
+            let (s, c) = app
+                .as_(&manager)
+                .post(&format!("/api/v1/products/{product}/certifications"), &body)
+                .status_and_json()
+                .await;
             allowed("renew", s, &c);
             let new_cert = c["id"].as_str().unwrap().to_string();
-            let (s, b) = send(
-                &app,
-                Method::POST,
-                &format!("/api/v1/certifications/{new_cert}/verify"),
-                &curator,
-                None,
-            )
-            .await;
+            let (s, b) = app
+                .as_(&curator)
+                .post_empty(&format!("/api/v1/certifications/{new_cert}/verify"))
+                .status_and_json()
+                .await;
             allowed("verify", s, &b);
             writes.fetch_add(3, Ordering::Relaxed);
         }
@@ -294,19 +229,17 @@ async fn scenario(rep: usize) {
         let mut rng = Lcg(rep as u64 * 31 + 11);
         for i in 0..12 {
             let id = a_products[rng.next(a_products.len())];
-            let res = app
-                .authed(Method::POST, "/api/v1/catalog/orders", &partner)
-                .header("Idempotency-Key", format!("r{rep}-order-{i}"))
-                .json(&json!({"product_id": id, "quantity": 1, "external_order_id": format!("SHP-{rep}-{i}")}))
-                .send()
-                .await
-                .unwrap();
-            let status = res.status().as_u16();
+            let placed = order(
+                &app,
+                &partner,
+                Some(&format!("r{rep}-order-{i}")),
+                &order_body(id, 1, &format!("SHP-{rep}-{i}")),
+            )
+            .await;
             // Unpublished at that moment (404) or sold out (409) are fine.
             assert!(
-                matches!(status, 201 | 404 | 409),
-                "order: {status} {}",
-                res.text().await.unwrap()
+                matches!(placed.status, 201 | 404 | 409),
+                "order: {placed:?}"
             );
             writes.fetch_add(1, Ordering::Relaxed);
         }
@@ -386,7 +319,8 @@ async fn replaying_the_feed_of_the_demo_data_gives_the_demo_catalogue() {
         truth.len()
     );
     let token: Value = app
-        .post_json(
+        .anon()
+        .post(
             "/api/v1/auth/token",
             &json!({
                 "client_id": opop_api::seed::DEMO_PARTNER_CLIENT_ID,
@@ -403,31 +337,22 @@ async fn replaying_the_feed_of_the_demo_data_gives_the_demo_catalogue() {
     assert_eq!(follower.copy, truth);
 
     // A cursor the feed never handed out is refused rather than trusted.
-    let (status, body) = send(
-        &app,
-        Method::GET,
-        "/api/v1/catalog/changes?cursor=999999999",
-        &token,
-        None,
-    )
-    .await;
+    let (status, body) = app
+        .as_(&token)
+        .get("/api/v1/catalog/changes?cursor=999999999")
+        .status_and_json()
+        .await;
     assert_eq!(status, 400, "{body}");
-    let (status, _) = send(
-        &app,
-        Method::GET,
-        "/api/v1/catalog/changes?cursor=abc",
-        &token,
-        None,
-    )
-    .await;
+    let (status, _) = app
+        .as_(&token)
+        .get("/api/v1/catalog/changes?cursor=abc")
+        .status_and_json()
+        .await;
     assert_eq!(status, 400);
-    let (status, _) = send(
-        &app,
-        Method::GET,
-        "/api/v1/catalog/changes?limit=0",
-        &token,
-        None,
-    )
-    .await;
+    let (status, _) = app
+        .as_(&token)
+        .get("/api/v1/catalog/changes?limit=0")
+        .status_and_json()
+        .await;
     assert_eq!(status, 422);
 }

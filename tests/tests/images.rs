@@ -5,12 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
-use entity::{catalog_changes, product_images, ChangeOp, ProductCategory, ProductStatus};
-use opop_tests::world::{insert_product, World};
+use entity::{product_images, ChangeOp, ProductCategory};
+use opop_tests::catalogue::{product_row, publish};
+use opop_tests::feed::last_event_of;
+use opop_tests::world::World;
 use opop_tests::{assert_problem, backend_name, TestApp};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Method, Response};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
@@ -78,13 +80,16 @@ async fn upload_as(
         .file_name(file_name.to_string())
         .mime_str(mime)
         .unwrap();
-    let mut req = app
+    let caller = match token {
+        Some(t) => app.as_(t),
+        None => app.anon(),
+    };
+    caller
         .request(Method::POST, &images_path(product))
-        .multipart(Form::new().part("file", part));
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    req.send().await.unwrap()
+        .multipart(Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap()
 }
 
 /// Uploads and expects 201; answers the image.
@@ -96,74 +101,19 @@ async fn upload(app: &TestApp, token: &str, product: Uuid, bytes: Vec<u8>) -> Va
     body
 }
 
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> Response {
-    let mut req = app.authed(method, path, token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    req.send().await.unwrap()
-}
-
-async fn ok(app: &TestApp, method: Method, path: &str, token: &str, body: Option<Value>) -> Value {
-    let res = call(app, method, path, token, body).await;
-    let status = res.status();
-    let text = res.text().await.unwrap();
-    assert!(status.is_success(), "{status}: {text}");
-    if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap()
-    }
-}
-
-/// A published craft product of pesantren A.
-async fn published_product(app: &TestApp, w: &World, sku: &str) -> Uuid {
-    let id = insert_product(
-        app,
-        &w.pesantren_a,
-        sku,
-        ProductCategory::Craft,
-        ProductStatus::Approved,
-    )
-    .await
-    .id;
-    opop_api::catalog::feed::sync_now(&app.db, id)
-        .await
-        .unwrap();
-    id
-}
-
 /// The product's `images` as its managers see them.
 async fn product_images_of(app: &TestApp, w: &World, product: Uuid) -> Vec<String> {
-    let p = ok(
-        app,
-        Method::GET,
-        &format!("/api/v1/products/{product}"),
-        &w.token("admin_national"),
-        None,
-    )
-    .await;
+    let p = app
+        .as_(&w.token("admin_national"))
+        .get(&format!("/api/v1/products/{product}"))
+        .ok()
+        .await;
     serde_json::from_value(p["images"].clone()).unwrap()
-}
-
-async fn last_event(app: &TestApp, product: Uuid) -> Option<catalog_changes::Model> {
-    catalog_changes::Entity::find()
-        .filter(catalog_changes::Column::ProductId.eq(product))
-        .order_by_desc(catalog_changes::Column::Seq)
-        .one(&app.db)
-        .await
-        .unwrap()
 }
 
 /// The `images` of the product's last feed event, which must be an upsert.
 async fn feed_images(app: &TestApp, product: Uuid) -> Vec<String> {
-    let e = last_event(app, product).await.expect("a feed event");
+    let e = last_event_of(app, product).await.expect("a feed event");
     assert_eq!(e.op, ChangeOp::Upsert);
     serde_json::from_value(e.payload.unwrap()["images"].clone()).unwrap()
 }
@@ -201,8 +151,10 @@ fn ids_of(list: &Value) -> Vec<String> {
 async fn an_uploaded_png_is_stored_served_with_cache_headers_and_reaches_the_feed() {
     let (app, media) = spawn().await;
     let w = World::build(&app).await;
-    let product = published_product(&app, &w, "IMG-PUB-1").await;
-    let version_before = product_in_db(&app, product).await.version;
+    let product = publish(&app, &w.pesantren_a, "IMG-PUB-1", ProductCategory::Craft)
+        .await
+        .id;
+    let version_before = product_row(&app, product).await.version;
     let bytes = png(1, 3000);
 
     let res = upload_as(
@@ -244,7 +196,7 @@ async fn an_uploaded_png_is_stored_served_with_cache_headers_and_reaches_the_fee
     );
 
     // Served to anyone, byte for byte, cached for good.
-    let res = app.get(&format!("/api/v1/images/{id}")).await;
+    let res = app.anon().get(&format!("/api/v1/images/{id}")).await;
     assert_eq!(res.status(), 200);
     let etag = format!("\"{}\"", sha256_hex(&bytes));
     assert_eq!(res.headers()["content-type"], "image/png");
@@ -255,21 +207,19 @@ async fn an_uploaded_png_is_stored_served_with_cache_headers_and_reaches_the_fee
     assert_eq!(res.headers()["etag"].to_str().unwrap(), etag);
     assert_eq!(res.bytes().await.unwrap().as_ref(), &bytes[..]);
     let res = app
-        .request(Method::GET, &format!("/api/v1/images/{id}"))
+        .anon()
+        .get(&format!("/api/v1/images/{id}"))
         .header("If-None-Match", &etag)
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(res.status(), 304);
     assert_eq!(res.headers()["etag"].to_str().unwrap(), etag);
     assert!(res.bytes().await.unwrap().is_empty());
     let res = app
-        .request(Method::GET, &format!("/api/v1/images/{id}"))
+        .anon()
+        .get(&format!("/api/v1/images/{id}"))
         .header("If-None-Match", "\"0123\", W/\"4567\"")
         .header("Accept-Encoding", "gzip, br")
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(res.status(), 200);
     // Images are sent as they are: never re-encoded, so the ETag holds.
     assert!(res.headers().get("content-encoding").is_none());
@@ -280,11 +230,9 @@ async fn an_uploaded_png_is_stored_served_with_cache_headers_and_reaches_the_fee
         product_images_of(&app, &w, product).await,
         vec![url.clone()]
     );
-    assert_eq!(
-        product_in_db(&app, product).await.version,
-        version_before + 1
-    );
+    assert_eq!(product_row(&app, product).await.version, version_before + 1);
     let listed: Value = app
+        .anon()
         .get(&format!("/api/v1/catalog/products/{product}"))
         .await
         .json()
@@ -304,14 +252,6 @@ async fn an_uploaded_png_is_stored_served_with_cache_headers_and_reaches_the_fee
     assert_eq!(audited.resource_type, "product_image");
 }
 
-async fn product_in_db(app: &TestApp, id: Uuid) -> entity::products::Model {
-    entity::products::Entity::find_by_id(id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn jpeg_and_webp_are_recognised_and_the_public_url_is_used_when_configured() {
     let media = tempfile::tempdir().unwrap();
@@ -321,7 +261,9 @@ async fn jpeg_and_webp_are_recognised_and_the_public_url_is_used_when_configured
     ])
     .await;
     let w = World::build(&app).await;
-    let product = published_product(&app, &w, "IMG-PUB-2").await;
+    let product = publish(&app, &w.pesantren_a, "IMG-PUB-2", ProductCategory::Craft)
+        .await
+        .id;
     // Declared as something else: only the bytes count.
     let res = upload_as(
         &app,
@@ -345,6 +287,7 @@ async fn jpeg_and_webp_are_recognised_and_the_public_url_is_used_when_configured
     assert_eq!(wp["content_type"], "image/webp");
     assert_eq!(wp["position"], 1);
     let res = app
+        .anon()
         .get(&format!("/api/v1/images/{}", wp["id"].as_str().unwrap()))
         .await;
     assert_eq!(res.headers()["content-type"], "image/webp");
@@ -365,13 +308,13 @@ async fn an_unpublished_products_images_are_served_only_within_its_scope() {
     let product = w.product_a.id;
     let image = upload(&app, &w.token("admin_35"), product, png(4, 500)).await;
     let path = format!("/api/v1/images/{}", image["id"].as_str().unwrap());
-    assert_problem(app.get(&path).await, 404).await;
+    assert_problem(app.anon().get(&path).await, 404).await;
     for who in ["manager_b", "partner", "santri_a", "admin_32", "curator_32"] {
-        let res = call(&app, Method::GET, &path, &w.token(who), None).await;
+        let res = app.as_(&w.token(who)).get(&path).await;
         assert_eq!(res.status(), 404, "{who}");
     }
     for who in ["manager_a", "curator_35", "admin_national"] {
-        let res = call(&app, Method::GET, &path, &w.token(who), None).await;
+        let res = app.as_(&w.token(who)).get(&path).await;
         assert_eq!(res.status(), 200, "{who}");
         assert_eq!(
             res.headers()["cache-control"],
@@ -380,9 +323,12 @@ async fn an_unpublished_products_images_are_served_only_within_its_scope() {
         );
     }
     // Nothing was ever published, so the feed has nothing to say.
-    assert!(last_event(&app, product).await.is_none());
+    assert!(last_event_of(&app, product).await.is_none());
     // An id that names no image.
-    let res = app.get(&format!("/api/v1/images/{}", Uuid::now_v7())).await;
+    let res = app
+        .anon()
+        .get(&format!("/api/v1/images/{}", Uuid::now_v7()))
+        .await;
     assert_problem(res, 404).await;
 }
 
@@ -390,9 +336,11 @@ async fn an_unpublished_products_images_are_served_only_within_its_scope() {
 async fn a_text_file_named_like_a_jpeg_is_refused_with_415_and_nothing_is_stored() {
     let (app, media) = spawn().await;
     let w = World::build(&app).await;
-    let product = published_product(&app, &w, "IMG-PUB-3").await;
+    let product = publish(&app, &w.pesantren_a, "IMG-PUB-3", ProductCategory::Craft)
+        .await
+        .id;
     let token = w.token("manager_a");
-    let events_before = last_event(&app, product).await.unwrap().seq;
+    let events_before = last_event_of(&app, product).await.unwrap().seq;
 
     let text = b"Ini bukan foto, hanya teks biasa yang diberi nama photo.jpg\n".to_vec();
     let res = upload_as(&app, Some(&token), product, text, "photo.jpg", "image/jpeg").await;
@@ -415,18 +363,15 @@ async fn a_text_file_named_like_a_jpeg_is_refused_with_415_and_nothing_is_stored
         assert_problem(res, 415).await;
     }
     // A body that is not multipart at all.
-    let res = call(
-        &app,
-        Method::POST,
-        &images_path(product),
-        &token,
-        Some(json!({"file": "aGVsbG8="})),
-    )
-    .await;
+    let res = app
+        .as_(&token)
+        .post(&images_path(product), &json!({"file": "aGVsbG8="}))
+        .await;
     assert_problem(res, 415).await;
     // Multipart without a part named `file`.
     let res = app
-        .authed(Method::POST, &images_path(product), &token)
+        .as_(&token)
+        .request(Method::POST, &images_path(product))
         .multipart(Form::new().part("foto", Part::bytes(png(5, 100))))
         .send()
         .await
@@ -437,7 +382,10 @@ async fn a_text_file_named_like_a_jpeg_is_refused_with_415_and_nothing_is_stored
     assert_eq!(image_rows(&app).await, 0);
     assert!(files_in(media.path()).is_empty());
     assert!(product_images_of(&app, &w, product).await.is_empty());
-    assert_eq!(last_event(&app, product).await.unwrap().seq, events_before);
+    assert_eq!(
+        last_event_of(&app, product).await.unwrap().seq,
+        events_before
+    );
 }
 
 #[tokio::test]
@@ -512,17 +460,16 @@ async fn a_streamed_upload_is_answered_413_as_soon_as_it_passes_the_limit() {
     let body = stream::iter(chunks).chain(stream::pending());
     let res = tokio::time::timeout(
         std::time::Duration::from_secs(20),
-        app.authed(Method::POST, &images_path(product), &w.token("manager_a"))
-            .header(
-                "Content-Type",
-                format!("multipart/form-data; boundary={boundary}"),
+        app.as_(&w.token("manager_a"))
+            .post_raw(
+                &images_path(product),
+                &format!("multipart/form-data; boundary={boundary}"),
+                reqwest::Body::wrap_stream(body),
             )
-            .body(reqwest::Body::wrap_stream(body))
             .send(),
     )
     .await
-    .expect("the server waited for the end of a body that never ends")
-    .unwrap();
+    .expect("the server waited for the end of a body that never ends");
     assert_problem(res, 413).await;
     assert_eq!(image_rows(&app).await, 0);
     assert!(files_in(media.path()).is_empty());
@@ -532,7 +479,9 @@ async fn a_streamed_upload_is_answered_413_as_soon_as_it_passes_the_limit() {
 async fn the_tenth_image_is_refused_and_order_and_deletion_reach_the_feed() {
     let (app, media) = spawn().await;
     let w = World::build(&app).await;
-    let product = published_product(&app, &w, "IMG-PUB-4").await;
+    let product = publish(&app, &w.pesantren_a, "IMG-PUB-4", ProductCategory::Craft)
+        .await
+        .id;
     let token = w.token("manager_a");
     let mut urls = Vec::new();
     let mut ids = Vec::new();
@@ -562,14 +511,11 @@ async fn the_tenth_image_is_refused_and_order_and_deletion_reach_the_feed() {
     assert_eq!(files_in(media.path()).len(), 9);
 
     // Listed in order, for staff of its scope.
-    let listed = ok(
-        &app,
-        Method::GET,
-        &images_path(product),
-        &w.token("curator_35"),
-        None,
-    )
-    .await;
+    let listed = app
+        .as_(&w.token("curator_35"))
+        .get(&images_path(product))
+        .ok()
+        .await;
     assert_eq!(ids_of(&listed), ids);
     let positions: Vec<i64> = listed
         .as_array()
@@ -582,29 +528,22 @@ async fn the_tenth_image_is_refused_and_order_and_deletion_reach_the_feed() {
     // Reordered: reversed.
     let order_path = format!("{}/order", images_path(product));
     let reversed: Vec<String> = ids.iter().rev().cloned().collect();
-    let res = ok(
-        &app,
-        Method::PUT,
-        &order_path,
-        &token,
-        Some(json!({"ids": reversed})),
-    )
-    .await;
+    let res = app
+        .as_(&token)
+        .put(&order_path, &json!({"ids": reversed}))
+        .ok()
+        .await;
     assert_eq!(ids_of(&res), reversed);
     let reversed_urls: Vec<String> = urls.iter().rev().cloned().collect();
     assert_eq!(product_images_of(&app, &w, product).await, reversed_urls);
     assert_eq!(feed_images(&app, product).await, reversed_urls);
     // The same order again changes nothing, not even the feed.
-    let seq = last_event(&app, product).await.unwrap().seq;
-    ok(
-        &app,
-        Method::PUT,
-        &order_path,
-        &token,
-        Some(json!({"ids": reversed})),
-    )
-    .await;
-    assert_eq!(last_event(&app, product).await.unwrap().seq, seq);
+    let seq = last_event_of(&app, product).await.unwrap().seq;
+    app.as_(&token)
+        .put(&order_path, &json!({"ids": reversed}))
+        .ok()
+        .await;
+    assert_eq!(last_event_of(&app, product).await.unwrap().seq, seq);
     // Not the same set: refused.
     let unknown = Uuid::now_v7().to_string();
     for bad in [
@@ -612,11 +551,11 @@ async fn the_tenth_image_is_refused_and_order_and_deletion_reach_the_feed() {
         json!({"ids": [&ids[0], &ids[0], &ids[1], &ids[2], &ids[3], &ids[4], &ids[5], &ids[6], &ids[7]]}),
         json!({"ids": [&unknown, &ids[1], &ids[2], &ids[3], &ids[4], &ids[5], &ids[6], &ids[7], &ids[8]]}),
     ] {
-        let res = call(&app, Method::PUT, &order_path, &token, Some(bad)).await;
+        let res = app.as_(&token).put(&order_path, &bad).await;
         let body = assert_problem(res, 422).await;
         assert_eq!(body["errors"][0]["field"], "ids");
     }
-    let res = call(&app, Method::PUT, &order_path, &token, Some(json!({}))).await;
+    let res = app.as_(&token).put(&order_path, &json!({})).await;
     assert_problem(res, 422).await;
     assert_eq!(feed_images(&app, product).await, reversed_urls);
 
@@ -631,14 +570,10 @@ async fn the_tenth_image_is_refused_and_order_and_deletion_reach_the_feed() {
         .unwrap()
         .storage_key;
     assert!(media.path().join(&key).exists());
-    let res = call(
-        &app,
-        Method::DELETE,
-        &format!("{}/{victim}", images_path(product)),
-        &token,
-        None,
-    )
-    .await;
+    let res = app
+        .as_(&token)
+        .delete(&format!("{}/{victim}", images_path(product)))
+        .await;
     assert_eq!(res.status(), 204);
     assert!(!media.path().join(&key).exists());
     assert_eq!(files_in(media.path()).len(), 8);
@@ -649,8 +584,12 @@ async fn the_tenth_image_is_refused_and_order_and_deletion_reach_the_feed() {
         .collect();
     assert_eq!(product_images_of(&app, &w, product).await, remaining);
     assert_eq!(feed_images(&app, product).await, remaining);
-    assert_problem(app.get(&format!("/api/v1/images/{victim}")).await, 404).await;
-    let listed = ok(&app, Method::GET, &images_path(product), &token, None).await;
+    assert_problem(
+        app.anon().get(&format!("/api/v1/images/{victim}")).await,
+        404,
+    )
+    .await;
+    let listed = app.as_(&token).get(&images_path(product)).ok().await;
     let positions: Vec<i64> = listed
         .as_array()
         .unwrap()
@@ -659,23 +598,15 @@ async fn the_tenth_image_is_refused_and_order_and_deletion_reach_the_feed() {
         .collect();
     assert_eq!(positions, (0..8).collect::<Vec<_>>());
     // Deleting it again, or an id that is no image of this product: 404.
-    let res = call(
-        &app,
-        Method::DELETE,
-        &format!("{}/{victim}", images_path(product)),
-        &token,
-        None,
-    )
-    .await;
+    let res = app
+        .as_(&token)
+        .delete(&format!("{}/{victim}", images_path(product)))
+        .await;
     assert_problem(res, 404).await;
-    let res = call(
-        &app,
-        Method::DELETE,
-        &format!("{}/not-an-id", images_path(product)),
-        &token,
-        None,
-    )
-    .await;
+    let res = app
+        .as_(&token)
+        .delete(&format!("{}/not-an-id", images_path(product)))
+        .await;
     assert_problem(res, 404).await;
 
     // And there is room for a ninth again.
@@ -690,7 +621,9 @@ async fn the_tenth_image_is_refused_and_order_and_deletion_reach_the_feed() {
 async fn two_uploads_at_once_cannot_both_take_the_ninth_place() {
     let (app, media) = spawn().await;
     let w = World::build(&app).await;
-    let product = published_product(&app, &w, "IMG-PUB-6").await;
+    let product = publish(&app, &w.pesantren_a, "IMG-PUB-6", ProductCategory::Craft)
+        .await
+        .id;
     let token = w.token("manager_a");
     for i in 0..8u8 {
         upload(&app, &token, product, png(80 + i, 100)).await;
@@ -762,39 +695,24 @@ async fn scope_and_roles_decide_who_may_upload_list_reorder_and_delete() {
         ("santri_a", 403),
         ("partner", 403),
     ] {
-        let res = call(
-            &app,
-            Method::GET,
-            &images_path(product),
-            &w.token(who),
-            None,
-        )
-        .await;
+        let res = app.as_(&w.token(who)).get(&images_path(product)).await;
         assert_eq!(res.status(), status, "{who}");
     }
-    assert_problem(app.get(&images_path(product)).await, 401).await;
+    assert_problem(app.anon().get(&images_path(product)).await, 401).await;
 
     // Reordering and deleting: writers of the scope only.
     let order_path = format!("{}/order", images_path(product));
     let delete_path = format!("{}/{image_id}", images_path(product));
     for (who, status) in [("manager_b", 404), ("curator_35", 403)] {
-        let res = call(
-            &app,
-            Method::PUT,
-            &order_path,
-            &w.token(who),
-            Some(json!({"ids": [&image_id]})),
-        )
-        .await;
+        let res = app
+            .as_(&w.token(who))
+            .put(&order_path, &json!({"ids": [&image_id]}))
+            .await;
         assert_problem(res, status).await;
-        let res = call(&app, Method::DELETE, &delete_path, &w.token(who), None).await;
+        let res = app.as_(&w.token(who)).delete(&delete_path).await;
         assert_problem(res, status).await;
     }
-    let res = app
-        .request(Method::DELETE, &delete_path)
-        .send()
-        .await
-        .unwrap();
+    let res = app.anon().delete(&delete_path).await;
     assert_problem(res, 401).await;
 
     // Only the first upload went through, and it is still there.
@@ -806,7 +724,9 @@ async fn scope_and_roles_decide_who_may_upload_list_reorder_and_delete() {
 async fn an_upload_whose_database_write_fails_leaves_no_bytes_behind() {
     let (app, media) = spawn().await;
     let w = World::build(&app).await;
-    let product = published_product(&app, &w, "IMG-PUB-5").await;
+    let product = publish(&app, &w.pesantren_a, "IMG-PUB-5", ProductCategory::Craft)
+        .await
+        .id;
     // Make every insert into `product_images` fail, after the bytes are stored.
     if backend_name() == "postgres" {
         app.db
@@ -827,7 +747,7 @@ async fn an_upload_whose_database_write_fails_leaves_no_bytes_behind() {
             .await
             .unwrap();
     }
-    let seq = last_event(&app, product).await.unwrap().seq;
+    let seq = last_event_of(&app, product).await.unwrap().seq;
     let res = upload_as(
         &app,
         Some(&w.token("manager_a")),
@@ -841,7 +761,7 @@ async fn an_upload_whose_database_write_fails_leaves_no_bytes_behind() {
     assert_eq!(image_rows(&app).await, 0);
     assert!(files_in(media.path()).is_empty());
     assert!(product_images_of(&app, &w, product).await.is_empty());
-    assert_eq!(last_event(&app, product).await.unwrap().seq, seq);
+    assert_eq!(last_event_of(&app, product).await.unwrap().seq, seq);
 }
 
 #[tokio::test]
@@ -853,7 +773,7 @@ async fn an_upload_that_cannot_be_stored_changes_nothing() {
     let app = TestApp::spawn_with(&[("OPOP_MEDIA_DIR", blocker.to_str().unwrap())]).await;
     let w = World::build(&app).await;
     let product = w.product_a.id;
-    let version = product_in_db(&app, product).await.version;
+    let version = product_row(&app, product).await.version;
     let res = upload_as(
         &app,
         Some(&w.token("manager_a")),
@@ -865,5 +785,5 @@ async fn an_upload_that_cannot_be_stored_changes_nothing() {
     .await;
     assert_problem(res, 500).await;
     assert_eq!(image_rows(&app).await, 0);
-    assert_eq!(product_in_db(&app, product).await.version, version);
+    assert_eq!(product_row(&app, product).await.version, version);
 }

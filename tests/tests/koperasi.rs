@@ -4,8 +4,8 @@
 
 use entity::{audit_log, koperasi, PesantrenStatus};
 use opop_tests::world::{insert_koperasi, insert_pesantren, World};
-use opop_tests::{assert_problem, TestApp};
-use reqwest::{Method, Response};
+use opop_tests::{assert_problem, field_errors, TestApp};
+use reqwest::Response;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -14,25 +14,6 @@ const BASE: &str = "/api/v1/koperasi";
 
 /// Fields only staff in scope see.
 const STAFF_ONLY: [&str; 3] = ["created_at", "updated_at", "version"];
-
-/// A request as `who` (a world account key; "anonymous" sends no token).
-async fn call(
-    app: &TestApp,
-    world: &World,
-    who: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> Response {
-    let mut req = app.request(method, path);
-    if let Some(token) = &world.account(who).token {
-        req = req.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    req.send().await.expect("request failed")
-}
 
 async fn setup() -> (TestApp, World) {
     let app = TestApp::spawn().await;
@@ -79,22 +60,6 @@ async fn pesantren_35(app: &TestApp, nspp: &str) -> entity::pesantren::Model {
     insert_pesantren(app, nspp, "35", "3578", PesantrenStatus::Verified).await
 }
 
-/// The field errors of a 422 as (field, code) pairs.
-async fn field_errors(res: Response) -> Vec<(String, String)> {
-    let body = assert_problem(res, 422).await;
-    body["errors"]
-        .as_array()
-        .expect("errors")
-        .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap().to_string(),
-                e["code"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
 async fn audit_of(app: &TestApp, id: Uuid) -> Vec<audit_log::Model> {
     audit_log::Entity::find()
         .filter(audit_log::Column::ResourceType.eq("koperasi"))
@@ -113,7 +78,10 @@ async fn an_admin_registers_a_koperasi_and_gets_201_with_location_and_etag() {
     let mut body = body_for(p.id);
     body["name"] = json!("  Koperasi Pondok Pesantren Al-Hikmah  ");
     body["business_units"] = json!([" toko santri ", "simpan pinjam"]);
-    let res = call(&app, &world, "admin_35", Method::POST, BASE, Some(body)).await;
+    let res = app
+        .as_account(world.account("admin_35"))
+        .post(BASE, &body)
+        .await;
     assert_eq!(res.status(), 201);
     assert_eq!(etag(&res), "\"1\"");
     let location = res.headers()["location"].to_str().unwrap().to_string();
@@ -129,7 +97,10 @@ async fn an_admin_registers_a_koperasi_and_gets_201_with_location_and_etag() {
     assert_eq!(k["version"], 1);
     assert!(k["created_at"].is_string() && k["updated_at"].is_string());
 
-    let res = call(&app, &world, "admin_35", Method::GET, &location, None).await;
+    let res = app
+        .as_account(world.account("admin_35"))
+        .get(&location)
+        .await;
     assert_eq!(res.status(), 200);
     assert_eq!(etag(&res), "\"1\"");
     assert_eq!(res.json::<Value>().await.unwrap(), k);
@@ -143,7 +114,10 @@ async fn a_manager_registers_the_koperasi_of_their_own_pesantren() {
     body.as_object_mut().unwrap().remove("legal_entity_number");
     body.as_object_mut().unwrap().remove("business_units");
     body.as_object_mut().unwrap().remove("member_count");
-    let res = call(&app, &world, "manager_b", Method::POST, BASE, Some(body)).await;
+    let res = app
+        .as_account(world.account("manager_b"))
+        .post(BASE, &body)
+        .await;
     assert_eq!(res.status(), 201);
     let k: Value = res.json().await.unwrap();
     assert_eq!(k["province_code"], "32");
@@ -167,7 +141,10 @@ async fn the_list_pages_by_cursor_and_filters_by_province_and_pesantren() {
     let mut seen = Vec::new();
     let mut path = format!("{BASE}?limit=2");
     loop {
-        let res = call(&app, &world, "admin_national", Method::GET, &path, None).await;
+        let res = app
+            .as_account(world.account("admin_national"))
+            .get(&path)
+            .await;
         assert_eq!(res.status(), 200);
         let page: Value = res.json().await.unwrap();
         let data = page["data"].as_array().unwrap();
@@ -183,62 +160,40 @@ async fn the_list_pages_by_cursor_and_filters_by_province_and_pesantren() {
     }
     assert_eq!(seen, ids, "every koperasi once, in id order");
 
-    let page: Value = call(
-        &app,
-        &world,
-        "admin_national",
-        Method::GET,
-        &format!("{BASE}?province_code=32"),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let page: Value = app
+        .as_account(world.account("admin_national"))
+        .get(&format!("{BASE}?province_code=32"))
+        .await
+        .json()
+        .await
+        .unwrap();
     let data = page["data"].as_array().unwrap();
     assert_eq!(data.len(), 1);
     assert_eq!(data[0]["pesantren_id"], json!(world.pesantren_b.id));
 
-    let page: Value = call(
-        &app,
-        &world,
-        "curator_35",
-        Method::GET,
-        &format!("{BASE}?pesantren_id={}", world.pesantren_a.id),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let page: Value = app
+        .as_account(world.account("curator_35"))
+        .get(&format!("{BASE}?pesantren_id={}", world.pesantren_a.id))
+        .await
+        .json()
+        .await
+        .unwrap();
     let data = page["data"].as_array().unwrap();
     assert_eq!(data.len(), 1);
     assert_eq!(data[0]["id"], json!(world.koperasi_a.id));
     assert_eq!(data[0]["version"], 1, "a curator in scope sees every field");
 
     let errors = field_errors(
-        call(
-            &app,
-            &world,
-            "admin_national",
-            Method::GET,
-            &format!("{BASE}?province_code=99"),
-            None,
-        )
-        .await,
+        app.as_account(world.account("admin_national"))
+            .get(&format!("{BASE}?province_code=99"))
+            .await,
     )
     .await;
     assert_eq!(errors, vec![("province_code".into(), "format".into())]);
     assert_problem(
-        call(
-            &app,
-            &world,
-            "anonymous",
-            Method::GET,
-            &format!("{BASE}?cursor=%25%25"),
-            None,
-        )
-        .await,
+        app.as_account(world.account("anonymous"))
+            .get(&format!("{BASE}?cursor=%25%25"))
+            .await,
         400,
     )
     .await;
@@ -248,15 +203,10 @@ async fn the_list_pages_by_cursor_and_filters_by_province_and_pesantren() {
 async fn an_update_replaces_the_writable_fields_and_answers_the_new_etag() {
     let (app, world) = setup().await;
     let path = item(world.koperasi_a.id);
-    let res = call(
-        &app,
-        &world,
-        "manager_a",
-        Method::PUT,
-        &path,
-        Some(update_body()),
-    )
-    .await;
+    let res = app
+        .as_account(world.account("manager_a"))
+        .put(&path, &update_body())
+        .await;
     // Without If-Match the write goes through.
     assert_eq!(res.status(), 200);
     assert_eq!(etag(&res), "\"2\"");
@@ -270,13 +220,10 @@ async fn an_update_replaces_the_writable_fields_and_answers_the_new_etag() {
 
     // With the matching ETag, and clearing the optional fields by omission.
     let res = app
-        .request(Method::PUT, &path)
-        .bearer_auth(world.token("admin_35"))
+        .as_(&world.token("admin_35"))
+        .put(&path, &json!({"name": "Kopontren A", "member_count": 10}))
         .header("If-Match", "\"2\"")
-        .json(&json!({"name": "Kopontren A", "member_count": 10}))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(res.status(), 200);
     assert_eq!(etag(&res), "\"3\"");
     let k: Value = res.json().await.unwrap();
@@ -300,21 +247,16 @@ async fn a_stale_if_match_gets_412_and_changes_nothing() {
     let (app, world) = setup().await;
     let path = item(world.koperasi_a.id);
     let res = app
-        .request(Method::PUT, &path)
-        .bearer_auth(world.token("admin_35"))
+        .as_(&world.token("admin_35"))
+        .put(&path, &update_body())
         .header("If-Match", "\"7\"")
-        .json(&update_body())
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_problem(res, 412).await;
     let res = app
-        .request(Method::DELETE, &path)
-        .bearer_auth(world.token("admin_35"))
+        .as_(&world.token("admin_35"))
+        .delete(&path)
         .header("If-Match", "\"7\"")
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_problem(res, 412).await;
     let row = koperasi::Entity::find_by_id(world.koperasi_a.id)
         .one(&app.db)
@@ -325,13 +267,10 @@ async fn a_stale_if_match_gets_412_and_changes_nothing() {
     assert!(audit_of(&app, world.koperasi_a.id).await.is_empty());
     // A malformed If-Match is a 400, not a silent overwrite.
     let res = app
-        .request(Method::PUT, &path)
-        .bearer_auth(world.token("admin_35"))
+        .as_(&world.token("admin_35"))
+        .put(&path, &update_body())
         .header("If-Match", "yesterday")
-        .json(&update_body())
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_problem(res, 400).await;
 }
 
@@ -340,16 +279,14 @@ async fn an_admin_deletes_a_koperasi_with_204_and_it_is_gone() {
     let (app, world) = setup().await;
     let path = item(world.koperasi_a.id);
     let res = app
-        .request(Method::DELETE, &path)
-        .bearer_auth(world.token("admin_35"))
+        .as_(&world.token("admin_35"))
+        .delete(&path)
         .header("If-Match", "\"1\"")
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(res.status(), 204);
     assert!(res.text().await.unwrap().is_empty());
     assert_problem(
-        call(&app, &world, "admin_35", Method::GET, &path, None).await,
+        app.as_account(world.account("admin_35")).get(&path).await,
         404,
     )
     .await;
@@ -359,15 +296,10 @@ async fn an_admin_deletes_a_koperasi_with_204_and_it_is_gone() {
         .unwrap()
         .is_none());
     // Once gone, the pesantren may register a new one.
-    let res = call(
-        &app,
-        &world,
-        "manager_a",
-        Method::POST,
-        BASE,
-        Some(body_for(world.pesantren_a.id)),
-    )
-    .await;
+    let res = app
+        .as_account(world.account("manager_a"))
+        .post(BASE, &body_for(world.pesantren_a.id))
+        .await;
     assert_eq!(res.status(), 201);
 }
 
@@ -420,7 +352,10 @@ async fn each_validation_rule_refuses_a_bad_value() {
     for (field, value, reported, code) in cases {
         let mut body = body_for(p.id);
         body[field] = value.clone();
-        let res = call(&app, &world, "admin_35", Method::POST, BASE, Some(body)).await;
+        let res = app
+            .as_account(world.account("admin_35"))
+            .post(BASE, &body)
+            .await;
         let errors = field_errors(res).await;
         assert_eq!(
             errors,
@@ -429,15 +364,10 @@ async fn each_validation_rule_refuses_a_bad_value() {
         );
         let mut body = update_body();
         body[field] = value.clone();
-        let res = call(
-            &app,
-            &world,
-            "admin_35",
-            Method::PUT,
-            &item(world.koperasi_a.id),
-            Some(body),
-        )
-        .await;
+        let res = app
+            .as_account(world.account("admin_35"))
+            .put(&item(world.koperasi_a.id), &body)
+            .await;
         let errors = field_errors(res).await;
         assert_eq!(
             errors,
@@ -451,7 +381,10 @@ async fn each_validation_rule_refuses_a_bad_value() {
     body["legal_entity_number"] = json!("x".repeat(100));
     body["member_count"] = json!(1_000_000);
     body["business_units"] = units(20);
-    let res = call(&app, &world, "admin_35", Method::POST, BASE, Some(body)).await;
+    let res = app
+        .as_account(world.account("admin_35"))
+        .post(BASE, &body)
+        .await;
     assert_eq!(res.status(), 201);
     // Nothing was written by the refused requests.
     assert_eq!(
@@ -472,8 +405,12 @@ async fn every_failing_field_is_reported_at_once() {
         "member_count": -5,
         "business_units": ["toko", "", "toko", "x".repeat(101)],
     });
-    let errors =
-        field_errors(call(&app, &world, "admin_35", Method::POST, BASE, Some(body)).await).await;
+    let errors = field_errors(
+        app.as_account(world.account("admin_35"))
+            .post(BASE, &body)
+            .await,
+    )
+    .await;
     let expected: Vec<(String, String)> = [
         ("business_units[1]", "length"),
         ("business_units[2]", "duplicate"),
@@ -490,30 +427,18 @@ async fn every_failing_field_is_reported_at_once() {
 
     // Missing and unknown fields are named too; the pesantren is not writable.
     let errors = field_errors(
-        call(
-            &app,
-            &world,
-            "admin_35",
-            Method::POST,
-            BASE,
-            Some(json!({"name": "K"})),
-        )
-        .await,
+        app.as_account(world.account("admin_35"))
+            .post(BASE, &json!({"name": "K"}))
+            .await,
     )
     .await;
     assert_eq!(errors, vec![("pesantren_id".into(), "required".into())]);
     let mut body = update_body();
     body["pesantren_id"] = json!(world.pesantren_b.id);
     let errors = field_errors(
-        call(
-            &app,
-            &world,
-            "admin_national",
-            Method::PUT,
-            &item(world.koperasi_a.id),
-            Some(body),
-        )
-        .await,
+        app.as_account(world.account("admin_national"))
+            .put(&item(world.koperasi_a.id), &body)
+            .await,
     )
     .await;
     assert_eq!(errors, vec![("pesantren_id".into(), "unknown".into())]);
@@ -522,15 +447,10 @@ async fn every_failing_field_is_reported_at_once() {
 #[tokio::test]
 async fn a_second_koperasi_for_the_same_pesantren_is_a_409() {
     let (app, world) = setup().await;
-    let res = call(
-        &app,
-        &world,
-        "admin_35",
-        Method::POST,
-        BASE,
-        Some(body_for(world.pesantren_a.id)),
-    )
-    .await;
+    let res = app
+        .as_account(world.account("admin_35"))
+        .post(BASE, &body_for(world.pesantren_a.id))
+        .await;
     let problem = assert_problem(res, 409).await;
     assert!(
         problem["detail"]
@@ -554,27 +474,17 @@ async fn a_second_koperasi_for_the_same_pesantren_is_a_409() {
 async fn a_nib_already_registered_to_another_koperasi_is_a_409() {
     let (app, world) = setup().await;
     let p = pesantren_35(&app, "510035780002").await;
-    let res = call(
-        &app,
-        &world,
-        "admin_35",
-        Method::POST,
-        BASE,
-        Some(body_for(p.id)),
-    )
-    .await;
+    let res = app
+        .as_account(world.account("admin_35"))
+        .post(BASE, &body_for(p.id))
+        .await;
     assert_eq!(res.status(), 201);
 
     let q = pesantren_35(&app, "510035780003").await;
-    let res = call(
-        &app,
-        &world,
-        "admin_35",
-        Method::POST,
-        BASE,
-        Some(body_for(q.id)),
-    )
-    .await;
+    let res = app
+        .as_account(world.account("admin_35"))
+        .post(BASE, &body_for(q.id))
+        .await;
     let problem = assert_problem(res, 409).await;
     assert!(
         problem["detail"].as_str().unwrap().contains("NIB"),
@@ -583,15 +493,10 @@ async fn a_nib_already_registered_to_another_koperasi_is_a_409() {
 
     let mut body = update_body();
     body["nib"] = json!("9120001234567");
-    let res = call(
-        &app,
-        &world,
-        "manager_a",
-        Method::PUT,
-        &item(world.koperasi_a.id),
-        Some(body),
-    )
-    .await;
+    let res = app
+        .as_account(world.account("manager_a"))
+        .put(&item(world.koperasi_a.id), &body)
+        .await;
     let problem = assert_problem(res, 409).await;
     assert!(
         problem["detail"].as_str().unwrap().contains("NIB"),
@@ -599,30 +504,20 @@ async fn a_nib_already_registered_to_another_koperasi_is_a_409() {
     );
 
     // Keeping one's own NIB is not a conflict.
-    let created: Value = call(
-        &app,
-        &world,
-        "admin_35",
-        Method::GET,
-        &format!("{BASE}?pesantren_id={}", p.id),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let created: Value = app
+        .as_account(world.account("admin_35"))
+        .get(&format!("{BASE}?pesantren_id={}", p.id))
+        .await
+        .json()
+        .await
+        .unwrap();
     let own = created["data"][0]["id"].as_str().unwrap().parse().unwrap();
     let mut body = update_body();
     body["nib"] = json!("9120001234567");
-    let res = call(
-        &app,
-        &world,
-        "admin_35",
-        Method::PUT,
-        &item(own),
-        Some(body),
-    )
-    .await;
+    let res = app
+        .as_account(world.account("admin_35"))
+        .put(&item(own), &body)
+        .await;
     assert_eq!(res.status(), 200);
 }
 
@@ -631,27 +526,25 @@ async fn the_manager_of_b_cannot_touch_the_koperasi_of_a() {
     let (app, world) = setup().await;
     let path = item(world.koperasi_a.id);
     assert_problem(
-        call(
-            &app,
-            &world,
-            "manager_b",
-            Method::PUT,
-            &path,
-            Some(update_body()),
-        )
-        .await,
+        app.as_account(world.account("manager_b"))
+            .put(&path, &update_body())
+            .await,
         404,
     )
     .await;
     assert_problem(
-        call(&app, &world, "manager_b", Method::DELETE, &path, None).await,
+        app.as_account(world.account("manager_b"))
+            .delete(&path)
+            .await,
         403,
     )
     .await;
     let mut body = body_for(world.pesantren_a.id);
     body["nib"] = json!("9120009999999");
     let problem = assert_problem(
-        call(&app, &world, "manager_b", Method::POST, BASE, Some(body)).await,
+        app.as_account(world.account("manager_b"))
+            .post(BASE, &body)
+            .await,
         422,
     )
     .await;
@@ -662,21 +555,15 @@ async fn the_manager_of_b_cannot_touch_the_koperasi_of_a() {
     );
     // A pesantren that does not exist reads the same: nothing is revealed.
     let problem = assert_problem(
-        call(
-            &app,
-            &world,
-            "manager_b",
-            Method::POST,
-            BASE,
-            Some(body_for(Uuid::now_v7())),
-        )
-        .await,
+        app.as_account(world.account("manager_b"))
+            .post(BASE, &body_for(Uuid::now_v7()))
+            .await,
         422,
     )
     .await;
     assert_eq!(problem["errors"][0]["field"], "pesantren_id");
     // Reading A's koperasi, a verified pesantren's, gives the public profile.
-    let res = call(&app, &world, "manager_b", Method::GET, &path, None).await;
+    let res = app.as_account(world.account("manager_b")).get(&path).await;
     assert_eq!(res.status(), 200);
     let k: Value = res.json().await.unwrap();
     for f in STAFF_ONLY {
@@ -695,33 +582,23 @@ async fn an_admin_of_another_province_gets_404_on_the_koperasi_of_a() {
     let (app, world) = setup().await;
     let path = item(world.koperasi_a.id);
     assert_problem(
-        call(
-            &app,
-            &world,
-            "admin_32",
-            Method::PUT,
-            &path,
-            Some(update_body()),
-        )
-        .await,
+        app.as_account(world.account("admin_32"))
+            .put(&path, &update_body())
+            .await,
         404,
     )
     .await;
     assert_problem(
-        call(&app, &world, "admin_32", Method::DELETE, &path, None).await,
+        app.as_account(world.account("admin_32"))
+            .delete(&path)
+            .await,
         404,
     )
     .await;
     let problem = assert_problem(
-        call(
-            &app,
-            &world,
-            "admin_32",
-            Method::POST,
-            BASE,
-            Some(body_for(world.pesantren_a.id)),
-        )
-        .await,
+        app.as_account(world.account("admin_32"))
+            .post(BASE, &body_for(world.pesantren_a.id))
+            .await,
         422,
     )
     .await;
@@ -737,20 +614,14 @@ async fn an_admin_of_another_province_gets_404_on_the_koperasi_of_a() {
     .await;
     let hidden = insert_koperasi(&app, &registered).await;
     assert_problem(
-        call(
-            &app,
-            &world,
-            "admin_32",
-            Method::GET,
-            &item(hidden.id),
-            None,
-        )
-        .await,
+        app.as_account(world.account("admin_32"))
+            .get(&item(hidden.id))
+            .await,
         404,
     )
     .await;
     // A's koperasi, of a verified pesantren, is readable as a public profile.
-    let res = call(&app, &world, "admin_32", Method::GET, &path, None).await;
+    let res = app.as_account(world.account("admin_32")).get(&path).await;
     assert_eq!(res.status(), 200);
     let k: Value = res.json().await.unwrap();
     assert!(k.get("version").is_none(), "{k}");
@@ -765,41 +636,31 @@ async fn an_admin_of_another_province_gets_404_on_the_koperasi_of_a() {
 async fn a_curator_in_scope_reads_in_full_but_may_not_write() {
     let (app, world) = setup().await;
     let path = item(world.koperasi_a.id);
-    let res = call(&app, &world, "curator_35", Method::GET, &path, None).await;
+    let res = app.as_account(world.account("curator_35")).get(&path).await;
     assert_eq!(res.status(), 200);
     assert_eq!(etag(&res), "\"1\"");
     let k: Value = res.json().await.unwrap();
     assert_eq!(k["version"], 1);
     assert!(k["created_at"].is_string());
     assert_problem(
-        call(
-            &app,
-            &world,
-            "curator_35",
-            Method::PUT,
-            &path,
-            Some(update_body()),
-        )
-        .await,
+        app.as_account(world.account("curator_35"))
+            .put(&path, &update_body())
+            .await,
         403,
     )
     .await;
     assert_problem(
-        call(&app, &world, "curator_35", Method::DELETE, &path, None).await,
+        app.as_account(world.account("curator_35"))
+            .delete(&path)
+            .await,
         403,
     )
     .await;
     let p = pesantren_35(&app, "510035780002").await;
     assert_problem(
-        call(
-            &app,
-            &world,
-            "curator_35",
-            Method::POST,
-            BASE,
-            Some(body_for(p.id)),
-        )
-        .await,
+        app.as_account(world.account("curator_35"))
+            .post(BASE, &body_for(p.id))
+            .await,
         403,
     )
     .await;
@@ -828,15 +689,10 @@ async fn anonymous_callers_see_only_the_public_profile_of_koperasi_of_verified_p
     let of_suspended = insert_koperasi(&app, &suspended).await;
 
     for who in ["anonymous", "santri_a", "partner"] {
-        let res = call(
-            &app,
-            &world,
-            who,
-            Method::GET,
-            &item(world.koperasi_a.id),
-            None,
-        )
-        .await;
+        let res = app
+            .as_account(world.account(who))
+            .get(&item(world.koperasi_a.id))
+            .await;
         assert_eq!(res.status(), 200, "{who}");
         let k: Value = res.json().await.unwrap();
         assert_eq!(k["id"], json!(world.koperasi_a.id));
@@ -850,12 +706,14 @@ async fn anonymous_callers_see_only_the_public_profile_of_koperasi_of_verified_p
         }
         for hidden in [unverified.id, of_suspended.id] {
             assert_problem(
-                call(&app, &world, who, Method::GET, &item(hidden), None).await,
+                app.as_account(world.account(who)).get(&item(hidden)).await,
                 404,
             )
             .await;
         }
-        let page: Value = call(&app, &world, who, Method::GET, BASE, None)
+        let page: Value = app
+            .as_account(world.account(who))
+            .get(BASE)
             .await
             .json()
             .await
@@ -870,7 +728,9 @@ async fn anonymous_callers_see_only_the_public_profile_of_koperasi_of_verified_p
         assert!(page["data"][0].get("version").is_none());
     }
     // Staff in scope see the unverified ones, in full.
-    let page: Value = call(&app, &world, "admin_35", Method::GET, BASE, None)
+    let page: Value = app
+        .as_account(world.account("admin_35"))
+        .get(BASE)
         .await
         .json()
         .await
@@ -879,7 +739,9 @@ async fn anonymous_callers_see_only_the_public_profile_of_koperasi_of_verified_p
     assert_eq!(data.len(), 3);
     assert!(data.iter().all(|k| k["version"] == 1));
     // Out of scope, the list mixes nothing unverified in.
-    let page: Value = call(&app, &world, "curator_32", Method::GET, BASE, None)
+    let page: Value = app
+        .as_account(world.account("curator_32"))
+        .get(BASE)
         .await
         .json()
         .await
@@ -890,15 +752,10 @@ async fn anonymous_callers_see_only_the_public_profile_of_koperasi_of_verified_p
     assert!(data[0].get("version").is_none());
     // Writes stay closed to them.
     for who in ["anonymous", "santri_a", "partner"] {
-        let res = call(
-            &app,
-            &world,
-            who,
-            Method::PUT,
-            &item(world.koperasi_a.id),
-            Some(update_body()),
-        )
-        .await;
+        let res = app
+            .as_account(world.account(who))
+            .put(&item(world.koperasi_a.id), &update_body())
+            .await;
         let expected = if who == "anonymous" { 401 } else { 403 };
         assert_problem(res, expected).await;
     }
@@ -908,50 +765,30 @@ async fn anonymous_callers_see_only_the_public_profile_of_koperasi_of_verified_p
 async fn every_write_is_audited_with_its_changes() {
     let (app, world) = setup().await;
     let p = pesantren_35(&app, "510035780002").await;
-    let res = call(
-        &app,
-        &world,
-        "manager_a",
-        Method::POST,
-        BASE,
-        Some(body_for(world.pesantren_b.id)),
-    )
-    .await;
+    let res = app
+        .as_account(world.account("manager_a"))
+        .post(BASE, &body_for(world.pesantren_b.id))
+        .await;
     assert_eq!(res.status(), 422);
-    let res = call(
-        &app,
-        &world,
-        "admin_35",
-        Method::POST,
-        BASE,
-        Some(body_for(p.id)),
-    )
-    .await;
+    let res = app
+        .as_account(world.account("admin_35"))
+        .post(BASE, &body_for(p.id))
+        .await;
     assert_eq!(res.status(), 201);
     let id: Uuid = res.json::<Value>().await.unwrap()["id"]
         .as_str()
         .unwrap()
         .parse()
         .unwrap();
-    let res = call(
-        &app,
-        &world,
-        "admin_35",
-        Method::PUT,
-        &item(id),
-        Some(update_body()),
-    )
-    .await;
+    let res = app
+        .as_account(world.account("admin_35"))
+        .put(&item(id), &update_body())
+        .await;
     assert_eq!(res.status(), 200);
-    let res = call(
-        &app,
-        &world,
-        "admin_national",
-        Method::DELETE,
-        &item(id),
-        None,
-    )
-    .await;
+    let res = app
+        .as_account(world.account("admin_national"))
+        .delete(&item(id))
+        .await;
     assert_eq!(res.status(), 204);
 
     let entries = audit_of(&app, id).await;

@@ -19,12 +19,7 @@ fn header(res: &Response, name: &str) -> Option<String> {
 }
 
 async fn metrics(app: &TestApp) -> String {
-    let res = app
-        .request(Method::GET, "/metrics")
-        .bearer_auth(METRICS_TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let res = app.as_(METRICS_TOKEN).get("/metrics").await;
     assert_eq!(res.status(), 200);
     assert!(header(&res, "content-type")
         .unwrap_or_default()
@@ -36,14 +31,18 @@ async fn metrics(app: &TestApp) -> String {
 async fn metrics_count_requests_by_route_template_and_show_the_pool() {
     let app = TestApp::spawn_with(&[("OPOP_METRICS_TOKEN", METRICS_TOKEN)]).await;
     for _ in 0..3 {
-        assert_eq!(app.get("/api/v1/catalog/products").await.status(), 200);
+        assert_eq!(
+            app.anon().get("/api/v1/catalog/products").await.status(),
+            200
+        );
     }
     let unknown = Uuid::now_v7();
     let res = app
+        .anon()
         .get(&format!("/api/v1/catalog/products/{unknown}"))
         .await;
     assert_eq!(res.status(), 404);
-    assert_eq!(app.get("/no/such/page").await.status(), 404);
+    assert_eq!(app.anon().get("/no/such/page").await.status(), 404);
 
     let text = metrics(&app).await;
     assert!(
@@ -87,31 +86,19 @@ async fn metrics_count_requests_by_route_template_and_show_the_pool() {
 #[tokio::test]
 async fn metrics_need_the_token_and_are_off_without_one() {
     let app = TestApp::spawn_with(&[("OPOP_METRICS_TOKEN", METRICS_TOKEN)]).await;
-    assert_problem(app.get("/metrics").await, 401).await;
+    assert_problem(app.anon().get("/metrics").await, 401).await;
     let res = app
-        .request(Method::GET, "/metrics")
-        .bearer_auth("metrics-token-for-the-tests-0124")
-        .send()
-        .await
-        .unwrap();
+        .as_("metrics-token-for-the-tests-0124")
+        .get("/metrics")
+        .await;
     assert_problem(res, 401).await;
     // An API token is not a metrics token.
     let admin = app.admin_token().await;
-    let res = app
-        .request(Method::GET, "/metrics")
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
+    let res = app.as_(&admin).get("/metrics").await;
     assert_problem(res, 401).await;
 
     let off = TestApp::spawn().await;
-    let res = off
-        .request(Method::GET, "/metrics")
-        .bearer_auth(METRICS_TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let res = off.as_(METRICS_TOKEN).get("/metrics").await;
     assert_problem(res, 404).await;
 }
 
@@ -147,17 +134,18 @@ fn assert_security_headers(res: &Response, corp: &str) {
 #[tokio::test]
 async fn every_answer_has_the_security_headers() {
     let app = TestApp::spawn().await;
-    let ok = app.get("/health/live").await;
+    let ok = app.anon().get("/health/live").await;
     assert_eq!(ok.status(), 200);
     assert_security_headers(&ok, "same-origin");
     // Only a deployment that is served over TLS may promise it.
     assert!(header(&ok, "strict-transport-security").is_none());
 
-    let missing = app.get("/no/such/page").await;
+    let missing = app.anon().get("/no/such/page").await;
     assert_security_headers(&missing, "same-origin");
     assert_problem(missing, 404).await;
 
     let bad = app
+        .anon()
         .post_raw(
             "/api/v1/auth/login",
             "application/json",
@@ -167,16 +155,19 @@ async fn every_answer_has_the_security_headers() {
     assert_security_headers(&bad, "same-origin");
     assert_problem(bad, 400).await;
 
-    let unauthorised = app.get("/api/v1/users").await;
+    let unauthorised = app.anon().get("/api/v1/users").await;
     assert_security_headers(&unauthorised, "same-origin");
     assert_problem(unauthorised, 401).await;
 
     // Marketplaces embed product images on their own pages.
-    let image = app.get(&format!("/api/v1/images/{}", Uuid::now_v7())).await;
+    let image = app
+        .anon()
+        .get(&format!("/api/v1/images/{}", Uuid::now_v7()))
+        .await;
     assert_security_headers(&image, "cross-origin");
 
     // Swagger UI loads its own scripts and styles, nothing from elsewhere.
-    let docs = app.get("/docs/").await;
+    let docs = app.anon().get("/docs/").await;
     assert_eq!(docs.status(), 200);
     let csp = header(&docs, "content-security-policy").unwrap_or_default();
     assert!(csp.contains("script-src 'self'"), "{csp}");
@@ -187,7 +178,7 @@ async fn every_answer_has_the_security_headers() {
 #[tokio::test]
 async fn strict_transport_security_is_sent_when_configured() {
     let app = TestApp::spawn_with(&[("OPOP_HSTS_MAX_AGE_SECS", "31536000")]).await;
-    let res = app.get("/health/live").await;
+    let res = app.anon().get("/health/live").await;
     assert_eq!(
         header(&res, "strict-transport-security").as_deref(),
         Some("max-age=31536000; includeSubDomains")
@@ -203,11 +194,10 @@ async fn cors_admits_the_configured_origins_only() {
     )])
     .await;
     let res = app
-        .request(Method::GET, "/api/v1/catalog/products")
+        .anon()
+        .get("/api/v1/catalog/products")
         .header("Origin", allowed)
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(res.status(), 200);
     assert_eq!(
         header(&res, "access-control-allow-origin").as_deref(),
@@ -217,13 +207,12 @@ async fn cors_admits_the_configured_origins_only() {
     assert!(exposed.to_lowercase().contains("x-request-id"), "{exposed}");
 
     let preflight = app
-        .request(Method::OPTIONS, "/api/v1/auth/login")
+        .anon()
+        .call(Method::OPTIONS, "/api/v1/auth/login", None)
         .header("Origin", allowed)
         .header("Access-Control-Request-Method", "POST")
         .header("Access-Control-Request-Headers", "content-type")
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert!(preflight.status().is_success(), "{}", preflight.status());
     assert_eq!(
         header(&preflight, "access-control-allow-origin").as_deref(),
@@ -235,11 +224,10 @@ async fn cors_admits_the_configured_origins_only() {
         "https://shop.example.co.id.evil.example",
     ] {
         let res = app
-            .request(Method::GET, "/api/v1/catalog/products")
+            .anon()
+            .get("/api/v1/catalog/products")
             .header("Origin", foreign)
-            .send()
-            .await
-            .unwrap();
+            .await;
         assert!(
             header(&res, "access-control-allow-origin").is_none(),
             "{foreign} was admitted"
@@ -249,12 +237,11 @@ async fn cors_admits_the_configured_origins_only() {
             Some("nosniff")
         );
         let preflight = app
-            .request(Method::OPTIONS, "/api/v1/auth/login")
+            .anon()
+            .call(Method::OPTIONS, "/api/v1/auth/login", None)
             .header("Origin", foreign)
             .header("Access-Control-Request-Method", "POST")
-            .send()
-            .await
-            .unwrap();
+            .await;
         assert!(header(&preflight, "access-control-allow-origin").is_none());
     }
 }
@@ -267,7 +254,7 @@ async fn anonymous_public_calls_are_limited_per_address() {
     ])
     .await;
     for remaining in ["2", "1", "0"] {
-        let res = app.get("/api/v1/catalog/products").await;
+        let res = app.anon().get("/api/v1/catalog/products").await;
         assert_eq!(res.status(), 200);
         assert_eq!(header(&res, "ratelimit-limit").as_deref(), Some("3"));
         assert_eq!(
@@ -282,7 +269,7 @@ async fn anonymous_public_calls_are_limited_per_address() {
         format!("/api/v1/catalog/products/{}", Uuid::now_v7()),
         format!("/api/v1/images/{}", Uuid::now_v7()),
     ] {
-        let res = app.get(&path).await;
+        let res = app.anon().get(&path).await;
         assert_eq!(header(&res, "retry-after").as_deref(), Some("1"), "{path}");
         assert_eq!(header(&res, "ratelimit-remaining").as_deref(), Some("0"));
         assert!(header(&res, "ratelimit-reset").is_some());
@@ -294,20 +281,18 @@ async fn anonymous_public_calls_are_limited_per_address() {
         );
     }
     // Probes, the rest of the API and the metrics are not metered.
-    let health = app.get("/health/live").await;
+    let health = app.anon().get("/health/live").await;
     assert_eq!(health.status(), 200);
     assert!(header(&health, "ratelimit-limit").is_none());
-    let login = app
-        .post_json(
-            "/api/v1/auth/login",
-            &json!({"email": "nobody@test.opop", "password": "wrong-password-1"}),
-        )
-        .await;
+    let login = app.try_login("nobody@test.opop", "wrong-password-1").await;
     assert_eq!(login.status(), 401);
 
     // The bucket refills at one call a second.
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    assert_eq!(app.get("/api/v1/catalog/products").await.status(), 200);
+    assert_eq!(
+        app.anon().get("/api/v1/catalog/products").await.status(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -317,7 +302,8 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
         ("OPOP_PUBLIC_RATE_PER_MINUTE", "1"),
     ];
     let get_from = |app: &TestApp, forwarded: &str| {
-        app.request(Method::GET, "/api/v1/catalog/products")
+        app.anon()
+            .get("/api/v1/catalog/products")
             .header("X-Forwarded-For", forwarded)
             .send()
     };
@@ -325,35 +311,23 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
     // Without trusted proxies the header is the client's say-so and ignored:
     // the peer (127.0.0.1) is one caller.
     let app = TestApp::spawn_with(&limited).await;
-    assert_eq!(get_from(&app, "203.0.113.1").await.unwrap().status(), 200);
-    assert_eq!(get_from(&app, "203.0.113.2").await.unwrap().status(), 429);
+    assert_eq!(get_from(&app, "203.0.113.1").await.status(), 200);
+    assert_eq!(get_from(&app, "203.0.113.2").await.status(), 429);
 
     // Behind a trusted proxy each forwarded client has its own bucket; the
     // nearest untrusted entry counts, so a client cannot pick its own.
     let mut settings = limited.to_vec();
     settings.push(("OPOP_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8"));
     let app = TestApp::spawn_with(&settings).await;
-    assert_eq!(get_from(&app, "203.0.113.1").await.unwrap().status(), 200);
-    assert_eq!(get_from(&app, "203.0.113.1").await.unwrap().status(), 429);
+    assert_eq!(get_from(&app, "203.0.113.1").await.status(), 200);
+    assert_eq!(get_from(&app, "203.0.113.1").await.status(), 429);
+    assert_eq!(get_from(&app, "203.0.113.1, 10.1.2.3").await.status(), 429);
     assert_eq!(
-        get_from(&app, "203.0.113.1, 10.1.2.3")
-            .await
-            .unwrap()
-            .status(),
-        429
-    );
-    assert_eq!(
-        get_from(&app, "198.51.100.9, 203.0.113.2")
-            .await
-            .unwrap()
-            .status(),
+        get_from(&app, "198.51.100.9, 203.0.113.2").await.status(),
         200
     );
     assert_eq!(
-        get_from(&app, "198.51.100.10, 203.0.113.2")
-            .await
-            .unwrap()
-            .status(),
+        get_from(&app, "198.51.100.10, 203.0.113.2").await.status(),
         429
     );
 }
@@ -376,7 +350,8 @@ async fn a_request_that_takes_too_long_is_answered_503_and_the_server_goes_on() 
 
     let started = Instant::now();
     let res = app
-        .post_json(
+        .anon()
+        .post(
             "/api/v1/auth/refresh",
             &json!({"refresh_token": pair["refresh_token"]}),
         )
@@ -395,11 +370,7 @@ async fn a_request_that_takes_too_long_is_answered_503_and_the_server_goes_on() 
     assert_eq!(body["type"], "https://opop.example/problems/timeout");
     blocker.rollback().await.unwrap();
 
-    assert_eq!(app.get("/health/ready").await.status(), 200);
-    let res = app
-        .request(Method::GET, "/api/v1/catalog/products")
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(app.anon().get("/health/ready").await.status(), 200);
+    let res = app.anon().get("/api/v1/catalog/products").await;
     assert_eq!(res.status(), 200);
 }

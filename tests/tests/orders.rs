@@ -3,140 +3,22 @@
 
 use std::collections::BTreeSet;
 
-use entity::{
-    catalog_changes, idempotency_keys, orders, products, ChangeOp, ProductCategory, ProductStatus,
-};
+use entity::{idempotency_keys, orders, products, ChangeOp, ProductCategory};
 use futures_util::future::join_all;
-use opop_tests::world::{insert_product, World};
-use opop_tests::{assert_problem, TestApp};
-use reqwest::Method;
+use opop_tests::catalogue::{order, order_body, product_row, publish_stocked, ORDERS};
+use opop_tests::feed::events_of;
+use opop_tests::world::{create_partner, World};
+use opop_tests::{assert_problem, error_fields, Answer, TestApp};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
 };
 use serde_json::{json, Value};
 use uuid::Uuid;
-
-const ORDERS: &str = "/api/v1/catalog/orders";
-
-/// One answer to an order request, read in full.
-#[derive(Debug, Clone, PartialEq)]
-struct Answer {
-    status: u16,
-    replayed: Option<String>,
-    location: Option<String>,
-    content_type: String,
-    body: Value,
-}
-
-impl Answer {
-    /// The body without `request_id`, which names the request, not the answer.
-    fn content(&self) -> Value {
-        let mut body = self.body.clone();
-        if let Some(obj) = body.as_object_mut() {
-            obj.remove("request_id");
-        }
-        body
-    }
-}
-
-async fn read(res: reqwest::Response) -> Answer {
-    let header = |name: &str| {
-        res.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let replayed = header("idempotent-replayed");
-    let location = header("location");
-    let content_type = header("content-type").unwrap_or_default();
-    let status = res.status().as_u16();
-    let body = res.json().await.unwrap_or(Value::Null);
-    Answer {
-        status,
-        replayed,
-        location,
-        content_type,
-        body,
-    }
-}
-
-/// Posts an order as `token` with an optional key.
-async fn order(app: &TestApp, token: &str, key: Option<&str>, body: &Value) -> Answer {
-    let mut req = app.authed(Method::POST, ORDERS, token).json(body);
-    if let Some(k) = key {
-        req = req.header("Idempotency-Key", k);
-    }
-    read(req.send().await.unwrap()).await
-}
-
-/// Posts an order whose body is the exact text given.
-async fn order_raw(app: &TestApp, token: &str, key: &str, text: String) -> Answer {
-    let res = app
-        .authed(Method::POST, ORDERS, token)
-        .header("Idempotency-Key", key)
-        .header("Content-Type", "application/json")
-        .body(text)
-        .send()
-        .await
-        .unwrap();
-    read(res).await
-}
-
-fn body(product: Uuid, quantity: i32, external: &str) -> Value {
-    json!({"product_id": product, "quantity": quantity, "external_order_id": external})
-}
-
-/// A published craft product of pesantren A (no halal certificate needed)
-/// with `stock` units, already in the change feed.
-async fn published(
-    app: &TestApp,
-    w: &World,
-    sku: &str,
-    stock: i64,
-    min_order_qty: i32,
-) -> products::Model {
-    let p = insert_product(
-        app,
-        &w.pesantren_a,
-        sku,
-        ProductCategory::Craft,
-        ProductStatus::Approved,
-    )
-    .await;
-    let mut row = p.into_active_model();
-    row.stock = Set(stock);
-    row.min_order_qty = Set(min_order_qty);
-    let p = row.update(&app.db).await.unwrap();
-    let op = opop_api::catalog::feed::sync_now(&app.db, p.id)
-        .await
-        .unwrap();
-    assert_eq!(op, Some(ChangeOp::Upsert), "the product is published");
-    p
-}
-
-async fn stock(app: &TestApp, id: Uuid) -> i64 {
-    products::Entity::find_by_id(id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .stock
-}
 
 async fn order_count(app: &TestApp, product: Uuid) -> u64 {
     orders::Entity::find()
         .filter(orders::Column::ProductId.eq(product))
         .count(&app.db)
-        .await
-        .unwrap()
-}
-
-async fn feed_events(app: &TestApp, product: Uuid) -> Vec<catalog_changes::Model> {
-    catalog_changes::Entity::find()
-        .filter(catalog_changes::Column::ProductId.eq(product))
-        .order_by_asc(catalog_changes::Column::Seq)
-        .all(&app.db)
         .await
         .unwrap()
 }
@@ -153,10 +35,10 @@ async fn concurrent_orders_never_oversell_and_every_retry_gets_its_first_answer_
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let partner = w.token("partner");
-    let p = published(&app, &w, "TIKAR-50", 50, 1).await;
+    let p = publish_stocked(&app, &w.pesantren_a, "TIKAR-50", 50, 1).await;
     const N: usize = 120;
     let requests: Vec<(String, Value)> = (0..N)
-        .map(|i| (format!("key-{i}"), body(p.id, 1, &format!("SHP-{i}"))))
+        .map(|i| (format!("key-{i}"), order_body(p.id, 1, &format!("SHP-{i}"))))
         .collect();
 
     let first = join_all(
@@ -199,9 +81,9 @@ async fn concurrent_orders_never_oversell_and_every_retry_gets_its_first_answer_
             "{a:?}"
         );
     }
-    assert_eq!(stock(&app, p.id).await, 0);
+    assert_eq!(product_row(&app, p.id).await.stock, 0);
     assert_eq!(order_count(&app, p.id).await, 50);
-    let events = feed_events(&app, p.id).await;
+    let events = events_of(&app, p.id).await;
     assert_eq!(events.last().unwrap().payload.as_ref().unwrap()["stock"], 0);
 
     // Every request again, concurrently, with its own key and body.
@@ -217,13 +99,9 @@ async fn concurrent_orders_never_oversell_and_every_retry_gets_its_first_answer_
         assert_eq!(after.replayed.as_deref(), Some("true"), "{after:?}");
         assert_eq!(after.location, before.location);
     }
-    assert_eq!(stock(&app, p.id).await, 0);
+    assert_eq!(product_row(&app, p.id).await.stock, 0);
     assert_eq!(order_count(&app, p.id).await, 50);
-    assert_eq!(
-        feed_events(&app, p.id).await,
-        events,
-        "the feed is unchanged"
-    );
+    assert_eq!(events_of(&app, p.id).await, events, "the feed is unchanged");
 }
 
 #[tokio::test]
@@ -231,23 +109,21 @@ async fn the_same_key_with_another_body_is_a_422_naming_the_key_and_changes_noth
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let partner = w.token("partner");
-    let p = published(&app, &w, "PECI-1", 10, 1).await;
-    let first = order(&app, &partner, Some("k-1"), &body(p.id, 2, "SHP-1")).await;
+    let p = publish_stocked(&app, &w.pesantren_a, "PECI-1", 10, 1).await;
+    let first = order(&app, &partner, Some("k-1"), &order_body(p.id, 2, "SHP-1")).await;
     assert_eq!(first.status, 201, "{first:?}");
-    let events = feed_events(&app, p.id).await;
+    let events = events_of(&app, p.id).await;
 
     for other in [
-        body(p.id, 3, "SHP-1"),
-        body(p.id, 2, "SHP-2"),
+        order_body(p.id, 3, "SHP-1"),
+        order_body(p.id, 2, "SHP-2"),
         json!({"product_id": p.id, "quantity": 2, "external_order_id": "SHP-1 "}),
     ] {
         let res = app
-            .authed(Method::POST, ORDERS, &partner)
+            .as_(&partner)
+            .post(ORDERS, &other)
             .header("Idempotency-Key", "k-1")
-            .json(&other)
-            .send()
-            .await
-            .unwrap();
+            .await;
         let problem = assert_problem(res, 422).await;
         assert_eq!(
             problem["errors"][0]["field"], "Idempotency-Key",
@@ -255,9 +131,9 @@ async fn the_same_key_with_another_body_is_a_422_naming_the_key_and_changes_noth
         );
         assert_eq!(problem["errors"][0]["code"], "reused");
     }
-    assert_eq!(stock(&app, p.id).await, 8);
+    assert_eq!(product_row(&app, p.id).await.stock, 8);
     assert_eq!(order_count(&app, p.id).await, 1);
-    assert_eq!(feed_events(&app, p.id).await, events);
+    assert_eq!(events_of(&app, p.id).await, events);
     assert_eq!(stored_keys(&app).await, 1);
 }
 
@@ -266,29 +142,35 @@ async fn a_body_that_differs_only_in_whitespace_and_key_order_is_the_same_reques
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let partner = w.token("partner");
-    let p = published(&app, &w, "PECI-2", 10, 1).await;
+    let p = publish_stocked(&app, &w.pesantren_a, "PECI-2", 10, 1).await;
     let id = p.id;
-    let first = order_raw(
-        &app,
-        &partner,
-        "k-ws",
-        format!(r#"{{"product_id":"{id}","quantity":2,"external_order_id":"SHP-7"}}"#),
-    )
-    .await;
+    let first = app
+        .as_(&partner)
+        .post_raw(
+            ORDERS,
+            "application/json",
+            format!(r#"{{"product_id":"{id}","quantity":2,"external_order_id":"SHP-7"}}"#),
+        )
+        .header("Idempotency-Key", "k-ws")
+        .answer()
+        .await;
     assert_eq!(first.status, 201, "{first:?}");
-    let again = order_raw(
-        &app,
-        &partner,
-        "k-ws",
-        format!(
-            "{{\n  \"external_order_id\" : \"SHP-7\",\n\t\"quantity\": 2 ,\n  \"product_id\": \"{id}\"\n}}\n"
-        ),
-    )
-    .await;
+    let again = app
+        .as_(&partner)
+        .post_raw(
+            ORDERS,
+            "application/json",
+            format!(
+                "{{\n  \"external_order_id\" : \"SHP-7\",\n\t\"quantity\": 2 ,\n  \"product_id\": \"{id}\"\n}}\n"
+            ),
+        )
+        .header("Idempotency-Key", "k-ws")
+        .answer()
+        .await;
     assert_eq!(again.status, 201, "{again:?}");
     assert_eq!(again.replayed.as_deref(), Some("true"));
     assert_eq!(again.body, first.body);
-    assert_eq!(stock(&app, p.id).await, 8);
+    assert_eq!(product_row(&app, p.id).await.stock, 8);
     assert_eq!(order_count(&app, p.id).await, 1);
 }
 
@@ -297,8 +179,8 @@ async fn concurrent_requests_with_the_same_key_place_exactly_one_order() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let partner = w.token("partner");
-    let p = published(&app, &w, "SARUNG-9", 100, 1).await;
-    let b = body(p.id, 3, "SHP-ONCE");
+    let p = publish_stocked(&app, &w.pesantren_a, "SARUNG-9", 100, 1).await;
+    let b = order_body(p.id, 3, "SHP-ONCE");
     let answers = join_all((0..40).map(|_| order(&app, &partner, Some("one-key"), &b))).await;
     let bodies: BTreeSet<String> = answers.iter().map(|a| a.body.to_string()).collect();
     assert_eq!(bodies.len(), 1, "every answer is the same: {answers:?}");
@@ -311,7 +193,7 @@ async fn concurrent_requests_with_the_same_key_place_exactly_one_order() {
         .count();
     assert_eq!(firsts, 1, "one request placed it, the others replayed it");
     assert_eq!(answers[0].body["stock_remaining"], 97);
-    assert_eq!(stock(&app, p.id).await, 97);
+    assert_eq!(product_row(&app, p.id).await.stock, 97);
     assert_eq!(order_count(&app, p.id).await, 1);
 }
 
@@ -320,8 +202,8 @@ async fn a_stock_short_refusal_is_replayed_even_after_stock_is_added() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let partner = w.token("partner");
-    let p = published(&app, &w, "BATIK-3", 3, 1).await;
-    let b = body(p.id, 5, "SHP-BIG");
+    let p = publish_stocked(&app, &w.pesantren_a, "BATIK-3", 3, 1).await;
+    let b = order_body(p.id, 5, "SHP-BIG");
     let first = order(&app, &partner, Some("big"), &b).await;
     assert_eq!(first.status, 409, "{first:?}");
     assert_eq!(first.replayed.as_deref(), Some("false"));
@@ -329,7 +211,7 @@ async fn a_stock_short_refusal_is_replayed_even_after_stock_is_added() {
         .as_str()
         .unwrap()
         .starts_with("Only 3 in stock"));
-    assert_eq!(stock(&app, p.id).await, 3, "nothing was taken");
+    assert_eq!(product_row(&app, p.id).await.stock, 3, "nothing was taken");
 
     // Restocked behind the API: the retry still gets its first answer.
     let mut row = products::Entity::find_by_id(p.id)
@@ -344,7 +226,7 @@ async fn a_stock_short_refusal_is_replayed_even_after_stock_is_added() {
     assert_eq!(again.status, 409);
     assert_eq!(again.replayed.as_deref(), Some("true"));
     assert_eq!(again.content(), first.content());
-    assert_eq!(stock(&app, p.id).await, 10);
+    assert_eq!(product_row(&app, p.id).await.stock, 10);
     // A new key is a new attempt.
     let fresh = order(&app, &partner, Some("big-2"), &b).await;
     assert_eq!(fresh.status, 201, "{fresh:?}");
@@ -356,15 +238,16 @@ async fn an_order_without_a_usable_idempotency_key_is_a_400_naming_the_header() 
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let partner = w.token("partner");
-    let p = published(&app, &w, "KOPIAH-1", 10, 1).await;
-    let b = body(p.id, 1, "SHP-1");
+    let p = publish_stocked(&app, &w.pesantren_a, "KOPIAH-1", 10, 1).await;
+    let b = order_body(p.id, 1, "SHP-1");
     let long = "k".repeat(256);
     for key in [None, Some(""), Some("two words"), Some(long.as_str())] {
-        let mut req = app.authed(Method::POST, ORDERS, &partner).json(&b);
-        if let Some(k) = key {
-            req = req.header("Idempotency-Key", k);
-        }
-        let problem = assert_problem(req.send().await.unwrap(), 400).await;
+        let call = app.as_(&partner).post(ORDERS, &b);
+        let call = match key {
+            Some(k) => call.header("Idempotency-Key", k),
+            None => call,
+        };
+        let problem = assert_problem(call.await, 400).await;
         assert!(
             problem["detail"]
                 .as_str()
@@ -376,7 +259,7 @@ async fn an_order_without_a_usable_idempotency_key_is_a_400_naming_the_header() 
     // A key of 255 visible characters is fine.
     let ok = order(&app, &partner, Some(&"k".repeat(255)), &b).await;
     assert_eq!(ok.status, 201, "{ok:?}");
-    assert_eq!(stock(&app, p.id).await, 9);
+    assert_eq!(product_row(&app, p.id).await.stock, 9);
 }
 
 #[tokio::test]
@@ -384,15 +267,7 @@ async fn an_invalid_order_body_is_a_422_naming_every_bad_field() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let partner = w.token("partner");
-    let p = published(&app, &w, "KOPIAH-2", 10, 1).await;
-    let fields = |problem: &Value| -> Vec<String> {
-        problem["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["field"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let p = publish_stocked(&app, &w.pesantren_a, "KOPIAH-2", 10, 1).await;
     let cases = [
         (
             json!({"product_id": p.id, "quantity": 0, "external_order_id": ""}),
@@ -425,25 +300,20 @@ async fn an_invalid_order_body_is_a_422_naming_every_bad_field() {
     ];
     for (i, (b, expected)) in cases.iter().enumerate() {
         let res = app
-            .authed(Method::POST, ORDERS, &partner)
+            .as_(&partner)
+            .post(ORDERS, b)
             .header("Idempotency-Key", format!("bad-{i}"))
-            .json(b)
-            .send()
-            .await
-            .unwrap();
+            .await;
         let problem = assert_problem(res, 422).await;
-        assert_eq!(&fields(&problem), expected, "{b}: {problem}");
+        assert_eq!(&error_fields(&problem), expected, "{b}: {problem}");
     }
     let not_json = app
-        .authed(Method::POST, ORDERS, &partner)
+        .as_(&partner)
+        .post_raw(ORDERS, "application/json", "{\"product_id\":")
         .header("Idempotency-Key", "bad-json")
-        .header("Content-Type", "application/json")
-        .body("{\"product_id\":")
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_problem(not_json, 400).await;
-    assert_eq!(stock(&app, p.id).await, 10);
+    assert_eq!(product_row(&app, p.id).await.stock, 10);
     assert_eq!(
         stored_keys(&app).await,
         0,
@@ -460,16 +330,19 @@ async fn an_unknown_or_unpublished_product_is_not_found_and_the_key_stays_unused
         &app,
         &partner,
         Some("k-1"),
-        &body(Uuid::now_v7(), 1, "SHP-1"),
+        &order_body(Uuid::now_v7(), 1, "SHP-1"),
     )
     .await;
     assert_eq!(unknown.status, 404, "{unknown:?}");
     // Product A is approved food without a halal certificate: not published.
-    let b = body(w.product_a.id, 1, "SHP-2");
+    let b = order_body(w.product_a.id, 1, "SHP-2");
     let hidden = order(&app, &partner, Some("k-2"), &b).await;
     assert_eq!(hidden.status, 404, "{hidden:?}");
     assert_eq!(hidden.content_type, "application/problem+json");
-    assert_eq!(stock(&app, w.product_a.id).await, w.product_a.stock);
+    assert_eq!(
+        product_row(&app, w.product_a.id).await.stock,
+        w.product_a.stock
+    );
     assert_eq!(stored_keys(&app).await, 0);
 
     // Once it is published, the same key places the order.
@@ -486,24 +359,28 @@ async fn fewer_units_than_the_minimum_order_is_a_422_on_quantity() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let partner = w.token("partner");
-    let p = published(&app, &w, "GROSIR-1", 100, 12).await;
+    let p = publish_stocked(&app, &w.pesantren_a, "GROSIR-1", 100, 12).await;
     let res = app
-        .authed(Method::POST, ORDERS, &partner)
+        .as_(&partner)
+        .post(ORDERS, &order_body(p.id, 11, "SHP-1"))
         .header("Idempotency-Key", "k-min")
-        .json(&body(p.id, 11, "SHP-1"))
-        .send()
-        .await
-        .unwrap();
+        .await;
     let problem = assert_problem(res, 422).await;
     assert_eq!(problem["errors"][0]["field"], "quantity", "{problem}");
     assert!(problem["errors"][0]["message"]
         .as_str()
         .unwrap()
         .contains("12"));
-    assert_eq!(stock(&app, p.id).await, 100);
-    let ok = order(&app, &partner, Some("k-min-2"), &body(p.id, 12, "SHP-1")).await;
+    assert_eq!(product_row(&app, p.id).await.stock, 100);
+    let ok = order(
+        &app,
+        &partner,
+        Some("k-min-2"),
+        &order_body(p.id, 12, "SHP-1"),
+    )
+    .await;
     assert_eq!(ok.status, 201, "{ok:?}");
-    assert_eq!(stock(&app, p.id).await, 88);
+    assert_eq!(product_row(&app, p.id).await.stock, 88);
 }
 
 #[tokio::test]
@@ -511,18 +388,16 @@ async fn an_external_order_reported_again_under_a_new_key_is_a_409_and_takes_not
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let partner = w.token("partner");
-    let p = published(&app, &w, "MUKENA-1", 10, 1).await;
-    let first = order(&app, &partner, Some("k-1"), &body(p.id, 2, "SHP-42")).await;
+    let p = publish_stocked(&app, &w.pesantren_a, "MUKENA-1", 10, 1).await;
+    let first = order(&app, &partner, Some("k-1"), &order_body(p.id, 2, "SHP-42")).await;
     assert_eq!(first.status, 201, "{first:?}");
-    let events = feed_events(&app, p.id).await;
+    let events = events_of(&app, p.id).await;
     for key in ["k-2", "k-3"] {
         let res = app
-            .authed(Method::POST, ORDERS, &partner)
+            .as_(&partner)
+            .post(ORDERS, &order_body(p.id, 2, " SHP-42 "))
             .header("Idempotency-Key", key)
-            .json(&body(p.id, 2, " SHP-42 "))
-            .send()
-            .await
-            .unwrap();
+            .await;
         let problem = assert_problem(res, 409).await;
         assert!(
             problem["detail"]
@@ -532,17 +407,17 @@ async fn an_external_order_reported_again_under_a_new_key_is_a_409_and_takes_not
             "{problem}"
         );
     }
-    assert_eq!(stock(&app, p.id).await, 8);
+    assert_eq!(product_row(&app, p.id).await.stock, 8);
     assert_eq!(order_count(&app, p.id).await, 1);
-    assert_eq!(feed_events(&app, p.id).await, events);
+    assert_eq!(events_of(&app, p.id).await, events);
 }
 
 #[tokio::test]
 async fn only_partners_may_report_orders() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
-    let p = published(&app, &w, "KIPAS-1", 10, 1).await;
-    let b = body(p.id, 1, "SHP-1");
+    let p = publish_stocked(&app, &w.pesantren_a, "KIPAS-1", 10, 1).await;
+    let b = order_body(p.id, 1, "SHP-1");
     for account in &w.accounts {
         let Some(token) = &account.token else {
             continue;
@@ -551,32 +426,25 @@ async fn only_partners_may_report_orders() {
             continue;
         }
         let res = app
-            .authed(Method::POST, ORDERS, token)
+            .as_(token)
+            .post(ORDERS, &b)
             .header("Idempotency-Key", "k")
-            .json(&b)
-            .send()
-            .await
-            .unwrap();
+            .await;
         assert_problem(res, 403).await;
     }
     let anonymous = app
-        .request(Method::POST, ORDERS)
+        .anon()
+        .post(ORDERS, &b)
         .header("Idempotency-Key", "k")
-        .json(&b)
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_problem(anonymous, 401).await;
     // The guard answers before anything about the request is judged.
     let no_key_bad_body = app
-        .request(Method::POST, ORDERS)
-        .header("Content-Type", "application/json")
-        .body("not json")
-        .send()
-        .await
-        .unwrap();
+        .anon()
+        .post_raw(ORDERS, "application/json", "not json")
+        .await;
     assert_problem(no_key_bad_body, 401).await;
-    assert_eq!(stock(&app, p.id).await, 10);
+    assert_eq!(product_row(&app, p.id).await.stock, 10);
 }
 
 #[tokio::test]
@@ -584,17 +452,23 @@ async fn a_placed_order_reaches_the_change_feed_with_the_new_stock() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let partner = w.token("partner");
-    let p = published(&app, &w, "BLANGKON-1", 30, 1).await;
-    let before = feed_events(&app, p.id).await;
-    let placed = order(&app, &partner, Some("k-feed"), &body(p.id, 4, "SHP-9")).await;
+    let p = publish_stocked(&app, &w.pesantren_a, "BLANGKON-1", 30, 1).await;
+    let before = events_of(&app, p.id).await;
+    let placed = order(
+        &app,
+        &partner,
+        Some("k-feed"),
+        &order_body(p.id, 4, "SHP-9"),
+    )
+    .await;
     assert_eq!(placed.status, 201, "{placed:?}");
     assert_eq!(placed.body["stock_remaining"], 26);
-    let after = feed_events(&app, p.id).await;
+    let after = events_of(&app, p.id).await;
     assert_eq!(after.len(), before.len() + 1);
     let last = after.last().unwrap();
     assert_eq!(last.op, ChangeOp::Upsert);
     assert_eq!(last.payload.as_ref().unwrap()["stock"], 26);
-    assert_eq!(stock(&app, p.id).await, 26);
+    assert_eq!(product_row(&app, p.id).await.stock, 26);
     // The sale is in the audit trail, by the partner.
     let trail = entity::audit_log::Entity::find()
         .filter(entity::audit_log::Column::ResourceType.eq("order"))
@@ -610,16 +484,18 @@ async fn a_partner_reads_its_own_orders_and_no_one_elses() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let partner = w.token("partner");
-    let p = published(&app, &w, "SAJADAH-1", 10, 1).await;
-    let placed = order(&app, &partner, Some("k-read"), &body(p.id, 2, "SHP-5")).await;
+    let p = publish_stocked(&app, &w.pesantren_a, "SAJADAH-1", 10, 1).await;
+    let placed = order(
+        &app,
+        &partner,
+        Some("k-read"),
+        &order_body(p.id, 2, "SHP-5"),
+    )
+    .await;
     assert_eq!(placed.status, 201, "{placed:?}");
     let location = placed.location.clone().unwrap();
 
-    let res = app
-        .authed(Method::GET, &location, &partner)
-        .send()
-        .await
-        .unwrap();
+    let res = app.as_(&partner).get(&location).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["etag"], "\"1\"");
     let read: Value = res.json().await.unwrap();
@@ -629,44 +505,24 @@ async fn a_partner_reads_its_own_orders_and_no_one_elses() {
 
     // Another partner finds nothing there.
     let admin = app.admin_token().await;
-    let other: Value = app
-        .authed(Method::POST, "/api/v1/partners", &admin)
-        .json(&json!({"name": "Tokopedia", "code": "tokopedia"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token: Value = app
-        .post_json(
-            "/api/v1/auth/token",
-            &json!({"client_id": other["client_id"], "client_secret": other["client_secret"]}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let other_token = token["access_token"].as_str().unwrap();
-    let res = app
-        .authed(Method::GET, &location, other_token)
-        .send()
-        .await
-        .unwrap();
+    let other = create_partner(&app, &admin, "Tokopedia", "tokopedia").await;
+    let other_token = other.token.as_str();
+    let res = app.as_(other_token).get(&location).await;
     assert_problem(res, 404).await;
     // Keys are per partner: the other partner's "k-read" is a new order.
-    let theirs = order(&app, other_token, Some("k-read"), &body(p.id, 1, "SHP-5")).await;
+    let theirs = order(
+        &app,
+        other_token,
+        Some("k-read"),
+        &order_body(p.id, 1, "SHP-5"),
+    )
+    .await;
     assert_eq!(theirs.status, 201, "{theirs:?}");
     assert_eq!(theirs.replayed.as_deref(), Some("false"));
     let res = app
-        .authed(
-            Method::GET,
-            &format!("{ORDERS}/{}", Uuid::now_v7()),
-            &partner,
-        )
-        .send()
-        .await
-        .unwrap();
+        .as_(&partner)
+        .get(&format!("{ORDERS}/{}", Uuid::now_v7()))
+        .await;
     assert_problem(res, 404).await;
 }
 
@@ -675,8 +531,8 @@ async fn a_key_is_forgotten_after_24_hours() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let partner = w.token("partner");
-    let p = published(&app, &w, "TASBIH-1", 10, 1).await;
-    let first = order(&app, &partner, Some("k-old"), &body(p.id, 1, "SHP-1")).await;
+    let p = publish_stocked(&app, &w.pesantren_a, "TASBIH-1", 10, 1).await;
+    let first = order(&app, &partner, Some("k-old"), &order_body(p.id, 1, "SHP-1")).await;
     assert_eq!(first.status, 201, "{first:?}");
     let stored = idempotency_keys::Entity::find()
         .one(&app.db)
@@ -690,12 +546,12 @@ async fn a_key_is_forgotten_after_24_hours() {
     row.update(&app.db).await.unwrap();
 
     // Expired: the key is unused again, even for another body.
-    let second = order(&app, &partner, Some("k-old"), &body(p.id, 2, "SHP-2")).await;
+    let second = order(&app, &partner, Some("k-old"), &order_body(p.id, 2, "SHP-2")).await;
     assert_eq!(second.status, 201, "{second:?}");
     assert_eq!(second.replayed.as_deref(), Some("false"));
-    assert_eq!(stock(&app, p.id).await, 7);
+    assert_eq!(product_row(&app, p.id).await.stock, 7);
     assert_eq!(stored_keys(&app).await, 1);
-    let again = order(&app, &partner, Some("k-old"), &body(p.id, 2, "SHP-2")).await;
+    let again = order(&app, &partner, Some("k-old"), &order_body(p.id, 2, "SHP-2")).await;
     assert_eq!(again.replayed.as_deref(), Some("true"));
     assert_eq!(again.body, second.body);
 }
@@ -705,9 +561,9 @@ async fn the_periodic_pass_forgets_expired_keys_and_keeps_live_ones() {
     let app = TestApp::spawn_with(&[("OPOP_EXPIRY_INTERVAL_SECS", "0")]).await;
     let w = World::build(&app).await;
     let partner = w.token("partner");
-    let p = published(&app, &w, "SAJADAH-1", 10, 1).await;
+    let p = publish_stocked(&app, &w.pesantren_a, "SAJADAH-1", 10, 1).await;
     for (key, ext) in [("k-a", "SHP-A"), ("k-b", "SHP-B")] {
-        let placed = order(&app, &partner, Some(key), &body(p.id, 1, ext)).await;
+        let placed = order(&app, &partner, Some(key), &order_body(p.id, 1, ext)).await;
         assert_eq!(placed.status, 201, "{placed:?}");
     }
     let old = idempotency_keys::Entity::find()

@@ -2,8 +2,7 @@
 
 use entity::PesantrenStatus;
 use opop_tests::world::{insert_pesantren, World, PASSWORD};
-use opop_tests::{assert_problem, TestApp};
-use reqwest::Method;
+use opop_tests::{assert_problem, error_fields, TestApp};
 use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 
@@ -23,26 +22,11 @@ fn input(nspp: &str, name: &str) -> Value {
     })
 }
 
-async fn send(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut req = app.authed(method, path, token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    req.send().await.unwrap()
-}
-
 async fn create(app: &TestApp, token: &str, body: Value) -> Value {
-    let res = send(app, Method::POST, "/api/v1/pesantren", token, Some(body)).await;
-    let status = res.status();
-    let body: Value = res.json().await.unwrap();
-    assert_eq!(status, 201, "{body}");
-    body
+    app.as_(token)
+        .post("/api/v1/pesantren", &body)
+        .expect(201)
+        .await
 }
 
 fn registration(nspp: &str, email: &str) -> Value {
@@ -56,14 +40,13 @@ fn registration(nspp: &str, email: &str) -> Value {
 async fn an_admin_creates_a_pesantren_with_normalised_contacts_and_an_etag() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
-    let res = send(
-        &app,
-        Method::POST,
-        "/api/v1/pesantren",
-        &admin,
-        Some(input("510035780101", "Pondok Pesantren Sidogiri")),
-    )
-    .await;
+    let res = app
+        .as_(&admin)
+        .post(
+            "/api/v1/pesantren",
+            &input("510035780101", "Pondok Pesantren Sidogiri"),
+        )
+        .await;
     assert_eq!(res.status(), 201);
     assert_eq!(res.headers()["etag"], "\"1\"");
     let location = res.headers()["location"].to_str().unwrap().to_string();
@@ -76,11 +59,7 @@ async fn an_admin_creates_a_pesantren_with_normalised_contacts_and_an_etag() {
         location,
         format!("/api/v1/pesantren/{}", p["id"].as_str().unwrap())
     );
-    let read: Value = send(&app, Method::GET, &location, &admin, None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let read: Value = app.as_(&admin).get(&location).await.json().await.unwrap();
     assert_eq!(read, p);
 }
 
@@ -94,14 +73,10 @@ async fn a_duplicate_nspp_is_a_409_that_says_so() {
         input("510035780101", "Pondok Pesantren Sidogiri"),
     )
     .await;
-    let res = send(
-        &app,
-        Method::POST,
-        "/api/v1/pesantren",
-        &admin,
-        Some(input("510035780101", "Another")),
-    )
-    .await;
+    let res = app
+        .as_(&admin)
+        .post("/api/v1/pesantren", &input("510035780101", "Another"))
+        .await;
     let body = assert_problem(res, 409).await;
     assert!(body["detail"].as_str().unwrap().contains("NSPP"), "{body}");
 }
@@ -122,17 +97,8 @@ async fn every_invalid_field_is_reported_at_once() {
         "email": "not-an-email",
         "website": "not a url",
     });
-    let body = assert_problem(
-        send(&app, Method::POST, "/api/v1/pesantren", &admin, Some(bad)).await,
-        422,
-    )
-    .await;
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let body = assert_problem(app.as_(&admin).post("/api/v1/pesantren", &bad).await, 422).await;
+    let fields = error_fields(&body);
     for f in [
         "address",
         "district_code",
@@ -153,14 +119,9 @@ async fn every_invalid_field_is_reported_at_once() {
     wrong_parent["regency_code"] = json!("3273");
     wrong_parent["district_code"] = json!("327301");
     let body = assert_problem(
-        send(
-            &app,
-            Method::POST,
-            "/api/v1/pesantren",
-            &admin,
-            Some(wrong_parent),
-        )
-        .await,
+        app.as_(&admin)
+            .post("/api/v1/pesantren", &wrong_parent)
+            .await,
         422,
     )
     .await;
@@ -169,14 +130,9 @@ async fn every_invalid_field_is_reported_at_once() {
     let mut wrong_district = input("510035780103", "Pondok Pesantren Al-Amien");
     wrong_district["district_code"] = json!("352601");
     let body = assert_problem(
-        send(
-            &app,
-            Method::POST,
-            "/api/v1/pesantren",
-            &admin,
-            Some(wrong_district),
-        )
-        .await,
+        app.as_(&admin)
+            .post("/api/v1/pesantren", &wrong_district)
+            .await,
         422,
     )
     .await;
@@ -191,12 +147,10 @@ async fn messages_come_in_indonesian_when_asked() {
     let mut bad = input("123", "Pondok Pesantren Sidogiri");
     bad["regency_code"] = json!("3273");
     let res = app
-        .authed(Method::POST, "/api/v1/pesantren", &admin)
+        .as_(&admin)
+        .post("/api/v1/pesantren", &bad)
         .header("Accept-Language", "id-ID,id;q=0.9,en;q=0.5")
-        .json(&bad)
-        .send()
-        .await
-        .unwrap();
+        .await;
     let body = assert_problem(res, 422).await;
     let messages: Vec<&str> = body["errors"]
         .as_array()
@@ -222,7 +176,8 @@ async fn messages_come_in_indonesian_when_asked() {
 async fn online_registration_creates_a_pesantren_whose_manager_logs_in_after_verification() {
     let app = TestApp::spawn().await;
     let res = app
-        .post_json(
+        .anon()
+        .post(
             "/api/v1/registrations",
             &registration("510035780201", "Pengurus@NurulJadid.example"),
         )
@@ -235,71 +190,50 @@ async fn online_registration_creates_a_pesantren_whose_manager_logs_in_after_ver
     assert_eq!(reg["manager"]["pesantren_id"], reg["pesantren"]["id"]);
     assert!(reg["manager"].get("password_hash").is_none());
 
-    let login = json!({"email": "pengurus@nuruljadid.example", "password": "kata-sandi-panjang"});
-    assert_problem(app.post_json("/api/v1/auth/login", &login).await, 403).await;
+    let (email, password) = ("pengurus@nuruljadid.example", "kata-sandi-panjang");
+    assert_problem(app.try_login(email, password).await, 403).await;
 
     // Not visible to the public before verification.
     let id = reg["pesantren"]["id"].as_str().unwrap();
-    assert_problem(app.get(&format!("/api/v1/pesantren/{id}")).await, 404).await;
+    assert_problem(
+        app.anon().get(&format!("/api/v1/pesantren/{id}")).await,
+        404,
+    )
+    .await;
 
     let world = World::build(&app).await;
     // A curator may not verify; an admin of another province does not see it.
     assert_problem(
-        send(
-            &app,
-            Method::POST,
-            &format!("/api/v1/pesantren/{id}/verify"),
-            &world.token("curator_35"),
-            None,
-        )
-        .await,
+        app.as_(&world.token("curator_35"))
+            .post_empty(&format!("/api/v1/pesantren/{id}/verify"))
+            .await,
         403,
     )
     .await;
     assert_problem(
-        send(
-            &app,
-            Method::POST,
-            &format!("/api/v1/pesantren/{id}/verify"),
-            &world.token("admin_32"),
-            None,
-        )
-        .await,
+        app.as_(&world.token("admin_32"))
+            .post_empty(&format!("/api/v1/pesantren/{id}/verify"))
+            .await,
         404,
     )
     .await;
-    let res = send(
-        &app,
-        Method::POST,
-        &format!("/api/v1/pesantren/{id}/verify"),
-        &world.token("admin_35"),
-        None,
-    )
-    .await;
+    let res = app
+        .as_(&world.token("admin_35"))
+        .post_empty(&format!("/api/v1/pesantren/{id}/verify"))
+        .await;
     assert_eq!(res.status(), 200);
     let verified: Value = res.json().await.unwrap();
     assert_eq!(verified["status"], "verified");
     assert!(verified["verified_at"].is_string());
 
-    let token = {
-        let res = app.post_json("/api/v1/auth/login", &login).await;
-        assert_eq!(res.status(), 200);
-        res.json::<Value>().await.unwrap()["access_token"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
-    let own: Value = send(
-        &app,
-        Method::GET,
-        &format!("/api/v1/pesantren/{id}"),
-        &token,
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let token = app.login(email, password).await;
+    let own: Value = app
+        .as_(&token)
+        .get(&format!("/api/v1/pesantren/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(
         own["nspp"], "510035780201",
         "the manager sees the full record"
@@ -311,43 +245,41 @@ async fn registration_reports_nested_fields_and_duplicates() {
     let app = TestApp::spawn().await;
     let mut bad = registration("1", "not-an-email");
     bad["manager"]["password"] = json!("short");
-    let body = assert_problem(app.post_json("/api/v1/registrations", &bad).await, 422).await;
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let body = assert_problem(app.anon().post("/api/v1/registrations", &bad).await, 422).await;
+    let fields = error_fields(&body);
     assert_eq!(
         fields,
         ["manager.email", "manager.password", "pesantren.nspp"]
     );
 
     assert_eq!(
-        app.post_json(
-            "/api/v1/registrations",
-            &registration("510035780301", "a@x.example")
-        )
-        .await
-        .status(),
+        app.anon()
+            .post(
+                "/api/v1/registrations",
+                &registration("510035780301", "a@x.example")
+            )
+            .await
+            .status(),
         201
     );
     let body = assert_problem(
-        app.post_json(
-            "/api/v1/registrations",
-            &registration("510035780301", "b@x.example"),
-        )
-        .await,
+        app.anon()
+            .post(
+                "/api/v1/registrations",
+                &registration("510035780301", "b@x.example"),
+            )
+            .await,
         409,
     )
     .await;
     assert!(body["detail"].as_str().unwrap().contains("NSPP"));
     let body = assert_problem(
-        app.post_json(
-            "/api/v1/registrations",
-            &registration("510035780302", "A@x.example"),
-        )
-        .await,
+        app.anon()
+            .post(
+                "/api/v1/registrations",
+                &registration("510035780302", "A@x.example"),
+            )
+            .await,
         409,
     )
     .await;
@@ -366,7 +298,8 @@ async fn registrations_are_throttled_per_address() {
     let app = TestApp::spawn_with(&[("OPOP_REGISTRATION_BURST", "2")]).await;
     for i in 0..2 {
         let res = app
-            .post_json(
+            .anon()
+            .post(
                 "/api/v1/registrations",
                 &registration(&format!("51003578040{i}"), &format!("r{i}@x.example")),
             )
@@ -374,7 +307,8 @@ async fn registrations_are_throttled_per_address() {
         assert_eq!(res.status(), 201);
     }
     let res = app
-        .post_json(
+        .anon()
+        .post(
             "/api/v1/registrations",
             &registration("510035780409", "r9@x.example"),
         )
@@ -396,7 +330,7 @@ async fn the_public_sees_verified_pesantren_through_public_fields_only() {
     )
     .await;
     let a = world.pesantren_a.id;
-    let res = app.get(&format!("/api/v1/pesantren/{a}")).await;
+    let res = app.anon().get(&format!("/api/v1/pesantren/{a}")).await;
     assert_eq!(res.status(), 200);
     assert!(res.headers().get("etag").is_none());
     let public: Value = res.json().await.unwrap();
@@ -421,6 +355,7 @@ async fn the_public_sees_verified_pesantren_through_public_fields_only() {
     );
 
     let list: Value = app
+        .anon()
         .get("/api/v1/pesantren?limit=100")
         .await
         .json()
@@ -433,45 +368,33 @@ async fn the_public_sees_verified_pesantren_through_public_fields_only() {
         .all(|p| p.get("phone").is_none() && p.get("nspp").is_none()));
 
     // Staff see their scope in full, all statuses; `public=true` gives the directory.
-    let staff: Value = send(
-        &app,
-        Method::GET,
-        "/api/v1/pesantren?limit=100",
-        &world.token("admin_35"),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let staff: Value = app
+        .as_(&world.token("admin_35"))
+        .get("/api/v1/pesantren?limit=100")
+        .await
+        .json()
+        .await
+        .unwrap();
     let staff = staff["data"].as_array().unwrap();
     assert_eq!(staff.len(), 2, "A and the registered one in 35");
     assert!(staff
         .iter()
         .all(|p| p["province_code"] == "35" && p["nspp"].is_string()));
-    let dir: Value = send(
-        &app,
-        Method::GET,
-        "/api/v1/pesantren?public=true",
-        &world.token("admin_35"),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let dir: Value = app
+        .as_(&world.token("admin_35"))
+        .get("/api/v1/pesantren?public=true")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(dir["data"].as_array().unwrap().len(), 2);
-    let mine: Value = send(
-        &app,
-        Method::GET,
-        "/api/v1/pesantren",
-        &world.token("manager_a"),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let mine: Value = app
+        .as_(&world.token("manager_a"))
+        .get("/api/v1/pesantren")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(mine["data"].as_array().unwrap().len(), 1);
     assert_eq!(mine["data"][0]["id"], a.to_string());
 }
@@ -489,28 +412,17 @@ async fn lists_filter_by_region_status_and_name() {
         ("status=verified", 2),
         ("q=510032730001", 1),
     ] {
-        let page: Value = send(
-            &app,
-            Method::GET,
-            &format!("/api/v1/pesantren?{query}"),
-            &admin,
-            None,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+        let page: Value = app
+            .as_(&admin)
+            .get(&format!("/api/v1/pesantren?{query}"))
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(count(page), n, "{query}");
     }
     assert_problem(
-        send(
-            &app,
-            Method::GET,
-            "/api/v1/pesantren?status=closed",
-            &admin,
-            None,
-        )
-        .await,
+        app.as_(&admin).get("/api/v1/pesantren?status=closed").await,
         400,
     )
     .await;
@@ -528,17 +440,16 @@ async fn arabic_and_accented_names_round_trip_exactly_and_are_found_by_q() {
     for (i, name) in names.iter().enumerate() {
         let created = create(&app, &admin, input(&format!("51003578050{i}"), name)).await;
         assert_eq!(created["name"], *name);
-        let read: Value = send(
-            &app,
-            Method::GET,
-            &format!("/api/v1/pesantren/{}", created["id"].as_str().unwrap()),
-            &admin,
-            None,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+        let read: Value = app
+            .as_(&admin)
+            .get(&format!(
+                "/api/v1/pesantren/{}",
+                created["id"].as_str().unwrap()
+            ))
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(read["name"], *name);
     }
     for (q, expected) in [
@@ -549,11 +460,7 @@ async fn arabic_and_accented_names_round_trip_exactly_and_are_found_by_q() {
         ("ikhlas", names[2]),
     ] {
         let url = format!("/api/v1/pesantren?q={}", urlencode(q));
-        let found: Value = send(&app, Method::GET, &url, &admin, None)
-            .await
-            .json()
-            .await
-            .unwrap();
+        let found: Value = app.as_(&admin).get(&url).await.json().await.unwrap();
         let hits: Vec<&str> = found["data"]
             .as_array()
             .unwrap()
@@ -563,7 +470,9 @@ async fn arabic_and_accented_names_round_trip_exactly_and_are_found_by_q() {
         assert_eq!(hits, [expected], "q={q}");
     }
     // Wildcards in q are literal.
-    let found: Value = send(&app, Method::GET, "/api/v1/pesantren?q=%25", &admin, None)
+    let found: Value = app
+        .as_(&admin)
+        .get("/api/v1/pesantren?q=%25")
         .await
         .json()
         .await
@@ -593,75 +502,32 @@ async fn managers_edit_their_own_profile_but_not_its_identity_and_never_another(
         "nspp": a.nspp, "name": "Pondok Pesantren A Baru", "province_code": "35", "regency_code": "3578",
         "address": "Jl. Baru 2", "leader_name": "KH. Baru", "phone": "+6281111111111",
     });
-    let res = send(
-        &app,
-        Method::PUT,
-        &path,
-        &world.token("manager_a"),
-        Some(body.clone()),
-    )
-    .await;
+    let res = app.as_(&world.token("manager_a")).put(&path, &body).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["etag"], "\"2\"");
 
     body["regency_code"] = json!("3526");
     assert_problem(
-        send(
-            &app,
-            Method::PUT,
-            &path,
-            &world.token("manager_a"),
-            Some(body.clone()),
-        )
-        .await,
+        app.as_(&world.token("manager_a")).put(&path, &body).await,
         403,
     )
     .await;
     assert_problem(
-        send(
-            &app,
-            Method::PUT,
-            &path,
-            &world.token("manager_b"),
-            Some(body.clone()),
-        )
-        .await,
+        app.as_(&world.token("manager_b")).put(&path, &body).await,
         404,
     )
     .await;
     assert_problem(
-        send(
-            &app,
-            Method::PUT,
-            &path,
-            &world.token("curator_35"),
-            Some(body.clone()),
-        )
-        .await,
+        app.as_(&world.token("curator_35")).put(&path, &body).await,
         403,
     )
     .await;
     assert_problem(
-        send(
-            &app,
-            Method::PUT,
-            &path,
-            &world.token("partner"),
-            Some(body.clone()),
-        )
-        .await,
+        app.as_(&world.token("partner")).put(&path, &body).await,
         403,
     )
     .await;
-    assert_problem(
-        app.request(Method::PUT, &path)
-            .json(&body)
-            .send()
-            .await
-            .unwrap(),
-        401,
-    )
-    .await;
+    assert_problem(app.anon().put(&path, &body).await, 401).await;
 }
 
 #[tokio::test]
@@ -676,28 +542,20 @@ async fn a_stale_if_match_is_refused_and_changes_nothing() {
     });
     let admin = world.token("admin_35");
     let first = app
-        .authed(Method::PUT, &path, &admin)
+        .as_(&admin)
+        .put(&path, &body)
         .header("If-Match", "\"1\"")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(first.status(), 200);
     let mut second_body = body.clone();
     second_body["name"] = json!("Second writer");
     let second = app
-        .authed(Method::PUT, &path, &admin)
+        .as_(&admin)
+        .put(&path, &second_body)
         .header("If-Match", "\"1\"")
-        .json(&second_body)
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_problem(second, 412).await;
-    let now: Value = send(&app, Method::GET, &path, &admin, None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let now: Value = app.as_(&admin).get(&path).await.json().await.unwrap();
     assert_eq!(now["name"], "Lost Update");
     assert_eq!(now["version"], 2);
 }
@@ -716,16 +574,13 @@ async fn concurrent_writers_with_the_same_version_cannot_both_win() {
         }))
         .collect();
     let results = futures_util::future::join_all(bodies.iter().map(|b| {
-        app.authed(Method::PUT, &path, &admin)
+        app.as_(&admin)
+            .put(&path, b)
             .header("If-Match", "\"1\"")
-            .json(b)
             .send()
     }))
     .await;
-    let ok = results
-        .iter()
-        .filter(|r| r.as_ref().unwrap().status() == 200)
-        .count();
+    let ok = results.iter().filter(|r| r.status() == 200).count();
     assert_eq!(ok, 1);
 }
 
@@ -741,27 +596,15 @@ async fn moving_a_pesantren_to_another_province_moves_its_records_with_it() {
     });
     // A province admin cannot move it out of its province.
     assert_problem(
-        send(
-            &app,
-            Method::PUT,
-            &path,
-            &world.token("admin_35"),
-            Some(body.clone()),
-        )
-        .await,
+        app.as_(&world.token("admin_35")).put(&path, &body).await,
         403,
     )
     .await;
     assert_eq!(
-        send(
-            &app,
-            Method::PUT,
-            &path,
-            &world.token("admin_national"),
-            Some(body)
-        )
-        .await
-        .status(),
+        app.as_(&world.token("admin_national"))
+            .put(&path, &body)
+            .await
+            .status(),
         200
     );
     let santri = entity::santri::Entity::find_by_id(world.santri_a.id)
@@ -783,13 +626,17 @@ async fn moving_a_pesantren_to_another_province_moves_its_records_with_it() {
         .unwrap();
     assert_eq!(manager.province_code.as_deref(), Some("32"));
     // The admin of 32 now sees it in full; the admin of 35 only publicly.
-    let full: Value = send(&app, Method::GET, &path, &world.token("admin_32"), None)
+    let full: Value = app
+        .as_(&world.token("admin_32"))
+        .get(&path)
         .await
         .json()
         .await
         .unwrap();
     assert!(full["nspp"].is_string());
-    let public: Value = send(&app, Method::GET, &path, &world.token("admin_35"), None)
+    let public: Value = app
+        .as_(&world.token("admin_35"))
+        .get(&path)
         .await
         .json()
         .await
@@ -805,46 +652,29 @@ async fn suspension_and_verification_follow_the_allowed_transitions_and_are_audi
     let admin = world.token("admin_35");
     let verify = format!("/api/v1/pesantren/{a}/verify");
     let suspend = format!("/api/v1/pesantren/{a}/suspend");
-    let body = assert_problem(send(&app, Method::POST, &verify, &admin, None).await, 409).await;
+    let body = assert_problem(app.as_(&admin).post_empty(&verify).await, 409).await;
     assert!(
         body["detail"].as_str().unwrap().contains("`verified`"),
         "{body}"
     );
-    let res = send(
-        &app,
-        Method::POST,
-        &suspend,
-        &admin,
-        Some(json!({"reason": "Data tidak valid"})),
-    )
-    .await;
+    let res = app
+        .as_(&admin)
+        .post(&suspend, &json!({"reason": "Data tidak valid"}))
+        .await;
     assert_eq!(res.status(), 200);
-    assert_problem(send(&app, Method::POST, &suspend, &admin, None).await, 409).await;
+    assert_problem(app.as_(&admin).post_empty(&suspend).await, 409).await;
     let bad = app
-        .authed(Method::POST, &suspend, &admin)
-        .header("content-type", "application/json")
-        .body("{oops")
-        .send()
-        .await
-        .unwrap();
+        .as_(&admin)
+        .post_raw(&suspend, "application/json", "{oops")
+        .await;
     assert_problem(bad, 400).await;
 
     // Suspended: gone from the public, and its manager cannot log in.
-    assert_problem(app.get(&format!("/api/v1/pesantren/{a}")).await, 404).await;
-    let login = app
-        .post_json(
-            "/api/v1/auth/login",
-            &json!({"email": "manager_a@test.opop", "password": PASSWORD}),
-        )
-        .await;
+    assert_problem(app.anon().get(&format!("/api/v1/pesantren/{a}")).await, 404).await;
+    let login = app.try_login("manager_a@test.opop", PASSWORD).await;
     assert_problem(login, 403).await;
 
-    assert_eq!(
-        send(&app, Method::POST, &verify, &admin, None)
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.as_(&admin).post_empty(&verify).await.status(), 200);
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
     let trail = entity::audit_log::Entity::find()
         .filter(entity::audit_log::Column::ResourceId.eq(a))

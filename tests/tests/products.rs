@@ -2,8 +2,10 @@
 
 use chrono::Duration;
 use entity::{catalog_changes, CertificationStatus, CertificationType, ChangeOp, PesantrenStatus};
+use opop_tests::catalogue::{create_and_approve, product_row};
+use opop_tests::feed::ops_of;
 use opop_tests::world::{insert_certification, insert_pesantren, World};
-use opop_tests::{assert_problem, TestApp};
+use opop_tests::{assert_problem, error_fields, TestApp};
 use reqwest::Method;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
@@ -29,80 +31,21 @@ fn input(sku: &str, category: &str) -> Value {
     })
 }
 
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut req = app.authed(method, path, token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    req.send().await.unwrap()
-}
-
-async fn ok(app: &TestApp, method: Method, path: &str, token: &str, body: Option<Value>) -> Value {
-    let res = call(app, method, path, token, body).await;
-    let status = res.status();
-    let body: Value = res.json().await.unwrap();
-    assert!(status.is_success(), "{status}: {body}");
-    body
-}
-
-/// The feed's events for one product, oldest first.
-async fn events(app: &TestApp, id: Uuid) -> Vec<ChangeOp> {
-    catalog_changes::Entity::find()
-        .filter(catalog_changes::Column::ProductId.eq(id))
-        .order_by_asc(catalog_changes::Column::Seq)
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| e.op)
-        .collect()
-}
-
 /// A beverage of pesantren A, created by its manager, submitted, approved by
 /// the curator of 35, and given a verified halal certificate: published.
 async fn published_product(app: &TestApp, w: &World) -> Value {
     let manager = w.token("manager_a");
-    let p = ok(
+    let approved = create_and_approve(
         app,
-        Method::POST,
-        "/api/v1/products",
         &manager,
-        Some(input("KOPI-250", "beverage")),
-    )
-    .await;
-    let id = p["id"].as_str().unwrap();
-    assert_eq!(p["status"], "draft");
-    ok(
-        app,
-        Method::POST,
-        &format!("/api/v1/products/{id}/submit"),
-        &manager,
-        None,
-    )
-    .await;
-    let approved = ok(
-        app,
-        Method::POST,
-        &format!("/api/v1/products/{id}/approve"),
         &w.token("curator_35"),
-        None,
+        &input("KOPI-250", "beverage"),
     )
     .await;
-    assert_eq!(approved["status"], "approved");
+    let id = approved["id"].as_str().unwrap();
     assert_eq!(approved["published"], false, "no halal certificate yet");
-    assert!(events(app, id.parse().unwrap()).await.is_empty());
-    let product: entity::products::Model =
-        entity::products::Entity::find_by_id(id.parse::<Uuid>().unwrap())
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap();
+    assert!(ops_of(app, id.parse().unwrap()).await.is_empty());
+    let product = product_row(app, id.parse().unwrap()).await;
     insert_certification(
         app,
         &product,
@@ -116,20 +59,17 @@ async fn published_product(app: &TestApp, w: &World) -> Value {
     // makes the product sync, as any write does.
     let mut body = input("KOPI-250", "beverage");
     body["price_idr"] = json!(42000);
-    let now = ok(
-        app,
-        Method::PUT,
-        &format!("/api/v1/products/{id}"),
-        &manager,
-        Some(body),
-    )
-    .await;
+    let now = app
+        .as_(&manager)
+        .put(&format!("/api/v1/products/{id}"), &body)
+        .ok()
+        .await;
     assert_eq!(now["published"], true);
     assert_eq!(
         now["status"], "approved",
         "a price change keeps it approved"
     );
-    assert_eq!(events(app, product.id).await, [ChangeOp::Upsert]);
+    assert_eq!(ops_of(app, product.id).await, [ChangeOp::Upsert]);
     now
 }
 
@@ -137,14 +77,10 @@ async fn published_product(app: &TestApp, w: &World) -> Value {
 async fn a_manager_creates_a_draft_of_their_own_pesantren_with_every_marketplace_field() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
-    let res = call(
-        &app,
-        Method::POST,
-        "/api/v1/products",
-        &w.token("manager_a"),
-        Some(input("KOPI-1", "beverage")),
-    )
-    .await;
+    let res = app
+        .as_(&w.token("manager_a"))
+        .post("/api/v1/products", &input("KOPI-1", "beverage"))
+        .await;
     assert_eq!(res.status(), 201);
     assert_eq!(res.headers()["etag"], "\"1\"");
     let p: Value = res.json().await.unwrap();
@@ -156,14 +92,11 @@ async fn a_manager_creates_a_draft_of_their_own_pesantren_with_every_marketplace
     assert_eq!(p["min_order_qty"], 1);
     assert_eq!(p["images"], json!(["https://images.opop.example/kopi.jpg"]));
     assert_eq!(p["published"], false);
-    let read = ok(
-        &app,
-        Method::GET,
-        &format!("/api/v1/products/{}", p["id"].as_str().unwrap()),
-        &w.token("curator_35"),
-        None,
-    )
-    .await;
+    let read = app
+        .as_(&w.token("curator_35"))
+        .get(&format!("/api/v1/products/{}", p["id"].as_str().unwrap()))
+        .ok()
+        .await;
     assert_eq!(read, p);
 }
 
@@ -177,17 +110,8 @@ async fn product_fields_are_validated_all_at_once_and_skus_are_unique_per_pesant
         "unit": "", "weight_grams": 0, "sku": "has space", "images": ["http://insecure.example/a.jpg"],
         "length_cm": 0,
     });
-    let body = assert_problem(
-        call(&app, Method::POST, "/api/v1/products", &manager, Some(bad)).await,
-        422,
-    )
-    .await;
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let body = assert_problem(app.as_(&manager).post("/api/v1/products", &bad).await, 422).await;
+    let fields = error_fields(&body);
     assert_eq!(
         fields,
         [
@@ -208,73 +132,41 @@ async fn product_fields_are_validated_all_at_once_and_skus_are_unique_per_pesant
         .map(|i| format!("https://img.example/{i}.jpg"))
         .collect::<Vec<_>>());
     assert_problem(
-        call(
-            &app,
-            Method::POST,
-            "/api/v1/products",
-            &manager,
-            Some(eleven),
-        )
-        .await,
+        app.as_(&manager).post("/api/v1/products", &eleven).await,
         422,
     )
     .await;
     let body = assert_problem(
-        call(
-            &app,
-            Method::POST,
-            "/api/v1/products",
-            &manager,
-            Some(json!({"name": 5})),
-        )
-        .await,
+        app.as_(&manager)
+            .post("/api/v1/products", &json!({"name": 5}))
+            .await,
         422,
     )
     .await;
     assert!(body["errors"].is_array());
 
-    ok(
-        &app,
-        Method::POST,
-        "/api/v1/products",
-        &manager,
-        Some(input("SAME", "craft")),
-    )
-    .await;
+    app.as_(&manager)
+        .post("/api/v1/products", &input("SAME", "craft"))
+        .ok()
+        .await;
     let body = assert_problem(
-        call(
-            &app,
-            Method::POST,
-            "/api/v1/products",
-            &manager,
-            Some(input("SAME", "craft")),
-        )
-        .await,
+        app.as_(&manager)
+            .post("/api/v1/products", &input("SAME", "craft"))
+            .await,
         409,
     )
     .await;
     assert!(body["detail"].as_str().unwrap().contains("SKU"));
     // The same SKU in another pesantren is fine.
-    ok(
-        &app,
-        Method::POST,
-        "/api/v1/products",
-        &w.token("manager_b"),
-        Some(input("SAME", "craft")),
-    )
-    .await;
+    app.as_(&w.token("manager_b"))
+        .post("/api/v1/products", &input("SAME", "craft"))
+        .ok()
+        .await;
     // A koperasi of another pesantren is refused.
     let mut other = input("K-KOP", "craft");
     other["koperasi_id"] = json!(Uuid::now_v7());
     let body = assert_problem(
-        call(
-            &app,
-            Method::POST,
-            "/api/v1/products",
-            &manager,
-            Some(other),
-        )
-        .await,
+        app.as_(&manager).post("/api/v1/products", &other).await,
         422,
     )
     .await;
@@ -287,24 +179,16 @@ async fn every_transition_the_contract_does_not_allow_is_refused_with_the_state_
     let w = World::build(&app).await;
     let manager = w.token("manager_a");
     let curator = w.token("curator_35");
-    let p = ok(
-        &app,
-        Method::POST,
-        "/api/v1/products",
-        &manager,
-        Some(input("T-1", "craft")),
-    )
-    .await;
+    let p = app
+        .as_(&manager)
+        .post("/api/v1/products", &input("T-1", "craft"))
+        .ok()
+        .await;
     let id = p["id"].as_str().unwrap();
     let act = |verb: &'static str, token: &String| {
         let path = format!("/api/v1/products/{id}/{verb}");
         let body = (verb == "reject").then(|| json!({"reason": "Kemasan belum layak"}));
-        let req = app.authed(Method::POST, &path, token);
-        let req = match body {
-            Some(b) => req.json(&b),
-            None => req,
-        };
-        req.send()
+        app.as_(token).call(Method::POST, &path, body.as_ref())
     };
     // draft: only submit.
     for (verb, token) in [
@@ -313,40 +197,36 @@ async fn every_transition_the_contract_does_not_allow_is_refused_with_the_state_
         ("unlist", &manager),
         ("relist", &manager),
     ] {
-        let body = assert_problem(act(verb, token).await.unwrap(), 409).await;
+        let body = assert_problem(act(verb, token).await, 409).await;
         assert!(
             body["detail"].as_str().unwrap().contains("`draft`"),
             "{verb}: {body}"
         );
     }
-    ok(
-        &app,
-        Method::POST,
-        &format!("/api/v1/products/{id}/submit"),
-        &manager,
-        None,
-    )
-    .await;
+    app.as_(&manager)
+        .post_empty(&format!("/api/v1/products/{id}/submit"))
+        .ok()
+        .await;
     // in_review: only approve or reject.
     for (verb, token) in [
         ("submit", &manager),
         ("unlist", &manager),
         ("relist", &manager),
     ] {
-        let body = assert_problem(act(verb, token).await.unwrap(), 409).await;
+        let body = assert_problem(act(verb, token).await, 409).await;
         assert!(
             body["detail"].as_str().unwrap().contains("`in_review`"),
             "{verb}: {body}"
         );
     }
-    let rejected = ok(
-        &app,
-        Method::POST,
-        &format!("/api/v1/products/{id}/reject"),
-        &curator,
-        Some(json!({"reason": "Kemasan belum layak"})),
-    )
-    .await;
+    let rejected = app
+        .as_(&curator)
+        .post(
+            &format!("/api/v1/products/{id}/reject"),
+            &json!({"reason": "Kemasan belum layak"}),
+        )
+        .ok()
+        .await;
     assert_eq!(rejected["status"], "rejected");
     assert_eq!(rejected["rejection_reason"], "Kemasan belum layak");
     for (verb, token) in [
@@ -356,39 +236,28 @@ async fn every_transition_the_contract_does_not_allow_is_refused_with_the_state_
         ("unlist", &manager),
         ("relist", &manager),
     ] {
-        let body = assert_problem(act(verb, token).await.unwrap(), 409).await;
+        let body = assert_problem(act(verb, token).await, 409).await;
         assert!(
             body["detail"].as_str().unwrap().contains("`rejected`"),
             "{verb}: {body}"
         );
     }
     // Editing a rejected product makes it a draft again.
-    let edited = ok(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/products/{id}"),
-        &manager,
-        Some(input("T-1", "craft")),
-    )
-    .await;
+    let edited = app
+        .as_(&manager)
+        .put(&format!("/api/v1/products/{id}"), &input("T-1", "craft"))
+        .ok()
+        .await;
     assert_eq!(edited["status"], "draft");
     assert!(edited["rejection_reason"].is_null());
-    ok(
-        &app,
-        Method::POST,
-        &format!("/api/v1/products/{id}/submit"),
-        &manager,
-        None,
-    )
-    .await;
-    ok(
-        &app,
-        Method::POST,
-        &format!("/api/v1/products/{id}/approve"),
-        &curator,
-        None,
-    )
-    .await;
+    app.as_(&manager)
+        .post_empty(&format!("/api/v1/products/{id}/submit"))
+        .ok()
+        .await;
+    app.as_(&curator)
+        .post_empty(&format!("/api/v1/products/{id}/approve"))
+        .ok()
+        .await;
     // approved: only unlist.
     for (verb, token) in [
         ("submit", &manager),
@@ -396,68 +265,49 @@ async fn every_transition_the_contract_does_not_allow_is_refused_with_the_state_
         ("reject", &curator),
         ("relist", &manager),
     ] {
-        let body = assert_problem(act(verb, token).await.unwrap(), 409).await;
+        let body = assert_problem(act(verb, token).await, 409).await;
         assert!(
             body["detail"].as_str().unwrap().contains("`approved`"),
             "{verb}: {body}"
         );
     }
-    ok(
-        &app,
-        Method::POST,
-        &format!("/api/v1/products/{id}/unlist"),
-        &manager,
-        None,
-    )
-    .await;
+    app.as_(&manager)
+        .post_empty(&format!("/api/v1/products/{id}/unlist"))
+        .ok()
+        .await;
     for (verb, token) in [
         ("submit", &manager),
         ("approve", &curator),
         ("reject", &curator),
         ("unlist", &manager),
     ] {
-        let body = assert_problem(act(verb, token).await.unwrap(), 409).await;
+        let body = assert_problem(act(verb, token).await, 409).await;
         assert!(
             body["detail"].as_str().unwrap().contains("`unlisted`"),
             "{verb}: {body}"
         );
     }
-    let back = ok(
-        &app,
-        Method::POST,
-        &format!("/api/v1/products/{id}/relist"),
-        &manager,
-        None,
-    )
-    .await;
+    let back = app
+        .as_(&manager)
+        .post_empty(&format!("/api/v1/products/{id}/relist"))
+        .ok()
+        .await;
     assert_eq!(back["status"], "approved");
     // A reject without a reason is a validation failure.
-    let p2 = ok(
-        &app,
-        Method::POST,
-        "/api/v1/products",
-        &manager,
-        Some(input("T-2", "craft")),
-    )
-    .await;
+    let p2 = app
+        .as_(&manager)
+        .post("/api/v1/products", &input("T-2", "craft"))
+        .ok()
+        .await;
     let id2 = p2["id"].as_str().unwrap();
-    ok(
-        &app,
-        Method::POST,
-        &format!("/api/v1/products/{id2}/submit"),
-        &manager,
-        None,
-    )
-    .await;
+    app.as_(&manager)
+        .post_empty(&format!("/api/v1/products/{id2}/submit"))
+        .ok()
+        .await;
     let body = assert_problem(
-        call(
-            &app,
-            Method::POST,
-            &format!("/api/v1/products/{id2}/reject"),
-            &curator,
-            None,
-        )
-        .await,
+        app.as_(&curator)
+            .post_empty(&format!("/api/v1/products/{id2}/reject"))
+            .await,
         422,
     )
     .await;
@@ -471,38 +321,33 @@ async fn only_staff_of_the_province_review_and_never_their_own_products() {
     let admin = w.token("admin_35");
     let mut body = input("OWN-1", "craft");
     body["pesantren_id"] = json!(w.pesantren_a.id);
-    let p = ok(&app, Method::POST, "/api/v1/products", &admin, Some(body)).await;
+    let p = app.as_(&admin).post("/api/v1/products", &body).ok().await;
     let id = p["id"].as_str().unwrap();
-    ok(
-        &app,
-        Method::POST,
-        &format!("/api/v1/products/{id}/submit"),
-        &admin,
-        None,
-    )
-    .await;
+    app.as_(&admin)
+        .post_empty(&format!("/api/v1/products/{id}/submit"))
+        .ok()
+        .await;
     let approve = format!("/api/v1/products/{id}/approve");
-    let body = assert_problem(call(&app, Method::POST, &approve, &admin, None).await, 403).await;
+    let body = assert_problem(app.as_(&admin).post_empty(&approve).await, 403).await;
     assert!(body["detail"]
         .as_str()
         .unwrap()
         .contains("created themselves"));
     assert_problem(
-        call(&app, Method::POST, &approve, &w.token("curator_32"), None).await,
+        app.as_(&w.token("curator_32")).post_empty(&approve).await,
         404,
     )
     .await;
     assert_problem(
-        call(&app, Method::POST, &approve, &w.token("manager_a"), None).await,
+        app.as_(&w.token("manager_a")).post_empty(&approve).await,
         403,
     )
     .await;
-    assert_problem(
-        call(&app, Method::POST, &approve, &w.token("partner"), None).await,
-        403,
-    )
-    .await;
-    ok(&app, Method::POST, &approve, &w.token("curator_35"), None).await;
+    assert_problem(app.as_(&w.token("partner")).post_empty(&approve).await, 403).await;
+    app.as_(&w.token("curator_35"))
+        .post_empty(&approve)
+        .ok()
+        .await;
 }
 
 #[tokio::test]
@@ -514,27 +359,24 @@ async fn a_product_is_published_and_withdrawn_by_rejection_of_its_content_change
     // A new name sends it back to review, out of the catalogue.
     let mut renamed = input("KOPI-250", "beverage");
     renamed["name"] = json!("Kopi Arabika Sidogiri");
-    let now = ok(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/products/{id}"),
-        &w.token("manager_a"),
-        Some(renamed),
-    )
-    .await;
+    let now = app
+        .as_(&w.token("manager_a"))
+        .put(&format!("/api/v1/products/{id}"), &renamed)
+        .ok()
+        .await;
     assert_eq!(now["status"], "in_review");
     assert_eq!(now["published"], false);
-    let rejected = ok(
-        &app,
-        Method::POST,
-        &format!("/api/v1/products/{id}/reject"),
-        &w.token("curator_35"),
-        Some(json!({"reason": "Nama tidak sesuai"})),
-    )
-    .await;
+    let rejected = app
+        .as_(&w.token("curator_35"))
+        .post(
+            &format!("/api/v1/products/{id}/reject"),
+            &json!({"reason": "Nama tidak sesuai"}),
+        )
+        .ok()
+        .await;
     assert_eq!(rejected["status"], "rejected");
     assert_eq!(
-        events(&app, id.parse().unwrap()).await,
+        ops_of(&app, id.parse().unwrap()).await,
         [ChangeOp::Upsert, ChangeOp::Delete]
     );
 }
@@ -547,29 +389,21 @@ async fn a_product_is_withdrawn_by_unlisting_and_returns_when_relisted() {
     let id = p["id"].as_str().unwrap();
     let m = w.token("manager_a");
     assert_eq!(
-        ok(
-            &app,
-            Method::POST,
-            &format!("/api/v1/products/{id}/unlist"),
-            &m,
-            None
-        )
-        .await["published"],
+        app.as_(&m)
+            .post_empty(&format!("/api/v1/products/{id}/unlist"))
+            .ok()
+            .await["published"],
         false
     );
     assert_eq!(
-        ok(
-            &app,
-            Method::POST,
-            &format!("/api/v1/products/{id}/relist"),
-            &m,
-            None
-        )
-        .await["published"],
+        app.as_(&m)
+            .post_empty(&format!("/api/v1/products/{id}/relist"))
+            .ok()
+            .await["published"],
         true
     );
     assert_eq!(
-        events(&app, id.parse().unwrap()).await,
+        ops_of(&app, id.parse().unwrap()).await,
         [ChangeOp::Upsert, ChangeOp::Delete, ChangeOp::Upsert]
     );
 }
@@ -582,35 +416,23 @@ async fn a_product_is_withdrawn_when_its_pesantren_is_suspended_and_returns_when
     let id: Uuid = p["id"].as_str().unwrap().parse().unwrap();
     let a = w.pesantren_a.id;
     let admin = w.token("admin_35");
-    ok(
-        &app,
-        Method::POST,
-        &format!("/api/v1/pesantren/{a}/suspend"),
-        &admin,
-        None,
-    )
-    .await;
+    app.as_(&admin)
+        .post_empty(&format!("/api/v1/pesantren/{a}/suspend"))
+        .ok()
+        .await;
     assert_eq!(
-        ok(
-            &app,
-            Method::GET,
-            &format!("/api/v1/products/{id}"),
-            &admin,
-            None
-        )
-        .await["published"],
+        app.as_(&admin)
+            .get(&format!("/api/v1/products/{id}"))
+            .ok()
+            .await["published"],
         false
     );
-    ok(
-        &app,
-        Method::POST,
-        &format!("/api/v1/pesantren/{a}/verify"),
-        &admin,
-        None,
-    )
-    .await;
+    app.as_(&admin)
+        .post_empty(&format!("/api/v1/pesantren/{a}/verify"))
+        .ok()
+        .await;
     assert_eq!(
-        events(&app, id).await,
+        ops_of(&app, id).await,
         [ChangeOp::Upsert, ChangeOp::Delete, ChangeOp::Upsert]
     );
     // A new pesantren name reaches the feed as an upsert with the new name.
@@ -618,14 +440,10 @@ async fn a_product_is_withdrawn_when_its_pesantren_is_suspended_and_returns_when
         "nspp": w.pesantren_a.nspp, "name": "Pondok Pesantren A Baru", "province_code": "35",
         "regency_code": "3578", "address": w.pesantren_a.address, "leader_name": w.pesantren_a.leader_name, "phone": w.pesantren_a.phone,
     });
-    ok(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/pesantren/{a}"),
-        &admin,
-        Some(body),
-    )
-    .await;
+    app.as_(&admin)
+        .put(&format!("/api/v1/pesantren/{a}"), &body)
+        .ok()
+        .await;
     let last = catalog_changes::Entity::find()
         .filter(catalog_changes::Column::ProductId.eq(id))
         .order_by_desc(catalog_changes::Column::Seq)
@@ -659,14 +477,11 @@ async fn a_product_is_withdrawn_when_its_halal_certificate_expires_without_anyon
     cert.update(&app.db).await.unwrap();
 
     // Unpublished at once, before any task runs …
-    let read = ok(
-        &app,
-        Method::GET,
-        &format!("/api/v1/products/{id}"),
-        &w.token("manager_a"),
-        None,
-    )
-    .await;
+    let read = app
+        .as_(&w.token("manager_a"))
+        .get(&format!("/api/v1/products/{id}"))
+        .ok()
+        .await;
     assert_eq!(read["published"], false);
     // … and the task records it for the feed exactly once, however many
     // instances run it together.
@@ -680,7 +495,7 @@ async fn a_product_is_withdrawn_when_its_halal_certificate_expires_without_anyon
         opop_api::catalog::expiry::run_once(&app.db).await.unwrap(),
         0
     );
-    assert_eq!(events(&app, id).await, [ChangeOp::Upsert, ChangeOp::Delete]);
+    assert_eq!(ops_of(&app, id).await, [ChangeOp::Upsert, ChangeOp::Delete]);
     let trail = entity::audit_log::Entity::find()
         .filter(entity::audit_log::Column::ResourceId.eq(id))
         .filter(entity::audit_log::Column::Action.eq("withdraw"))
@@ -694,30 +509,11 @@ async fn a_product_is_withdrawn_when_its_halal_certificate_expires_without_anyon
 async fn categories_that_need_no_halal_certificate_publish_on_approval() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
-    let manager = w.token("manager_a");
-    let p = ok(
+    let approved = create_and_approve(
         &app,
-        Method::POST,
-        "/api/v1/products",
-        &manager,
-        Some(input("SARUNG-1", "fashion")),
-    )
-    .await;
-    let id = p["id"].as_str().unwrap();
-    ok(
-        &app,
-        Method::POST,
-        &format!("/api/v1/products/{id}/submit"),
-        &manager,
-        None,
-    )
-    .await;
-    let approved = ok(
-        &app,
-        Method::POST,
-        &format!("/api/v1/products/{id}/approve"),
+        &w.token("manager_a"),
         &w.token("admin_35"),
-        None,
+        &input("SARUNG-1", "fashion"),
     )
     .await;
     assert_eq!(approved["published"], true);
@@ -732,29 +528,11 @@ async fn categories_that_need_no_halal_certificate_publish_on_approval() {
     .await;
     let mut body = input("SARUNG-2", "fashion");
     body["pesantren_id"] = json!(reg.id);
-    let q = ok(
+    let approved = create_and_approve(
         &app,
-        Method::POST,
-        "/api/v1/products",
         &w.token("admin_national"),
-        Some(body),
-    )
-    .await;
-    let qid = q["id"].as_str().unwrap();
-    ok(
-        &app,
-        Method::POST,
-        &format!("/api/v1/products/{qid}/submit"),
-        &w.token("admin_national"),
-        None,
-    )
-    .await;
-    let approved = ok(
-        &app,
-        Method::POST,
-        &format!("/api/v1/products/{qid}/approve"),
         &w.token("curator_35"),
-        None,
+        &body,
     )
     .await;
     assert_eq!(approved["published"], false);
@@ -767,18 +545,13 @@ async fn scope_keeps_managers_and_curators_to_their_own_products() {
     let a = w.product_a.id;
     for who in ["manager_b", "curator_32", "admin_32"] {
         assert_problem(
-            call(
-                &app,
-                Method::GET,
-                &format!("/api/v1/products/{a}"),
-                &w.token(who),
-                None,
-            )
-            .await,
+            app.as_(&w.token(who))
+                .get(&format!("/api/v1/products/{a}"))
+                .await,
             404,
         )
         .await;
-        let list = ok(&app, Method::GET, "/api/v1/products", &w.token(who), None).await;
+        let list = app.as_(&w.token(who)).get("/api/v1/products").ok().await;
         assert!(
             list["data"]
                 .as_array()
@@ -790,41 +563,24 @@ async fn scope_keeps_managers_and_curators_to_their_own_products() {
     }
     let body = json!({"name": "X"});
     assert_problem(
-        call(
-            &app,
-            Method::PUT,
-            &format!("/api/v1/products/{a}"),
-            &w.token("curator_35"),
-            Some(body),
-        )
-        .await,
+        app.as_(&w.token("curator_35"))
+            .put(&format!("/api/v1/products/{a}"), &body)
+            .await,
         403,
     )
     .await;
     assert_problem(
-        call(
-            &app,
-            Method::GET,
-            "/api/v1/products",
-            &w.token("santri_a"),
-            None,
-        )
-        .await,
+        app.as_(&w.token("santri_a")).get("/api/v1/products").await,
         403,
     )
     .await;
-    assert_problem(app.get("/api/v1/products").await, 401).await;
+    assert_problem(app.anon().get("/api/v1/products").await, 401).await;
     let mut body = input("X-1", "craft");
     body["pesantren_id"] = json!(w.pesantren_b.id);
     let err = assert_problem(
-        call(
-            &app,
-            Method::POST,
-            "/api/v1/products",
-            &w.token("manager_a"),
-            Some(body),
-        )
-        .await,
+        app.as_(&w.token("manager_a"))
+            .post("/api/v1/products", &body)
+            .await,
         422,
     )
     .await;
@@ -850,7 +606,7 @@ async fn lists_filter_and_sort_with_stable_cursors() {
         body["name"] = json!(name);
         body["price_idr"] = json!(price);
         body["is_flagship"] = json!(i == 0);
-        ok(&app, Method::POST, "/api/v1/products", &m, Some(body)).await;
+        app.as_(&m).post("/api/v1/products", &body).ok().await;
     }
     let walk = |sort: &'static str| {
         let app = &app;
@@ -866,7 +622,7 @@ async fn lists_filter_and_sort_with_stable_cursors() {
                 if let Some(c) = &cursor {
                     path.push_str(&format!("&cursor={c}"));
                 }
-                let page = ok(app, Method::GET, &path, &m, None).await;
+                let page = app.as_(&m).get(&path).ok().await;
                 names.extend(
                     page["data"]
                         .as_array()
@@ -904,82 +660,46 @@ async fn lists_filter_and_sort_with_stable_cursors() {
 
     let count = |v: Value| v["data"].as_array().unwrap().len();
     assert_eq!(
-        count(
-            ok(
-                &app,
-                Method::GET,
-                "/api/v1/products?category=food",
-                &m,
-                None
-            )
-            .await
-        ),
+        count(app.as_(&m).get("/api/v1/products?category=food").ok().await),
         4
     );
     assert_eq!(
         count(
-            ok(
-                &app,
-                Method::GET,
-                "/api/v1/products?is_flagship=true",
-                &m,
-                None
-            )
-            .await
+            app.as_(&m)
+                .get("/api/v1/products?is_flagship=true")
+                .ok()
+                .await
         ),
         1
     );
     assert_eq!(
         count(
-            ok(
-                &app,
-                Method::GET,
-                "/api/v1/products?status=approved",
-                &m,
-                None
-            )
-            .await
+            app.as_(&m)
+                .get("/api/v1/products?status=approved")
+                .ok()
+                .await
         ),
         1
     );
     assert_eq!(
-        count(ok(&app, Method::GET, "/api/v1/products?q=AMBON", &m, None).await),
+        count(app.as_(&m).get("/api/v1/products?q=AMBON").ok().await),
         2
     );
     // A cursor made for one order is refused in another.
-    let page = ok(
-        &app,
-        Method::GET,
-        "/api/v1/products?limit=1&sort=name",
-        &m,
-        None,
-    )
-    .await;
+    let page = app
+        .as_(&m)
+        .get("/api/v1/products?limit=1&sort=name")
+        .ok()
+        .await;
     let c = page["next_cursor"].as_str().unwrap();
     assert_problem(
-        call(
-            &app,
-            Method::GET,
-            &format!("/api/v1/products?sort=price&cursor={c}"),
-            &m,
-            None,
-        )
-        .await,
+        app.as_(&m)
+            .get(&format!("/api/v1/products?sort=price&cursor={c}"))
+            .await,
         400,
     )
     .await;
-    assert_problem(
-        call(
-            &app,
-            Method::GET,
-            "/api/v1/products?sort=cheapest",
-            &m,
-            None,
-        )
-        .await,
-        400,
-    )
-    .await;
+    assert_problem(app.as_(&m).get("/api/v1/products?sort=cheapest").await, 400).await;
 }
 
 #[tokio::test]
@@ -987,33 +707,27 @@ async fn a_stale_if_match_on_a_product_is_refused_and_changes_nothing() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let m = w.token("manager_a");
-    let p = ok(
-        &app,
-        Method::POST,
-        "/api/v1/products",
-        &m,
-        Some(input("V-1", "craft")),
-    )
-    .await;
+    let p = app
+        .as_(&m)
+        .post("/api/v1/products", &input("V-1", "craft"))
+        .ok()
+        .await;
     let path = format!("/api/v1/products/{}", p["id"].as_str().unwrap());
     let mut body = input("V-1", "craft");
     body["price_idr"] = json!(99000);
     let res = app
-        .authed(Method::PUT, &path, &m)
+        .as_(&m)
+        .put(&path, &body)
         .header("If-Match", "\"9\"")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_problem(res, 412).await;
     let res = app
-        .authed(Method::POST, &format!("{path}/submit"), &m)
+        .as_(&m)
+        .post_empty(&format!("{path}/submit"))
         .header("If-Match", "\"9\"")
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_problem(res, 412).await;
-    let now = ok(&app, Method::GET, &path, &m, None).await;
+    let now = app.as_(&m).get(&path).ok().await;
     assert_eq!(now["price_idr"], 40000);
     assert_eq!(now["status"], "draft");
     assert_eq!(now["version"], 1);
@@ -1036,10 +750,10 @@ async fn the_servers_own_background_task_records_an_expiry_for_the_feed() {
     cert.update(&app.db).await.unwrap();
     // Nobody calls anything: the task running in the server notices.
     for _ in 0..100 {
-        if events(&app, id).await == [ChangeOp::Upsert, ChangeOp::Delete] {
+        if ops_of(&app, id).await == [ChangeOp::Upsert, ChangeOp::Delete] {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    panic!("no delete event after 10 s: {:?}", events(&app, id).await);
+    panic!("no delete event after 10 s: {:?}", ops_of(&app, id).await);
 }

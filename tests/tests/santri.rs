@@ -5,8 +5,8 @@
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use entity::{audit_log, santri, users};
 use opop_tests::world::{insert_santri, World};
-use opop_tests::{assert_problem, TestApp};
-use reqwest::{Method, Response};
+use opop_tests::{assert_problem, error_fields, field_errors, TestApp};
+use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -45,40 +45,6 @@ fn masked(nik: &str) -> String {
     format!("{}********{}", &nik[..4], &nik[12..])
 }
 
-async fn send(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<&Value>,
-) -> Response {
-    let mut req = app.authed(method, path, token);
-    if let Some(b) = body {
-        req = req.json(b);
-    }
-    req.send().await.unwrap()
-}
-
-/// Sends and expects `status`, answering the body (`null` when empty).
-async fn expect(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<&Value>,
-    status: u16,
-) -> Value {
-    let res = send(app, method.clone(), path, token, body).await;
-    let got = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    assert_eq!(got, status, "{method} {path}: {text}");
-    if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap()
-    }
-}
-
 fn collection(w: &World) -> String {
     format!("/api/v1/pesantren/{}/santri", w.pesantren_a.id)
 }
@@ -88,24 +54,7 @@ fn item(id: impl std::fmt::Display) -> String {
 }
 
 async fn create(app: &TestApp, w: &World, token: &str, body: Value) -> Value {
-    expect(app, Method::POST, &collection(w), token, Some(&body), 201).await
-}
-
-/// The errors of a 422, as (field, code) pairs.
-async fn field_errors(res: Response) -> Vec<(String, String)> {
-    let body = assert_problem(res, 422).await;
-    body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()));
-            (
-                e["field"].as_str().unwrap().to_string(),
-                e["code"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    app.as_(token).post(&collection(w), &body).expect(201).await
 }
 
 async fn audit_rows(app: &TestApp, id: Uuid) -> Vec<audit_log::Model> {
@@ -125,23 +74,22 @@ async fn a_manager_registers_a_santri_with_the_pesantren_province_a_masked_nik_a
 ) {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
-    let res = send(
-        &app,
-        Method::POST,
-        &collection(&w),
-        &w.token("manager_a"),
-        Some(&json!({
-            "name": "  Ahmad Fauzi ",
-            "nik": NIK_MAN,
-            "gender": "L",
-            "birth_date": NIK_MAN_BIRTH,
-            "entry_year": 2015,
-            "phone": "0812-3456-7890",
-            "email": "Ahmad.Fauzi@Example.ID",
-            "address": "Jl. Kyai Haji 1, Surabaya",
-        })),
-    )
-    .await;
+    let res = app
+        .as_(&w.token("manager_a"))
+        .post(
+            &collection(&w),
+            &json!({
+                "name": "  Ahmad Fauzi ",
+                "nik": NIK_MAN,
+                "gender": "L",
+                "birth_date": NIK_MAN_BIRTH,
+                "entry_year": 2015,
+                "phone": "0812-3456-7890",
+                "email": "Ahmad.Fauzi@Example.ID",
+                "address": "Jl. Kyai Haji 1, Surabaya",
+            }),
+        )
+        .await;
     assert_eq!(res.status(), 201);
     assert_eq!(res.headers()["etag"], "\"1\"");
     let location = res.headers()["location"].to_str().unwrap().to_string();
@@ -183,7 +131,7 @@ async fn the_register_lists_gets_updates_and_deletes_a_santri() {
     .await;
     let id = id_of(&s);
 
-    let page = expect(&app, Method::GET, &collection(&w), &admin, None, 200).await;
+    let page = app.as_(&admin).get(&collection(&w)).expect(200).await;
     let names: Vec<&str> = page["data"]
         .as_array()
         .unwrap()
@@ -193,20 +141,19 @@ async fn the_register_lists_gets_updates_and_deletes_a_santri() {
     assert_eq!(names, ["Muhammad Rizki", "Siti Aminah"]);
     assert!(page["next_cursor"].is_null());
 
-    let res = send(&app, Method::GET, &item(id), &admin, None).await;
+    let res = app.as_(&admin).get(&item(id)).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["etag"], "\"1\"");
     let got: Value = res.json().await.unwrap();
     assert_eq!(got, s);
 
-    let res = send(
-        &app,
-        Method::PUT,
-        &item(id),
-        &admin,
-        Some(&json!({"status": "alumni", "is_santripreneur": true, "address": "Desa Wonokromo"})),
-    )
-    .await;
+    let res = app
+        .as_(&admin)
+        .put(
+            &item(id),
+            &json!({"status": "alumni", "is_santripreneur": true, "address": "Desa Wonokromo"}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["etag"], "\"2\"");
     let updated: Value = res.json().await.unwrap();
@@ -218,26 +165,18 @@ async fn the_register_lists_gets_updates_and_deletes_a_santri() {
     assert_eq!(updated["version"], 2);
 
     // `null` clears an optional field.
-    let cleared = expect(
-        &app,
-        Method::PUT,
-        &item(id),
-        &admin,
-        Some(&json!({"address": null})),
-        200,
-    )
-    .await;
+    let cleared = app
+        .as_(&admin)
+        .put(&item(id), &json!({"address": null}))
+        .expect(200)
+        .await;
     assert!(cleared["address"].is_null());
     assert_eq!(cleared["version"], 3);
 
-    let gone = expect(&app, Method::DELETE, &item(id), &admin, None, 204).await;
+    let gone = app.as_(&admin).delete(&item(id)).expect(204).await;
     assert!(gone.is_null());
-    assert_problem(send(&app, Method::GET, &item(id), &admin, None).await, 404).await;
-    assert_problem(
-        send(&app, Method::DELETE, &item(id), &admin, None).await,
-        404,
-    )
-    .await;
+    assert_problem(app.as_(&admin).get(&item(id)).await, 404).await;
+    assert_problem(app.as_(&admin).delete(&item(id)).await, 404).await;
 
     let actions: Vec<String> = audit_rows(&app, id)
         .await
@@ -263,15 +202,10 @@ async fn updates_are_audited_with_only_the_changed_fields() {
     )
     .await;
     let id = id_of(&s);
-    expect(
-        &app,
-        Method::PUT,
-        &item(id),
-        &manager,
-        Some(&json!({"name": "Ali", "phone": "081222222222"})),
-        200,
-    )
-    .await;
+    app.as_(&manager)
+        .put(&item(id), &json!({"name": "Ali", "phone": "081222222222"}))
+        .expect(200)
+        .await;
     let rows = audit_rows(&app, id).await;
     let update = rows.iter().find(|r| r.action == "update").unwrap();
     assert_eq!(update.resource_type, "santri");
@@ -314,34 +248,26 @@ async fn the_list_filters_by_status_santripreneur_and_gender_and_pages_with_a_cu
     };
     let base = collection(&w);
     let get = |q: &str| format!("{base}?{q}");
-    let v = expect(&app, Method::GET, &get("status=alumni"), &admin, None, 200).await;
+    let v = app.as_(&admin).get(&get("status=alumni")).expect(200).await;
     assert_eq!(names(&v), ["Santri Dua", "Santri Empat"]);
-    let v = expect(
-        &app,
-        Method::GET,
-        &get("is_santripreneur=true"),
-        &admin,
-        None,
-        200,
-    )
-    .await;
+    let v = app
+        .as_(&admin)
+        .get(&get("is_santripreneur=true"))
+        .expect(200)
+        .await;
     assert_eq!(names(&v), ["Santri Satu", "Santri Dua"]);
-    let v = expect(
-        &app,
-        Method::GET,
-        &get("status=active&is_santripreneur=false&gender=P"),
-        &admin,
-        None,
-        200,
-    )
-    .await;
+    let v = app
+        .as_(&admin)
+        .get(&get("status=active&is_santripreneur=false&gender=P"))
+        .expect(200)
+        .await;
     assert_eq!(names(&v), ["Santri Tiga"]);
 
     // Five santri of A in pages of two.
     let mut seen = Vec::new();
     let mut url = get("limit=2");
     loop {
-        let v = expect(&app, Method::GET, &url, &admin, None, 200).await;
+        let v = app.as_(&admin).get(&url).expect(200).await;
         assert!(v["data"].as_array().unwrap().len() <= 2);
         seen.extend(names(&v));
         match v["next_cursor"].as_str() {
@@ -359,16 +285,8 @@ async fn the_list_filters_by_status_santripreneur_and_gender_and_pages_with_a_cu
             "Santri Empat"
         ]
     );
-    assert_problem(
-        send(&app, Method::GET, &get("status=expelled"), &admin, None).await,
-        400,
-    )
-    .await;
-    assert_problem(
-        send(&app, Method::GET, &get("limit=0"), &admin, None).await,
-        422,
-    )
-    .await;
+    assert_problem(app.as_(&admin).get(&get("status=expelled")).await, 400).await;
+    assert_problem(app.as_(&admin).get(&get("limit=0")).await, 422).await;
 }
 
 /// What is wrong, the fields that make it so, and the expected (field, code)s.
@@ -490,7 +408,7 @@ async fn each_invalid_field_is_refused_with_its_own_field_and_code() {
         for (k, v) in overrides.as_object().unwrap() {
             body[k] = v.clone();
         }
-        let res = send(&app, Method::POST, &collection(&w), &token, Some(&body)).await;
+        let res = app.as_(&token).post(&collection(&w), &body).await;
         let got = field_errors(res).await;
         let expected: Vec<(String, String)> = expected
             .into_iter()
@@ -499,26 +417,21 @@ async fn each_invalid_field_is_refused_with_its_own_field_and_code() {
         assert_eq!(got, expected, "{what}");
     }
     // An unknown field, or a value of the wrong type, is a 422 too.
-    let res = send(
-        &app,
-        Method::POST,
-        &collection(&w),
-        &token,
-        Some(&json!({"name": "X", "gender": "L", "religion": "islam"})),
-    )
-    .await;
+    let res = app
+        .as_(&token)
+        .post(
+            &collection(&w),
+            &json!({"name": "X", "gender": "L", "religion": "islam"}),
+        )
+        .await;
     assert_eq!(
         field_errors(res).await,
         [("religion".into(), "unknown".into())]
     );
-    let res = send(
-        &app,
-        Method::POST,
-        &collection(&w),
-        &token,
-        Some(&json!({"name": "X", "gender": "X"})),
-    )
-    .await;
+    let res = app
+        .as_(&token)
+        .post(&collection(&w), &json!({"name": "X", "gender": "X"}))
+        .await;
     assert_problem(res, 422).await;
     // Nothing was written.
     let count = santri::Entity::find().all(&app.db).await.unwrap().len();
@@ -551,24 +464,22 @@ async fn a_minor_is_registered_with_a_guardian_and_consent_which_cannot_be_withd
     assert_eq!(s["nik"], masked(&nik));
 
     // Consent again keeps the first time; withdrawing it is refused.
-    let again = expect(
-        &app,
-        Method::PUT,
-        &item(s["id"].as_str().unwrap()),
-        &token,
-        Some(&json!({"guardian_consent": true, "entry_year": 2024})),
-        200,
-    )
-    .await;
+    let again = app
+        .as_(&token)
+        .put(
+            &item(s["id"].as_str().unwrap()),
+            &json!({"guardian_consent": true, "entry_year": 2024}),
+        )
+        .expect(200)
+        .await;
     assert_eq!(again["guardian_consent_at"], consent_at.as_str());
-    let res = send(
-        &app,
-        Method::PUT,
-        &item(s["id"].as_str().unwrap()),
-        &token,
-        Some(&json!({"guardian_consent": false, "guardian_name": null})),
-    )
-    .await;
+    let res = app
+        .as_(&token)
+        .put(
+            &item(s["id"].as_str().unwrap()),
+            &json!({"guardian_consent": false, "guardian_name": null}),
+        )
+        .await;
     assert_eq!(
         field_errors(res).await,
         [
@@ -582,29 +493,23 @@ async fn a_minor_is_registered_with_a_guardian_and_consent_which_cannot_be_withd
 async fn every_failing_field_is_reported_at_once() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
-    let res = send(
-        &app,
-        Method::POST,
-        &collection(&w),
-        &w.token("admin_35"),
-        Some(&json!({
-            "name": "",
-            "nik": "123",
-            "gender": "L",
-            "birth_date": years_ago(10),
-            "entry_year": 1800,
-            "phone": "12345",
-            "email": "nope",
-        })),
-    )
-    .await;
+    let res = app
+        .as_(&w.token("admin_35"))
+        .post(
+            &collection(&w),
+            &json!({
+                "name": "",
+                "nik": "123",
+                "gender": "L",
+                "birth_date": years_ago(10),
+                "entry_year": 1800,
+                "phone": "12345",
+                "email": "nope",
+            }),
+        )
+        .await;
     let body = assert_problem(res, 422).await;
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = error_fields(&body);
     assert_eq!(
         fields,
         [
@@ -620,14 +525,13 @@ async fn every_failing_field_is_reported_at_once() {
     assert!(body["detail"].as_str().unwrap().contains("7 field(s)"));
 
     // Updates report every field at once too.
-    let res = send(
-        &app,
-        Method::PUT,
-        &item(w.santri_a.id),
-        &w.token("admin_35"),
-        Some(&json!({"name": " ", "phone": "0000", "entry_year": 3000})),
-    )
-    .await;
+    let res = app
+        .as_(&w.token("admin_35"))
+        .put(
+            &item(w.santri_a.id),
+            &json!({"name": " ", "phone": "0000", "entry_year": 3000}),
+        )
+        .await;
     assert_eq!(
         field_errors(res).await,
         [
@@ -643,13 +547,7 @@ async fn the_nik_is_never_answered_or_audited_in_full() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let token = w.token("manager_a");
-    let res = send(
-        &app,
-        Method::POST,
-        &collection(&w),
-        &token,
-        Some(&json!({"name": "Fatimah", "gender": "P", "nik": NIK_WOMAN, "birth_date": NIK_WOMAN_BIRTH})),
-    )
+    let res = app.as_(&token).post(&collection(&w), &json!({"name": "Fatimah", "gender": "P", "nik": NIK_WOMAN, "birth_date": NIK_WOMAN_BIRTH}))
     .await;
     assert_eq!(res.status(), 201);
     let text = res.text().await.unwrap();
@@ -663,7 +561,7 @@ async fn the_nik_is_never_answered_or_audited_in_full() {
         collection(&w),
         format!("{}?q=fatimah", collection(&w)),
     ] {
-        let res = send(&app, Method::GET, &path, &token, None).await;
+        let res = app.as_(&token).get(&path).await;
         assert_eq!(res.status(), 200);
         let text = res.text().await.unwrap();
         assert!(!text.contains(NIK_WOMAN), "{path}: {text}");
@@ -675,14 +573,7 @@ async fn the_nik_is_never_answered_or_audited_in_full() {
     let alike = "3578024101990001";
     let other = "3578014101990011";
     for nik in [alike, other] {
-        let res = send(
-            &app,
-            Method::PUT,
-            &item(id),
-            &token,
-            Some(&json!({"nik": nik})),
-        )
-        .await;
+        let res = app.as_(&token).put(&item(id), &json!({"nik": nik})).await;
         assert_eq!(res.status(), 200);
         let text = res.text().await.unwrap();
         assert!(!text.contains(nik), "update: {text}");
@@ -720,36 +611,29 @@ async fn a_duplicate_nik_in_the_same_pesantren_is_a_conflict() {
     let admin = w.token("admin_national");
     let body = json!({"name": "Ahmad", "gender": "L", "nik": NIK_MAN});
     create(&app, &w, &admin, body.clone()).await;
-    let problem = assert_problem(
-        send(&app, Method::POST, &collection(&w), &admin, Some(&body)).await,
-        409,
-    )
-    .await;
+    let problem = assert_problem(app.as_(&admin).post(&collection(&w), &body).await, 409).await;
     assert!(problem["detail"].as_str().unwrap().contains("NIK"));
     assert!(!problem.to_string().contains(NIK_MAN));
 
     // Another pesantren may hold the same person.
-    expect(
-        &app,
-        Method::POST,
-        &format!("/api/v1/pesantren/{}/santri", w.pesantren_b.id),
-        &admin,
-        Some(&body),
-        201,
-    )
-    .await;
+    app.as_(&admin)
+        .post(
+            &format!("/api/v1/pesantren/{}/santri", w.pesantren_b.id),
+            &body,
+        )
+        .expect(201)
+        .await;
 
     // Taking it by an update is a conflict too, and changes nothing.
-    let res = send(
-        &app,
-        Method::PUT,
-        &item(w.santri_a.id),
-        &admin,
-        Some(&json!({"nik": NIK_MAN, "name": "Renamed"})),
-    )
-    .await;
+    let res = app
+        .as_(&admin)
+        .put(
+            &item(w.santri_a.id),
+            &json!({"nik": NIK_MAN, "name": "Renamed"}),
+        )
+        .await;
     assert_problem(res, 409).await;
-    let a = expect(&app, Method::GET, &item(w.santri_a.id), &admin, None, 200).await;
+    let a = app.as_(&admin).get(&item(w.santri_a.id)).expect(200).await;
     assert_eq!(a["name"], "Muhammad Rizki");
     assert!(a["nik"].is_null());
     assert_eq!(a["version"], 1);
@@ -763,34 +647,15 @@ async fn a_manager_of_another_pesantren_gets_404_on_santri_of_a() {
     let s = item(w.santri_a.id);
     let update = json!({"name": "Hijacked"});
     let create = json!({"name": "Intruder", "gender": "L"});
-    assert_problem(send(&app, Method::GET, &s, &b, None).await, 404).await;
-    assert_problem(send(&app, Method::PUT, &s, &b, Some(&update)).await, 404).await;
-    assert_problem(send(&app, Method::DELETE, &s, &b, None).await, 404).await;
-    assert_problem(
-        send(&app, Method::GET, &collection(&w), &b, None).await,
-        404,
-    )
-    .await;
-    assert_problem(
-        send(&app, Method::POST, &collection(&w), &b, Some(&create)).await,
-        404,
-    )
-    .await;
+    assert_problem(app.as_(&b).get(&s).await, 404).await;
+    assert_problem(app.as_(&b).put(&s, &update).await, 404).await;
+    assert_problem(app.as_(&b).delete(&s).await, 404).await;
+    assert_problem(app.as_(&b).get(&collection(&w)).await, 404).await;
+    assert_problem(app.as_(&b).post(&collection(&w), &create).await, 404).await;
     // An admin of another province too.
     let admin_32 = w.token("admin_32");
-    assert_problem(send(&app, Method::GET, &s, &admin_32, None).await, 404).await;
-    assert_problem(
-        send(
-            &app,
-            Method::POST,
-            &collection(&w),
-            &admin_32,
-            Some(&create),
-        )
-        .await,
-        404,
-    )
-    .await;
+    assert_problem(app.as_(&admin_32).get(&s).await, 404).await;
+    assert_problem(app.as_(&admin_32).post(&collection(&w), &create).await, 404).await;
     // Nothing changed, and manager B sees only B's santri.
     let a = santri::Entity::find_by_id(w.santri_a.id)
         .one(&app.db)
@@ -800,15 +665,11 @@ async fn a_manager_of_another_pesantren_gets_404_on_santri_of_a() {
     assert_eq!(a.name, w.santri_a.name);
     assert_eq!(a.version, 1);
     assert_eq!(santri::Entity::find().all(&app.db).await.unwrap().len(), 1);
-    let own = expect(
-        &app,
-        Method::GET,
-        &format!("/api/v1/pesantren/{}/santri", w.pesantren_b.id),
-        &b,
-        None,
-        200,
-    )
-    .await;
+    let own = app
+        .as_(&b)
+        .get(&format!("/api/v1/pesantren/{}/santri", w.pesantren_b.id))
+        .expect(200)
+        .await;
     assert_eq!(own["data"], json!([]));
 }
 
@@ -818,33 +679,24 @@ async fn a_curator_of_another_province_gets_404_on_reads_and_no_curator_can_writ
     let w = World::build(&app).await;
     let s = item(w.santri_a.id);
     let c32 = w.token("curator_32");
-    assert_problem(send(&app, Method::GET, &s, &c32, None).await, 404).await;
+    assert_problem(app.as_(&c32).get(&s).await, 404).await;
+    assert_problem(app.as_(&c32).get(&collection(&w)).await, 404).await;
     assert_problem(
-        send(&app, Method::GET, &collection(&w), &c32, None).await,
-        404,
-    )
-    .await;
-    assert_problem(
-        send(&app, Method::PUT, &s, &c32, Some(&json!({"name": "X"}))).await,
+        app.as_(&c32).put(&s, &json!({"name": "X"})).await,
         // Curators may never write santri: refused by role before scope.
         403,
     )
     .await;
 
     let c35 = w.token("curator_35");
-    let got = expect(&app, Method::GET, &s, &c35, None, 200).await;
+    let got = app.as_(&c35).get(&s).expect(200).await;
     assert_eq!(got["name"], "Muhammad Rizki");
-    let list = expect(&app, Method::GET, &collection(&w), &c35, None, 200).await;
+    let list = app.as_(&c35).get(&collection(&w)).expect(200).await;
     assert_eq!(list["data"].as_array().unwrap().len(), 1);
     let problem = assert_problem(
-        send(
-            &app,
-            Method::PUT,
-            &s,
-            &c35,
-            Some(&json!({"is_santripreneur": true})),
-        )
-        .await,
+        app.as_(&c35)
+            .put(&s, &json!({"is_santripreneur": true}))
+            .await,
         403,
     )
     .await;
@@ -852,20 +704,15 @@ async fn a_curator_of_another_province_gets_404_on_reads_and_no_curator_can_writ
         problem["detail"].as_str().unwrap().contains("`curator`"),
         "{problem}"
     );
-    assert_problem(send(&app, Method::DELETE, &s, &c35, None).await, 403).await;
+    assert_problem(app.as_(&c35).delete(&s).await, 403).await;
     assert_problem(
-        send(
-            &app,
-            Method::POST,
-            &collection(&w),
-            &c35,
-            Some(&json!({"name": "X", "gender": "L"})),
-        )
-        .await,
+        app.as_(&c35)
+            .post(&collection(&w), &json!({"name": "X", "gender": "L"}))
+            .await,
         403,
     )
     .await;
-    let a = expect(&app, Method::GET, &s, &c35, None, 200).await;
+    let a = app.as_(&c35).get(&s).expect(200).await;
     assert_eq!(a["is_santripreneur"], false);
     assert_eq!(a["version"], 1);
 }
@@ -877,20 +724,17 @@ async fn a_santri_reads_himself_updates_his_contact_fields_but_nothing_else_and_
     let w = World::build(&app).await;
     let me = w.token("santri_a");
     let own = item(w.santri_a.id);
-    let got = expect(&app, Method::GET, &own, &me, None, 200).await;
+    let got = app.as_(&me).get(&own).expect(200).await;
     assert_eq!(got["name"], "Muhammad Rizki");
 
-    let updated = expect(
-        &app,
-        Method::PUT,
-        &own,
-        &me,
-        Some(
+    let updated = app
+        .as_(&me)
+        .put(
+            &own,
             &json!({"phone": "0857 1234 5678", "email": "rizki@santri.id", "address": "Asrama B"}),
-        ),
-        200,
-    )
-    .await;
+        )
+        .expect(200)
+        .await;
     assert_eq!(updated["phone"], "+6285712345678");
     assert_eq!(updated["email"], "rizki@santri.id");
     assert_eq!(updated["address"], "Asrama B");
@@ -906,8 +750,7 @@ async fn a_santri_reads_himself_updates_his_contact_fields_but_nothing_else_and_
         json!({"guardian_consent": true}),
         json!({"status": "alumni"}),
     ] {
-        let problem =
-            assert_problem(send(&app, Method::PUT, &own, &me, Some(&body)).await, 403).await;
+        let problem = assert_problem(app.as_(&me).put(&own, &body).await, 403).await;
         assert!(
             problem["detail"]
                 .as_str()
@@ -916,37 +759,24 @@ async fn a_santri_reads_himself_updates_his_contact_fields_but_nothing_else_and_
             "{problem}"
         );
     }
-    let after = expect(&app, Method::GET, &own, &me, None, 200).await;
+    let after = app.as_(&me).get(&own).expect(200).await;
     assert_eq!(after["name"], "Muhammad Rizki");
     assert_eq!(after["phone"], "+6285712345678");
     assert_eq!(after["version"], 2);
 
     // Another santri of the same pesantren is not there for him.
     let other = insert_santri(&app, &w.pesantren_a, "Abdullah").await;
+    assert_problem(app.as_(&me).get(&item(other.id)).await, 404).await;
     assert_problem(
-        send(&app, Method::GET, &item(other.id), &me, None).await,
-        404,
-    )
-    .await;
-    assert_problem(
-        send(
-            &app,
-            Method::PUT,
-            &item(other.id),
-            &me,
-            Some(&json!({"phone": "081234567890"})),
-        )
-        .await,
+        app.as_(&me)
+            .put(&item(other.id), &json!({"phone": "081234567890"}))
+            .await,
         404,
     )
     .await;
     // Nor the list, nor creating or deleting.
-    assert_problem(
-        send(&app, Method::GET, &collection(&w), &me, None).await,
-        403,
-    )
-    .await;
-    assert_problem(send(&app, Method::DELETE, &own, &me, None).await, 403).await;
+    assert_problem(app.as_(&me).get(&collection(&w)).await, 403).await;
+    assert_problem(app.as_(&me).delete(&own).await, 403).await;
 }
 
 #[tokio::test]
@@ -964,13 +794,9 @@ async fn partners_and_anonymous_callers_are_refused() {
         (Method::DELETE, s, None),
     ];
     for (method, path, body) in routes {
-        let res = send(&app, method.clone(), &path, &partner, body).await;
+        let res = app.as_(&partner).call(method.clone(), &path, body).await;
         assert_problem(res, 403).await;
-        let mut req = app.request(method, &path);
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        let res = req.send().await.unwrap();
+        let res = app.anon().call(method, &path, body).await;
         assert_eq!(res.headers()["www-authenticate"], "Bearer");
         assert_problem(res, 401).await;
     }
@@ -984,29 +810,20 @@ async fn a_stale_if_match_gets_412_and_changes_nothing() {
     let token = w.token("manager_a");
     let s = item(w.santri_a.id);
     let res = app
-        .authed(Method::PUT, &s, &token)
+        .as_(&token)
+        .put(&s, &json!({"entry_year": 2023}))
         .header("If-Match", "\"1\"")
-        .json(&json!({"entry_year": 2023}))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["etag"], "\"2\"");
 
     let res = app
-        .authed(Method::PUT, &s, &token)
+        .as_(&token)
+        .put(&s, &json!({"name": "Overwritten"}))
         .header("If-Match", "\"1\"")
-        .json(&json!({"name": "Overwritten"}))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_problem(res, 412).await;
-    let res = app
-        .authed(Method::DELETE, &s, &token)
-        .header("If-Match", "\"1\"")
-        .send()
-        .await
-        .unwrap();
+    let res = app.as_(&token).delete(&s).header("If-Match", "\"1\"").await;
     assert_problem(res, 412).await;
 
     let row = santri::Entity::find_by_id(w.santri_a.id)
@@ -1020,12 +837,10 @@ async fn a_stale_if_match_gets_412_and_changes_nothing() {
     assert_eq!(audit_rows(&app, w.santri_a.id).await.len(), 1);
     // A garbled If-Match is a bad request.
     let res = app
-        .authed(Method::PUT, &s, &token)
+        .as_(&token)
+        .put(&s, &json!({"entry_year": 2022}))
         .header("If-Match", "yesterday")
-        .json(&json!({"entry_year": 2022}))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_problem(res, 400).await;
 }
 
@@ -1035,20 +850,15 @@ async fn a_santri_with_an_active_account_is_deleted_only_after_the_account_is_de
     let w = World::build(&app).await;
     let manager = w.token("manager_a");
     let s = item(w.santri_a.id);
-    let problem = assert_problem(send(&app, Method::DELETE, &s, &manager, None).await, 409).await;
+    let problem = assert_problem(app.as_(&manager).delete(&s).await, 409).await;
     assert!(problem["detail"].as_str().unwrap().contains("deactivate"));
 
     let account = w.account("santri_a").user_id.unwrap();
-    expect(
-        &app,
-        Method::POST,
-        &format!("/api/v1/users/{account}/deactivate"),
-        &w.token("admin_35"),
-        None,
-        200,
-    )
-    .await;
-    expect(&app, Method::DELETE, &s, &manager, None, 204).await;
+    app.as_(&w.token("admin_35"))
+        .post_empty(&format!("/api/v1/users/{account}/deactivate"))
+        .expect(200)
+        .await;
+    app.as_(&manager).delete(&s).expect(204).await;
     assert!(santri::Entity::find_by_id(w.santri_a.id)
         .one(&app.db)
         .await
@@ -1083,7 +893,7 @@ async fn arabic_and_accented_names_round_trip_and_are_found_without_marks_in_any
     for name in names {
         let s = create(&app, &w, &token, json!({"name": name, "gender": "L"})).await;
         assert_eq!(s["name"], name);
-        let got = expect(&app, Method::GET, &item(id_of(&s)), &token, None, 200).await;
+        let got = app.as_(&token).get(&item(id_of(&s))).expect(200).await;
         assert_eq!(got["name"], name, "read back exactly");
         ids.push(id_of(&s));
     }
@@ -1097,10 +907,11 @@ async fn arabic_and_accented_names_round_trip_and_are_found_without_marks_in_any
     };
     let search = |q: &str| {
         let url = reqwest::Url::parse_with_params(&app.url(&collection(&w)), &[("q", q)]).unwrap();
-        let token = token.clone();
-        let client = app.client.clone();
+        let search = app
+            .as_(&token)
+            .get(&format!("{}?{}", url.path(), url.query().unwrap()));
         async move {
-            let res = client.get(url).bearer_auth(token).send().await.unwrap();
+            let res = search.await;
             assert_eq!(res.status(), 200);
             res.json::<Value>().await.unwrap()
         }

@@ -12,7 +12,6 @@ use opop_tests::world::{
     insert_santri, World, PASSWORD,
 };
 use opop_tests::{assert_problem, TestApp};
-use reqwest::Method;
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 use serde_json::{json, Value};
 
@@ -25,14 +24,6 @@ const TARGETS: &[(&str, &str)] = &[
     ("OPOP_TARGET_SOCIOPRENEURS", "4"),
     ("OPOP_TARGET_VERIFIED_PESANTREN_PER_PROVINCE", "2"),
 ];
-
-async fn overview(app: &TestApp, token: &str) -> Value {
-    let res = app.authed(Method::GET, PATH, token).send().await.unwrap();
-    let status = res.status();
-    let body: Value = res.json().await.unwrap();
-    assert_eq!(status, 200, "{body}");
-    body
-}
 
 /// Logs in as a new staff account of `role` in `province` (national when
 /// `None`), created by the first admin.
@@ -341,7 +332,7 @@ async fn a_national_admin_gets_every_number_by_province_and_in_total() {
     build_data_set(&app).await;
     let admin = app.admin_token().await;
     let before = today();
-    let body = overview(&app, &admin).await;
+    let body = app.as_(&admin).get(PATH).expect(200).await;
     assert_eq!(
         without_as_of(body, before),
         json!({
@@ -373,8 +364,8 @@ async fn a_national_curator_sees_the_same_figures_as_a_national_admin() {
     let admin = app.admin_token().await;
     let curator = staff(&app, "curator", None).await;
     let before = today();
-    let by_admin = without_as_of(overview(&app, &admin).await, before);
-    let by_curator = without_as_of(overview(&app, &curator).await, before);
+    let by_admin = without_as_of(app.as_(&admin).get(PATH).expect(200).await, before);
+    let by_curator = without_as_of(app.as_(&curator).get(PATH).expect(200).await, before);
     assert_eq!(by_curator, by_admin);
 }
 
@@ -384,7 +375,7 @@ async fn a_province_admin_sees_only_its_province_and_totals_equal_to_it() {
     build_data_set(&app).await;
     let admin_35 = staff(&app, "admin", Some("35")).await;
     let before = today();
-    let body = without_as_of(overview(&app, &admin_35).await, before);
+    let body = without_as_of(app.as_(&admin_35).get(PATH).expect(200).await, before);
     assert_eq!(
         body,
         json!({
@@ -406,7 +397,7 @@ async fn a_province_curator_sees_only_its_province() {
     let app = TestApp::spawn_with(TARGETS).await;
     build_data_set(&app).await;
     let curator_32 = staff(&app, "curator", Some("32")).await;
-    let body = overview(&app, &curator_32).await;
+    let body = app.as_(&curator_32).get(PATH).expect(200).await;
     assert_eq!(body["totals"], west_java());
     assert_eq!(body["provinces"], json!([with_province("32", west_java())]));
     assert_eq!(
@@ -420,7 +411,7 @@ async fn staff_of_a_province_without_records_see_it_with_zeros_and_null_ratios()
     let app = TestApp::spawn_with(TARGETS).await;
     build_data_set(&app).await;
     let admin_11 = staff(&app, "admin", Some("11")).await;
-    let body = overview(&app, &admin_11).await;
+    let body = app.as_(&admin_11).get(PATH).expect(200).await;
     let zeros = figures([0; 4], [0; 5], 0, [0; 9], [0, 0]);
     assert_eq!(body["totals"], zeros);
     assert_eq!(body["totals"]["halal"]["ratio"], Value::Null);
@@ -440,7 +431,7 @@ async fn targets_come_from_the_configuration() {
     .await;
     build_data_set(&app).await;
     let admin = app.admin_token().await;
-    let body = overview(&app, &admin).await;
+    let body = app.as_(&admin).get(PATH).expect(200).await;
     // The two configured, and the defaults for the others.
     assert_eq!(
         body["targets"],
@@ -468,7 +459,7 @@ async fn targets_come_from_the_configuration() {
 async fn an_empty_programme_has_no_provinces_and_null_halal_ratio() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
-    let body = overview(&app, &admin).await;
+    let body = app.as_(&admin).get(PATH).expect(200).await;
     assert_eq!(body["totals"], figures([0; 4], [0; 5], 0, [0; 9], [0, 0]));
     assert_eq!(body["provinces"], json!([]));
     assert_eq!(body["progress"]["verified_pesantren"], json!([]));
@@ -480,20 +471,16 @@ async fn managers_santri_and_partners_are_refused_and_anonymous_callers_must_log
     let app = TestApp::spawn().await;
     let world = World::build(&app).await;
     for key in ["manager_a", "manager_b", "santri_a", "partner"] {
-        let res = app
-            .authed(Method::GET, PATH, &world.token(key))
-            .send()
-            .await
-            .unwrap();
+        let res = app.as_(&world.token(key)).get(PATH).await;
         assert_problem(res, 403).await;
     }
-    assert_problem(app.get(PATH).await, 401).await;
+    assert_problem(app.anon().get(PATH).await, 401).await;
     for key in [
         "admin_national",
         "admin_35",
         "curator_32",
         "curator_national",
     ] {
-        overview(&app, &world.token(key)).await;
+        app.as_(&world.token(key)).get(PATH).expect(200).await;
     }
 }

@@ -1,42 +1,14 @@
 //! Variants, batch updates and partners' category mapping.
 
-use entity::{catalog_changes, product_variants, products, ProductCategory, ProductStatus};
+use entity::{product_variants, ProductCategory, ProductStatus};
 use futures_util::future::join_all;
+use opop_tests::catalogue::{create_and_approve, order, product_row, publish};
+use opop_tests::feed::last_event_of;
 use opop_tests::world::{insert_product, World};
-use opop_tests::TestApp;
-use reqwest::Method;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use opop_tests::{error_fields, Answer, TestApp};
+use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 use uuid::Uuid;
-
-async fn send(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    key: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value, Option<String>) {
-    let mut req = app.authed(method, path, token);
-    if let Some(k) = key {
-        req = req.header("Idempotency-Key", k);
-    }
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    let replayed = res
-        .headers()
-        .get("idempotent-replayed")
-        .map(|v| v.to_str().unwrap().to_string());
-    let text = res.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::Null),
-        replayed,
-    )
-}
 
 fn variant(sku: &str, size: &str, colour: &str, price: i64, stock: i64) -> Value {
     json!({"sku": sku, "values": {"ukuran": size, "warna": colour},
@@ -58,38 +30,13 @@ fn batik(skus: &str) -> Value {
 
 /// A published batik with three variants, through the API.
 async fn published_batik(app: &TestApp, w: &World, skus: &str) -> Value {
-    let manager = w.token("manager_a");
-    let (s, p, _) = send(
+    let p = create_and_approve(
         app,
-        Method::POST,
-        "/api/v1/products",
-        &manager,
-        None,
-        Some(batik(skus)),
-    )
-    .await;
-    assert_eq!(s, 201, "{p}");
-    let id = p["id"].as_str().unwrap().to_string();
-    let (s, _, _) = send(
-        app,
-        Method::POST,
-        &format!("/api/v1/products/{id}/submit"),
-        &manager,
-        None,
-        None,
-    )
-    .await;
-    assert_eq!(s, 200);
-    let (s, p, _) = send(
-        app,
-        Method::POST,
-        &format!("/api/v1/products/{id}/approve"),
+        &w.token("manager_a"),
         &w.token("curator_35"),
-        None,
-        None,
+        &batik(skus),
     )
     .await;
-    assert_eq!(s, 200, "{p}");
     assert_eq!(p["published"], true);
     p
 }
@@ -101,26 +48,6 @@ async fn variant_stock(app: &TestApp, id: Uuid) -> i64 {
         .unwrap()
         .unwrap()
         .stock
-}
-
-async fn product_row(app: &TestApp, id: Uuid) -> products::Model {
-    products::Entity::find_by_id(id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-}
-
-async fn last_payload(app: &TestApp, id: Uuid) -> Value {
-    catalog_changes::Entity::find()
-        .filter(catalog_changes::Column::ProductId.eq(id))
-        .order_by_desc(catalog_changes::Column::Seq)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .payload
-        .unwrap()
 }
 
 fn uuid(v: &Value) -> Uuid {
@@ -147,6 +74,7 @@ async fn a_product_with_variants_goes_from_creation_through_publication_to_an_or
 
     // The catalogue and the feed carry the variants.
     let shown: Value = app
+        .anon()
         .get(&format!("/api/v1/catalog/products/{id}"))
         .await
         .json()
@@ -154,28 +82,22 @@ async fn a_product_with_variants_goes_from_creation_through_publication_to_an_or
         .unwrap();
     assert_eq!(shown["variants"], p["variants"]);
     assert_eq!(shown["weight_kg"], 0.35);
-    assert_eq!(last_payload(&app, id).await, shown);
+    assert_eq!(
+        last_event_of(&app, id).await.unwrap().payload.unwrap(),
+        shown
+    );
 
     // A partner orders two of one variant.
     let partner = w.token("partner");
     let l_hijau = uuid(&variants[0]["id"]);
-    let order = |key: &str, body: Value| {
-        let partner = partner.clone();
-        let key = key.to_string();
-        let app = &app;
+    let buy = |key: &'static str, body: Value| {
+        let (app, partner) = (&app, &partner);
         async move {
-            send(
-                app,
-                Method::POST,
-                "/api/v1/catalog/orders",
-                &partner,
-                Some(&key),
-                Some(body),
-            )
-            .await
+            let answer = order(app, partner, Some(key), &body).await;
+            (answer.status, answer.body)
         }
     };
-    let (s, o, _) = order("k1", json!({"product_id": id, "variant_id": l_hijau, "quantity": 2, "external_order_id": "SHP-1"})).await;
+    let (s, o) = buy("k1", json!({"product_id": id, "variant_id": l_hijau, "quantity": 2, "external_order_id": "SHP-1"})).await;
     assert_eq!(s, 201, "{o}");
     assert_eq!(o["variant_id"], json!(l_hijau));
     assert_eq!(o["unit_price_idr"], 150_000);
@@ -183,15 +105,15 @@ async fn a_product_with_variants_goes_from_creation_through_publication_to_an_or
     assert_eq!(o["stock_remaining"], 1);
     assert_eq!(variant_stock(&app, l_hijau).await, 1);
     assert_eq!(product_row(&app, id).await.stock, 55);
-    let payload = last_payload(&app, id).await;
+    let payload = last_event_of(&app, id).await.unwrap().payload.unwrap();
     assert_eq!(payload["variants"][0]["stock"], 1);
     assert_eq!(payload["stock"], 55);
 
     // More than the variant holds: 409, even though the product has more.
-    let (s, o, _) = order("k2", json!({"product_id": id, "variant_id": l_hijau, "quantity": 2, "external_order_id": "SHP-2"})).await;
+    let (s, o) = buy("k2", json!({"product_id": id, "variant_id": l_hijau, "quantity": 2, "external_order_id": "SHP-2"})).await;
     assert_eq!(s, 409, "{o}");
     // Without a variant, or with another product's: 422, nothing taken.
-    let (s, o, _) = order(
+    let (s, o) = buy(
         "k3",
         json!({"product_id": id, "quantity": 1, "external_order_id": "SHP-3"}),
     )
@@ -201,7 +123,7 @@ async fn a_product_with_variants_goes_from_creation_through_publication_to_an_or
         (422, Some("variant_id")),
         "{o}"
     );
-    let (s, o, _) = order("k4", json!({"product_id": id, "variant_id": Uuid::now_v7(), "quantity": 1, "external_order_id": "SHP-4"})).await;
+    let (s, o) = buy("k4", json!({"product_id": id, "variant_id": Uuid::now_v7(), "quantity": 1, "external_order_id": "SHP-4"})).await;
     assert_eq!(
         (s, o["errors"][0]["field"].as_str()),
         (422, Some("variant_id")),
@@ -210,20 +132,10 @@ async fn a_product_with_variants_goes_from_creation_through_publication_to_an_or
     assert_eq!(product_row(&app, id).await.stock, 55);
 
     // A product without variants refuses a variant id.
-    let plain = insert_product(
-        &app,
-        &w.pesantren_a,
-        "PLAIN-1",
-        ProductCategory::Craft,
-        ProductStatus::Approved,
-    )
-    .await;
-    opop_api::catalog::feed::sync_now(&app.db, plain.id)
-        .await
-        .unwrap();
-    let (s, o, _) = order("k5", json!({"product_id": plain.id, "variant_id": l_hijau, "quantity": 1, "external_order_id": "SHP-5"})).await;
+    let plain = publish(&app, &w.pesantren_a, "PLAIN-1", ProductCategory::Craft).await;
+    let (s, o) = buy("k5", json!({"product_id": plain.id, "variant_id": l_hijau, "quantity": 1, "external_order_id": "SHP-5"})).await;
     assert_eq!(s, 422, "{o}");
-    let (s, o, _) = order(
+    let (s, o) = buy(
         "k6",
         json!({"product_id": plain.id, "quantity": 1, "external_order_id": "SHP-6"}),
     )
@@ -241,36 +153,23 @@ async fn variants_are_checked_all_at_once_and_nothing_is_stored() {
     body["variants"][1]["values"] = json!({"ukuran": "l", "warna": "HIJAU"});
     body["variants"][2]["sku"] = json!(w.product_a.sku);
     body["price_idr"] = json!(100_000);
-    let (s, p, _) = send(
-        &app,
-        Method::POST,
-        "/api/v1/products",
-        &manager,
-        None,
-        Some(body),
-    )
-    .await;
+    let (s, p) = app
+        .as_(&manager)
+        .post("/api/v1/products", &body)
+        .status_and_json()
+        .await;
     assert_eq!(s, 422, "{p}");
-    let fields: Vec<&str> = p["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = error_fields(&p);
     assert_eq!(fields, ["price_idr", "variants[1].values"], "{p}");
 
     // A SKU taken by another product of the pesantren is found against the database.
     let mut body = batik("V2");
     body["variants"][2]["sku"] = json!(w.product_a.sku);
-    let (s, p, _) = send(
-        &app,
-        Method::POST,
-        "/api/v1/products",
-        &manager,
-        None,
-        Some(body),
-    )
-    .await;
+    let (s, p) = app
+        .as_(&manager)
+        .post("/api/v1/products", &body)
+        .status_and_json()
+        .await;
     assert_eq!(
         (s, p["errors"][0]["field"].as_str()),
         (422, Some("variants[2].sku")),
@@ -279,35 +178,19 @@ async fn variants_are_checked_all_at_once_and_nothing_is_stored() {
 
     let mut body = batik("V2");
     body.as_object_mut().unwrap().remove("variants");
-    let (s, p, _) = send(
-        &app,
-        Method::POST,
-        "/api/v1/products",
-        &manager,
-        None,
-        Some(body),
-    )
-    .await;
+    let (s, p) = app
+        .as_(&manager)
+        .post("/api/v1/products", &body)
+        .status_and_json()
+        .await;
     assert_eq!(
         (s, p["errors"][0]["field"].as_str()),
         (422, Some("variants")),
         "{p}"
     );
-    let (s, p, _) = send(
-        &app,
-        Method::POST,
-        "/api/v1/products",
-        &manager,
-        None,
-        Some(json!({"name": "Kopi", "description": "Kopi.", "category": "craft", "unit": "pcs", "weight_grams": 1, "sku": "K-1"})),
-    )
+    let (s, p) = app.as_(&manager).post("/api/v1/products", &json!({"name": "Kopi", "description": "Kopi.", "category": "craft", "unit": "pcs", "weight_grams": 1, "sku": "K-1"})).status_and_json()
     .await;
-    let fields: Vec<&str> = p["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = error_fields(&p);
     assert_eq!(
         (s, fields),
         (422, vec!["price_idr", "stock"]),
@@ -336,15 +219,11 @@ async fn an_edit_keeps_the_variants_it_names_and_removes_the_others() {
         {"id": kept[1]["id"], "sku": kept[1]["sku"], "values": kept[1]["values"], "price_idr": 140_000, "stock": 4, "weight_grams": 350},
         variant("V3-XL-H", "XL", "hijau", 170_000, 2),
     ]);
-    let (s, after, _) = send(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/products/{id}"),
-        &w.token("manager_a"),
-        None,
-        Some(body),
-    )
-    .await;
+    let (s, after) = app
+        .as_(&w.token("manager_a"))
+        .put(&format!("/api/v1/products/{id}"), &body)
+        .status_and_json()
+        .await;
     assert_eq!(s, 200, "{after}");
     assert_eq!(
         after["status"], "approved",
@@ -365,15 +244,11 @@ async fn an_edit_keeps_the_variants_it_names_and_removes_the_others() {
     // An id that is not this product's variant is named.
     let mut body = batik("V3");
     body["variants"][0]["id"] = json!(Uuid::now_v7());
-    let (s, p, _) = send(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/products/{id}"),
-        &w.token("manager_a"),
-        None,
-        Some(body),
-    )
-    .await;
+    let (s, p) = app
+        .as_(&w.token("manager_a"))
+        .put(&format!("/api/v1/products/{id}"), &body)
+        .status_and_json()
+        .await;
     assert_eq!(
         (s, p["errors"][0]["field"].as_str()),
         (422, Some("variants[0].id")),
@@ -399,21 +274,16 @@ async fn a_hundred_concurrent_orders_of_one_variant_never_oversell_it() {
         })
         .collect();
     let fire = || {
-        join_all(requests.iter().map(|(key, body)| {
-            send(
-                &app,
-                Method::POST,
-                "/api/v1/catalog/orders",
-                &partner,
-                Some(key),
-                Some(body.clone()),
-            )
-        }))
+        join_all(
+            requests
+                .iter()
+                .map(|(key, body)| order(&app, &partner, Some(key), body)),
+        )
     };
     let first = fire().await;
-    let created = first.iter().filter(|r| r.0 == 201).count();
+    let created = first.iter().filter(|r| r.status == 201).count();
     assert_eq!(created, 50);
-    assert!(first.iter().all(|r| r.0 == 201 || r.0 == 409));
+    assert!(first.iter().all(|r| r.status == 201 || r.status == 409));
     assert_eq!(variant_stock(&app, l_biru).await, 0);
     assert_eq!(
         product_row(&app, id).await.stock,
@@ -422,12 +292,12 @@ async fn a_hundred_concurrent_orders_of_one_variant_never_oversell_it() {
     );
     // Every retry answers its first answer again and takes nothing.
     let again = fire().await;
-    for ((s1, b1, _), (s2, b2, replayed)) in first.iter().zip(&again) {
-        assert_eq!(s1, s2);
-        if *s1 == 201 {
-            assert_eq!(b1, b2);
+    for (before, after) in first.iter().zip(&again) {
+        assert_eq!(before.status, after.status);
+        if before.status == 201 {
+            assert_eq!(before.body, after.body);
         }
-        assert_eq!(replayed.as_deref(), Some("true"));
+        assert_eq!(after.replayed.as_deref(), Some("true"));
     }
     assert_eq!(variant_stock(&app, l_biru).await, 0);
     assert_eq!(product_row(&app, id).await.stock, 7);
@@ -458,15 +328,17 @@ async fn a_batch_applies_the_good_items_and_names_the_bad_ones() {
         {"id": id, "variant_id": m_hijau, "stock": 40},
         {"id": id, "stock": 40},
     ]});
-    let (s, r, replayed) = send(
-        &app,
-        Method::POST,
-        "/api/v1/products/stock",
-        &manager,
-        Some("b-1"),
-        Some(body.clone()),
-    )
-    .await;
+    let Answer {
+        status: s,
+        body: r,
+        replayed,
+        ..
+    } = app
+        .as_(&manager)
+        .post("/api/v1/products/stock", &body)
+        .header("Idempotency-Key", "b-1")
+        .answer()
+        .await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(replayed.as_deref(), Some("false"));
     let ok: Vec<Uuid> = r["succeeded"]
@@ -495,7 +367,7 @@ async fn a_batch_applies_the_good_items_and_names_the_bad_ones() {
     assert_eq!(variant_stock(&app, m_hijau).await, 40);
     assert_eq!(product_row(&app, id).await.stock, 3 + 40 + 50);
     assert_eq!(
-        last_payload(&app, id).await["stock"],
+        last_event_of(&app, id).await.unwrap().payload.unwrap()["stock"],
         93,
         "the change reached the feed"
     );
@@ -506,55 +378,53 @@ async fn a_batch_applies_the_good_items_and_names_the_bad_ones() {
     );
 
     // The same key and body: the same answer, nothing applied again.
-    let (s, again, replayed) = send(
-        &app,
-        Method::POST,
-        "/api/v1/products/stock",
-        &manager,
-        Some("b-1"),
-        Some(body),
-    )
-    .await;
+    let Answer {
+        status: s,
+        body: again,
+        replayed,
+        ..
+    } = app
+        .as_(&manager)
+        .post("/api/v1/products/stock", &body)
+        .header("Idempotency-Key", "b-1")
+        .answer()
+        .await;
     assert_eq!((s, replayed.as_deref()), (200, Some("true")));
     assert_eq!(again, r);
     let version = product_row(&app, w.product_a.id).await.version;
     // Another body under the key: 422 naming it; no key: 400; too many: 422.
-    let (s, p, _) = send(
-        &app,
-        Method::POST,
-        "/api/v1/products/stock",
-        &manager,
-        Some("b-1"),
-        Some(json!({"items": [{"id": w.product_a.id, "stock": 1}]})),
-    )
-    .await;
+    let (s, p) = app
+        .as_(&manager)
+        .post(
+            "/api/v1/products/stock",
+            &json!({"items": [{"id": w.product_a.id, "stock": 1}]}),
+        )
+        .header("Idempotency-Key", "b-1")
+        .status_and_json()
+        .await;
     assert_eq!(
         (s, p["errors"][0]["field"].as_str()),
         (422, Some("Idempotency-Key")),
         "{p}"
     );
-    let (s, _, _) = send(
-        &app,
-        Method::POST,
-        "/api/v1/products/stock",
-        &manager,
-        None,
-        Some(json!({"items": [{"id": w.product_a.id, "stock": 1}]})),
-    )
-    .await;
+    let (s, _) = app
+        .as_(&manager)
+        .post(
+            "/api/v1/products/stock",
+            &json!({"items": [{"id": w.product_a.id, "stock": 1}]}),
+        )
+        .status_and_json()
+        .await;
     assert_eq!(s, 400);
     let many: Vec<Value> = (0..101)
         .map(|_| json!({"id": w.product_a.id, "stock": 1}))
         .collect();
-    let (s, p, _) = send(
-        &app,
-        Method::POST,
-        "/api/v1/products/stock",
-        &manager,
-        Some("b-2"),
-        Some(json!({"items": many})),
-    )
-    .await;
+    let (s, p) = app
+        .as_(&manager)
+        .post("/api/v1/products/stock", &json!({"items": many}))
+        .header("Idempotency-Key", "b-2")
+        .status_and_json()
+        .await;
     assert_eq!(
         (s, p["errors"][0]["field"].as_str()),
         (422, Some("items")),
@@ -563,33 +433,32 @@ async fn a_batch_applies_the_good_items_and_names_the_bad_ones() {
     assert_eq!(product_row(&app, w.product_a.id).await.version, version);
 
     // Prices of a variant move the product's lowest price.
-    let (s, r, _) = send(&app, Method::POST, "/api/v1/products/prices", &manager, Some("p-1"),
-        Some(json!({"items": [{"id": id, "variant_id": m_hijau, "price_idr": 99_000}, {"id": w.product_a.id, "price_idr": 50}]}))).await;
+    let (s, r) = app.as_(&manager).post("/api/v1/products/prices", &json!({"items": [{"id": id, "variant_id": m_hijau, "price_idr": 99_000}, {"id": w.product_a.id, "price_idr": 50}]})).header("Idempotency-Key", "p-1").status_and_json().await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["succeeded"].as_array().unwrap().len(), 1);
     assert_eq!(r["failed"][0]["status"], 422);
     assert_eq!(product_row(&app, id).await.price_idr, 99_000);
     assert_eq!(product_row(&app, id).await.status, ProductStatus::Approved);
     // Curators may not batch; managers of another pesantren get 404 per item.
-    let (s, _, _) = send(
-        &app,
-        Method::POST,
-        "/api/v1/products/prices",
-        &w.token("curator_35"),
-        Some("p-2"),
-        Some(json!({"items": [{"id": id, "price_idr": 1000}]})),
-    )
-    .await;
+    let (s, _) = app
+        .as_(&w.token("curator_35"))
+        .post(
+            "/api/v1/products/prices",
+            &json!({"items": [{"id": id, "price_idr": 1000}]}),
+        )
+        .header("Idempotency-Key", "p-2")
+        .status_and_json()
+        .await;
     assert_eq!(s, 403);
-    let (s, r, _) = send(
-        &app,
-        Method::POST,
-        "/api/v1/products/prices",
-        &w.token("manager_b"),
-        Some("p-3"),
-        Some(json!({"items": [{"id": w.product_a.id, "price_idr": 1000}]})),
-    )
-    .await;
+    let (s, r) = app
+        .as_(&w.token("manager_b"))
+        .post(
+            "/api/v1/products/prices",
+            &json!({"items": [{"id": w.product_a.id, "price_idr": 1000}]}),
+        )
+        .header("Idempotency-Key", "p-3")
+        .status_and_json()
+        .await;
     assert_eq!((s, r["failed"][0]["status"].as_u64()), (200, Some(404)));
 }
 
@@ -602,19 +471,16 @@ async fn a_partner_keeps_its_own_category_and_attributes_for_a_listing() {
     let path = format!("/api/v1/catalog/products/{id}/listing");
     let body = json!({"external_id": "77", "url": "https://shopee.co.id/batik-77", "category_id": "100017",
                       "attributes": {"brand": "Sidogiri", "material": ["katun"]}});
-    let (s, l, _) = send(
-        &app,
-        Method::PUT,
-        &path,
-        &w.token("partner"),
-        None,
-        Some(body),
-    )
-    .await;
+    let (s, l) = app
+        .as_(&w.token("partner"))
+        .put(&path, &body)
+        .status_and_json()
+        .await;
     assert_eq!(s, 201, "{l}");
     assert_eq!(l["category_id"], "100017");
     assert_eq!(l["attributes"]["material"], json!(["katun"]));
     let shown: Value = app
+        .anon()
         .get(&format!("/api/v1/catalog/products/{id}"))
         .await
         .json()
@@ -626,13 +492,16 @@ async fn a_partner_keeps_its_own_category_and_attributes_for_a_listing() {
     );
     let attributes: serde_json::Map<String, Value> =
         (0..51).map(|i| (format!("a{i}"), json!(i))).collect();
-    let (s, e, _) = send(&app, Method::PUT, &path, &w.token("partner"), None,
-        Some(json!({"external_id": "77", "url": "https://shopee.co.id/batik-77", "attributes": attributes}))).await;
+    let (s, e) = app.as_(&w.token("partner")).put(&path, &json!({"external_id": "77", "url": "https://shopee.co.id/batik-77", "attributes": attributes})).status_and_json().await;
     assert_eq!(
         (s, e["errors"][0]["field"].as_str()),
         (422, Some("attributes")),
         "{e}"
     );
-    let (_, l, _) = send(&app, Method::GET, &path, &w.token("partner"), None, None).await;
+    let (_, l) = app
+        .as_(&w.token("partner"))
+        .get(&path)
+        .status_and_json()
+        .await;
     assert_eq!(l["category_id"], "100017");
 }

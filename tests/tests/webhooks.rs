@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use entity::{audit_log, webhooks, PesantrenStatus, ProductCategory, ProductStatus};
 use hmac::{Hmac, Mac};
-use opop_tests::world::{insert_pesantren, insert_product, World};
+use opop_tests::catalogue;
+use opop_tests::world::{create_partner, insert_pesantren, World};
 use opop_tests::{assert_problem, TestApp};
 use reqwest::Method;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -135,10 +136,16 @@ async fn start_receiver(rx: &Receiver, port: u16) -> (String, actix_web::dev::Se
     (format!("http://127.0.0.1:{port}/hook"), handle)
 }
 
-/// A port nothing listens on (for a receiver that is down).
-fn closed_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
+/// A port nothing listens on (for a receiver that is down), and the socket
+/// that keeps it so: every suite of the binary opens sockets, and a port let
+/// go could be given to any of them before the receiver binds it. A bound
+/// socket that does not listen refuses connections, and with SO_REUSEADDR
+/// on both (actix sets it) the receiver can still bind the port.
+fn closed_port() -> (u16, tokio::net::TcpSocket) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_reuseaddr(true).unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    (socket.local_addr().unwrap().port(), socket)
 }
 
 // ---------------------------------------------------------------------------
@@ -150,36 +157,15 @@ async fn arrange(app: &TestApp) -> (entity::pesantren::Model, String) {
     let pesantren =
         insert_pesantren(app, "510035780001", "35", "3578", PesantrenStatus::Verified).await;
     let admin = app.admin_token().await;
-    let res = app
-        .authed(Method::POST, "/api/v1/partners", &admin)
-        .json(&json!({"name": "Tokopedia", "code": "tokopedia"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    let partner: Value = res.json().await.unwrap();
-    let res = app
-        .post_json(
-            "/api/v1/auth/token",
-            &json!({"client_id": partner["client_id"], "client_secret": partner["client_secret"]}),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    let token: Value = res.json().await.unwrap();
-    (
-        pesantren,
-        token["access_token"].as_str().unwrap().to_string(),
-    )
+    let partner = create_partner(app, &admin, "Tokopedia", "tokopedia").await;
+    (pesantren, partner.token)
 }
 
 /// Publishes a new craft product: one `upsert` in the feed.
 async fn publish(app: &TestApp, p: &entity::pesantren::Model, sku: &str) -> Uuid {
-    let product =
-        insert_product(app, p, sku, ProductCategory::Craft, ProductStatus::Approved).await;
-    opop_api::catalog::feed::sync_now(&app.db, product.id)
+    catalogue::publish(app, p, sku, ProductCategory::Craft)
         .await
-        .unwrap();
-    product.id
+        .id
 }
 
 /// Takes a product off the catalogue: one `delete` in the feed.
@@ -198,12 +184,7 @@ async fn withdraw(app: &TestApp, id: Uuid) {
 }
 
 async fn register(app: &TestApp, token: &str, url: &str) -> Value {
-    let res = app
-        .authed(Method::PUT, WEBHOOK, token)
-        .json(&json!({"url": url}))
-        .send()
-        .await
-        .unwrap();
+    let res = app.as_(token).put(WEBHOOK, &json!({"url": url})).await;
     let status = res.status();
     let body: Value = res.json().await.unwrap();
     assert!(
@@ -214,28 +195,18 @@ async fn register(app: &TestApp, token: &str, url: &str) -> Value {
 }
 
 async fn subscription(app: &TestApp, token: &str) -> Value {
-    let res = app
-        .authed(Method::GET, WEBHOOK, token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    res.json().await.unwrap()
+    app.as_(token).get(WEBHOOK).expect(200).await
 }
 
 /// The feed's events after `cursor`, as the feed answers them.
 async fn feed_after(app: &TestApp, token: &str, cursor: &str) -> Vec<Value> {
-    let res = app
-        .authed(
-            Method::GET,
-            &format!("/api/v1/catalog/changes?limit=1000&cursor={cursor}"),
-            token,
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let page: Value = res.json().await.unwrap();
+    let page = app
+        .as_(token)
+        .get(&format!(
+            "/api/v1/catalog/changes?limit=1000&cursor={cursor}"
+        ))
+        .expect(200)
+        .await;
     page["data"].as_array().unwrap().clone()
 }
 
@@ -431,7 +402,7 @@ async fn a_restarted_application_delivers_what_the_stopped_one_could_not() {
     let app = TestApp::spawn_with(FAST).await;
     let (pesantren, token) = arrange(&app).await;
     // The receiver is down: nothing listens on its port yet.
-    let port = closed_port();
+    let (port, held) = closed_port();
     let url = format!("http://127.0.0.1:{port}/hook");
     let registered = register(&app, &token, &url).await;
     let secret = registered["secret"].as_str().unwrap().to_string();
@@ -464,6 +435,7 @@ async fn a_restarted_application_delivers_what_the_stopped_one_could_not() {
     // delivers everything.
     let rx = Receiver::default();
     let (_, _receiver) = start_receiver(&rx, port).await;
+    drop(held);
     let app = TestApp::spawn_on(database, FAST).await;
     wait_until("every event is acknowledged", || {
         rx.acknowledged_once().len() >= expected.len()
@@ -497,7 +469,8 @@ async fn a_name_that_resolves_to_a_private_address_is_refused_at_delivery_time()
     // resolves to loopback)...
     let app = TestApp::spawn_with(FAST).await;
     let (pesantren, token) = arrange(&app).await;
-    let url = format!("https://localhost:{}/hook", closed_port());
+    let (port, _held) = closed_port();
+    let url = format!("https://localhost:{port}/hook");
     register(&app, &token, &url).await;
     let database = app.stop().await;
 
@@ -539,11 +512,9 @@ async fn replay_delivers_again_from_the_cursor_given() {
 
     // From the first event's cursor: the second and third again.
     let res = app
-        .authed(Method::POST, REPLAY, &token)
-        .json(&json!({"cursor": after_start[0].to_string()}))
-        .send()
-        .await
-        .unwrap();
+        .as_(&token)
+        .post(REPLAY, &json!({"cursor": after_start[0].to_string()}))
+        .await;
     assert_eq!(res.status(), 200);
     let moved: Value = res.json().await.unwrap();
     assert_eq!(moved["cursor"], after_start[0].to_string());
@@ -561,12 +532,7 @@ async fn replay_delivers_again_from_the_cursor_given() {
 
     // `null`: the whole feed, from the very beginning, including the event
     // from before the registration.
-    let res = app
-        .authed(Method::POST, REPLAY, &token)
-        .json(&json!({"cursor": null}))
-        .send()
-        .await
-        .unwrap();
+    let res = app.as_(&token).post(REPLAY, &json!({"cursor": null})).await;
     assert_eq!(res.status(), 200);
     let whole = ids_of(&feed_after(&app, &token, "").await);
     assert_eq!(whole.len(), 4);
@@ -579,26 +545,17 @@ async fn replay_delivers_again_from_the_cursor_given() {
     // required.
     let end = whole.last().unwrap();
     let res = app
-        .authed(Method::POST, REPLAY, &token)
-        .json(&json!({"cursor": (end + 1).to_string()}))
-        .send()
-        .await
-        .unwrap();
+        .as_(&token)
+        .post(REPLAY, &json!({"cursor": (end + 1).to_string()}))
+        .await;
     assert_problem(res, 400).await;
     let res = app
-        .authed(Method::POST, REPLAY, &token)
-        .json(&json!({"cursor": "abc"}))
-        .send()
-        .await
-        .unwrap();
+        .as_(&token)
+        .post(REPLAY, &json!({"cursor": "abc"}))
+        .await;
     let problem = assert_problem(res, 422).await;
     assert_eq!(problem["errors"][0]["field"], "cursor");
-    let res = app
-        .authed(Method::POST, REPLAY, &token)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let res = app.as_(&token).post(REPLAY, &json!({})).await;
     let problem = assert_problem(res, 422).await;
     assert_eq!(problem["errors"][0]["field"], "cursor");
 
@@ -620,41 +577,28 @@ async fn registering_again_keeps_the_secret_unless_rotated_and_removal_stops_del
     let (pesantren, token) = arrange(&app).await;
     let rx = Receiver::default();
     let (url, _receiver) = start_receiver(&rx, 0).await;
-    let res = app
-        .authed(Method::GET, WEBHOOK, &token)
-        .send()
-        .await
-        .unwrap();
+    let res = app.as_(&token).get(WEBHOOK).await;
     assert_problem(res, 404).await;
 
     let first = register(&app, &token, &url).await;
-    let again = app
-        .authed(Method::PUT, WEBHOOK, &token)
-        .json(&json!({"url": url}))
-        .send()
-        .await
-        .unwrap();
+    let again = app.as_(&token).put(WEBHOOK, &json!({"url": url})).await;
     assert_eq!(again.status(), 200);
     assert_eq!(again.headers()["etag"], "\"2\"");
     let again: Value = again.json().await.unwrap();
     assert_eq!(again["secret"], first["secret"]);
     let rotated = app
-        .authed(Method::PUT, WEBHOOK, &token)
-        .json(&json!({"url": url, "rotate_secret": true}))
-        .send()
-        .await
-        .unwrap();
+        .as_(&token)
+        .put(WEBHOOK, &json!({"url": url, "rotate_secret": true}))
+        .await;
     assert_eq!(rotated.status(), 200);
     let rotated: Value = rotated.json().await.unwrap();
     assert_ne!(rotated["secret"], first["secret"]);
     // A stale If-Match changes nothing.
     let res = app
-        .authed(Method::PUT, WEBHOOK, &token)
+        .as_(&token)
+        .put(WEBHOOK, &json!({"url": url, "rotate_secret": true}))
         .header("If-Match", "\"1\"")
-        .json(&json!({"url": url, "rotate_secret": true}))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_problem(res, 412).await;
 
     // Deliveries are signed with the new secret.
@@ -662,33 +606,16 @@ async fn registering_again_keeps_the_secret_unless_rotated_and_removal_stops_del
     wait_until("the event arrives", || rx.all().len() == 1).await;
     verify_signature(rotated["secret"].as_str().unwrap(), &rx.all()[0]);
 
-    let res = app
-        .authed(Method::DELETE, WEBHOOK, &token)
-        .send()
-        .await
-        .unwrap();
+    let res = app.as_(&token).delete(WEBHOOK).await;
     assert_eq!(res.status(), 204);
     publish(&app, &pesantren, "WH-S2").await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(rx.all().len(), 1, "nothing is delivered after removal");
-    let res = app
-        .authed(Method::GET, WEBHOOK, &token)
-        .send()
-        .await
-        .unwrap();
+    let res = app.as_(&token).get(WEBHOOK).await;
     assert_problem(res, 404).await;
-    let res = app
-        .authed(Method::DELETE, WEBHOOK, &token)
-        .send()
-        .await
-        .unwrap();
+    let res = app.as_(&token).delete(WEBHOOK).await;
     assert_problem(res, 404).await;
-    let res = app
-        .authed(Method::POST, REPLAY, &token)
-        .json(&json!({"cursor": null}))
-        .send()
-        .await
-        .unwrap();
+    let res = app.as_(&token).post(REPLAY, &json!({"cursor": null})).await;
     assert_problem(res, 404).await;
 
     let audited = audit_log::Entity::find()
@@ -722,12 +649,7 @@ async fn private_targets_are_refused_and_only_partners_may_subscribe() {
         "ftp://hooks.example.com/hook",
         "not a url",
     ] {
-        let res = app
-            .authed(Method::PUT, WEBHOOK, &token)
-            .json(&json!({"url": url}))
-            .send()
-            .await
-            .unwrap();
+        let res = app.as_(&token).put(WEBHOOK, &json!({"url": url})).await;
         let problem = assert_problem(res, 422).await;
         assert_eq!(problem["errors"][0]["field"], "url", "{url}: {problem}");
     }
@@ -753,14 +675,10 @@ async fn private_targets_are_refused_and_only_partners_may_subscribe() {
             (Method::DELETE, WEBHOOK, None),
             (Method::POST, REPLAY, Some(json!({"cursor": null}))),
         ] {
-            let mut req = app.request(method.clone(), path);
-            if let Some(t) = &account.token {
-                req = req.bearer_auth(t);
-            }
-            if let Some(b) = body {
-                req = req.json(&b);
-            }
-            let res = req.send().await.unwrap();
+            let res = app
+                .as_account(account)
+                .call(method.clone(), path, body.as_ref())
+                .await;
             assert_eq!(
                 res.status().as_u16(),
                 expected,
@@ -772,10 +690,6 @@ async fn private_targets_are_refused_and_only_partners_may_subscribe() {
 
     // The `/partners` routes beside these still answer.
     let admin = world.token("admin_national");
-    let res = app
-        .authed(Method::GET, "/api/v1/partners", &admin)
-        .send()
-        .await
-        .unwrap();
+    let res = app.as_(&admin).get("/api/v1/partners").await;
     assert_eq!(res.status(), 200);
 }

@@ -18,6 +18,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -27,6 +28,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::PublishedProduct,
             body: no_body,
             special: |_| Some(200),
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -36,6 +38,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "PUT",
@@ -49,6 +52,7 @@ pub fn cases() -> Vec<Case> {
                 )
             },
             special: |a| (a.key == "partner").then_some(201),
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -58,6 +62,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::PublishedProduct,
             body: no_body,
             special: |a| (a.key == "partner").then_some(200),
+            arrange: nothing,
         },
         Case {
             method: "DELETE",
@@ -67,6 +72,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::PublishedProduct,
             body: no_body,
             special: |a| (a.key == "partner").then_some(204),
+            arrange: nothing,
         },
     ]
 }

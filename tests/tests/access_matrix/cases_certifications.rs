@@ -1,10 +1,12 @@
 //! Access cases of certifications.
 //!
-//! Certification A (a pending halal certificate of product A) walks through
-//! the cases in order: it is edited (still `pending`), verified by the first
-//! admitted caller (`admin_national`; the others then get 409), rejected the
-//! same way, and finally deleted by `admin_national`, after which the other
-//! admitted callers in scope find nothing (404).
+//! Certification A (a pending halal certificate of product A) is edited
+//! (still `pending`), then verified and rejected, put back to `pending`
+//! before every caller so that each admitted one reviews it. Each caller
+//! deletes a pending certificate of product A made for it.
+
+use entity::CertificationType;
+use opop_tests::world::insert_certification;
 
 use super::*;
 
@@ -16,6 +18,20 @@ fn fresh_halal_number() -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static NEXT: AtomicU32 = AtomicU32::new(1);
     format!("ID3599{:010}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A new pending halal certificate of product A.
+async fn pending_certificate(app: &TestApp, w: &World) -> Option<Uuid> {
+    let cert = insert_certification(
+        app,
+        &w.product_a,
+        CertificationType::Halal,
+        &fresh_halal_number(),
+        CertificationStatus::Pending,
+        None,
+    )
+    .await;
+    Some(cert.id)
 }
 
 fn input(number: String) -> Value {
@@ -32,6 +48,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::ProductA,
             body: |_, _| Some(input(fresh_halal_number())),
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -41,6 +58,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::ProductA,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -50,6 +68,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -59,6 +78,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::CertificationA,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "PUT",
@@ -68,6 +88,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::CertificationA,
             body: |_, w| Some(input(w.certification_a.number.clone())),
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "POST",
@@ -77,6 +98,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::CertificationA,
             body: no_body,
             special: no_special,
+            arrange: |app, w| Box::pin(certification_a_in(app, w, CertificationStatus::Pending)),
         },
         Case {
             method: "POST",
@@ -86,16 +108,17 @@ pub fn cases() -> Vec<Case> {
             target: Target::CertificationA,
             body: |_, _| Some(json!({"reason": "Nomor tidak terdaftar di BPJPH"})),
             special: no_special,
+            arrange: |app, w| Box::pin(certification_a_in(app, w, CertificationStatus::Pending)),
         },
-        // Last: it deletes certification A (see the module comment).
         Case {
             method: "DELETE",
             path: "/api/v1/certifications/{id}",
             roles: WRITERS,
             anonymous: false,
-            target: Target::CertificationA,
+            target: Target::Arranged,
             body: no_body,
-            special: |a| matches!(a.key, "admin_35" | "manager_a").then_some(404),
+            special: no_special,
+            arrange: |app, w| Box::pin(pending_certificate(app, w)),
         },
     ]
 }

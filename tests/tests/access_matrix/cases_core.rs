@@ -12,6 +12,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -21,6 +22,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "POST",
@@ -35,6 +37,7 @@ pub fn cases() -> Vec<Case> {
             },
             // Public route; wrong credentials are its own 401.
             special: |_| Some(401),
+            arrange: nothing,
         },
         Case {
             method: "POST",
@@ -44,6 +47,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: |_, _| Some(json!({"refresh_token": "not-a-token"})),
             special: |_| Some(401),
+            arrange: nothing,
         },
         Case {
             method: "POST",
@@ -53,6 +57,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: |_, _| Some(json!({"refresh_token": "not-a-token"})),
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "POST",
@@ -64,6 +69,7 @@ pub fn cases() -> Vec<Case> {
                 Some(json!({"client_id": w.partner_client_id, "client_secret": w.partner_secret}))
             },
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -73,6 +79,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "POST",
@@ -90,6 +97,7 @@ pub fn cases() -> Vec<Case> {
                 }))
             },
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -99,6 +107,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -108,6 +117,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::Victim,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "POST",
@@ -117,6 +127,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::Victim,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "POST",
@@ -126,6 +137,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::Victim,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "POST",
@@ -142,6 +154,7 @@ pub fn cases() -> Vec<Case> {
             special: |a| {
                 (a.role == Some("admin") && a.place.province_code.is_some()).then_some(403)
             },
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -151,6 +164,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
     ]
 }

@@ -28,6 +28,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::ProductA,
             body: |_, _| Some(json!({"file": "aGVsbG8="})),
             special: |a| writer_in_scope(a).then_some(415),
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -37,6 +38,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::ProductA,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "PUT",
@@ -46,6 +48,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::ProductA,
             body: |_, _| Some(json!({"ids": []})),
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "DELETE",
@@ -55,6 +58,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::ProductA,
             body: no_body,
             special: |a| writer_in_scope(a).then_some(404),
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -64,6 +68,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::PublishedProduct,
             body: no_body,
             special: |_| Some(404),
+            arrange: nothing,
         },
     ]
 }

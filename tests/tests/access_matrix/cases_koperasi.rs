@@ -1,12 +1,14 @@
 //! Access cases of koperasi.
 //!
-//! Order matters at the end: `DELETE /koperasi/{id}` really deletes the
-//! world's koperasi A, so it is the last koperasi case, and of the callers
-//! in the world's order (anonymous, admin_national, admin_35, …) the first
-//! admitted one, `admin_national`, must delete it (204) while `admin_35`,
-//! who would be admitted too, then finds nothing (404). Both admins in
-//! scope deleting successfully is covered in `tests/koperasi.rs`, where
-//! each test has its own world.
+//! Koperasi A is read and updated first. Each caller of `DELETE` deletes the
+//! koperasi pesantren A has (one is made for it when an earlier caller
+//! deleted A's), and each caller of `POST` registers one for pesantren A,
+//! which has none by then: every writer in scope succeeds. Both come last,
+//! as nothing after them may need koperasi A.
+
+use entity::koperasi;
+use opop_tests::world::insert_koperasi;
+use sea_orm::{ColumnTrait, QueryFilter};
 
 use super::*;
 
@@ -23,29 +25,31 @@ fn writes_for_a(a: &Account) -> bool {
     }
 }
 
+/// The koperasi of pesantren A, made anew when there is none.
+async fn with_koperasi(app: &TestApp, w: &World) -> Option<Uuid> {
+    let existing = koperasi::Entity::find()
+        .filter(koperasi::Column::PesantrenId.eq(w.pesantren_a.id))
+        .one(&app.db)
+        .await
+        .unwrap();
+    Some(match existing {
+        Some(k) => k.id,
+        None => insert_koperasi(app, &w.pesantren_a).await.id,
+    })
+}
+
+/// Pesantren A without a koperasi.
+async fn without_koperasi(app: &TestApp, w: &World) -> Option<Uuid> {
+    koperasi::Entity::delete_many()
+        .filter(koperasi::Column::PesantrenId.eq(w.pesantren_a.id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    None
+}
+
 pub fn cases() -> Vec<Case> {
     vec![
-        Case {
-            method: "POST",
-            path: "/api/v1/koperasi",
-            roles: WRITERS,
-            anonymous: false,
-            target: Target::None,
-            // Everyone asks for a koperasi of pesantren A, which has one:
-            // writers in scope get past every check to the 409.
-            body: |_, w| {
-                Some(json!({
-                    "pesantren_id": w.pesantren_a.id,
-                    "name": "Kopontren kedua",
-                    "member_count": 10,
-                }))
-            },
-            // Writers whose scope misses pesantren A learn nothing about it:
-            // its id is a validation error of the body, as for any unknown id.
-            special: |a| {
-                (a.role.is_some_and(|r| WRITERS.contains(&r)) && !writes_for_a(a)).then_some(422)
-            },
-        },
         Case {
             method: "GET",
             path: "/api/v1/koperasi",
@@ -54,6 +58,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -66,6 +71,7 @@ pub fn cases() -> Vec<Case> {
             // profile of its koperasi; staff in scope read it in full (the
             // difference is tested in `tests/koperasi.rs`).
             special: |_| Some(200),
+            arrange: nothing,
         },
         Case {
             method: "PUT",
@@ -81,16 +87,38 @@ pub fn cases() -> Vec<Case> {
                 }))
             },
             special: no_special,
+            arrange: nothing,
         },
-        // Last: it deletes koperasi A (see the module comment).
         Case {
             method: "DELETE",
             path: "/api/v1/koperasi/{id}",
             roles: ADMIN,
             anonymous: false,
-            target: Target::KoperasiA,
+            target: Target::Arranged,
             body: no_body,
-            special: |a| (a.key == "admin_35").then_some(404),
+            special: no_special,
+            arrange: |app, w| Box::pin(with_koperasi(app, w)),
+        },
+        Case {
+            method: "POST",
+            path: "/api/v1/koperasi",
+            roles: WRITERS,
+            anonymous: false,
+            target: Target::None,
+            // Everyone asks for a koperasi of pesantren A, which has none.
+            body: |_, w| {
+                Some(json!({
+                    "pesantren_id": w.pesantren_a.id,
+                    "name": "Kopontren baru",
+                    "member_count": 10,
+                }))
+            },
+            // Writers whose scope misses pesantren A learn nothing about it:
+            // its id is a validation error of the body, as for any unknown id.
+            special: |a| {
+                (a.role.is_some_and(|r| WRITERS.contains(&r)) && !writes_for_a(a)).then_some(422)
+            },
+            arrange: |app, w| Box::pin(without_koperasi(app, w)),
         },
     ]
 }

@@ -30,6 +30,7 @@ pub fn cases() -> Vec<Case> {
                 }))
             },
             special: |a| (a.key == "partner").then_some(400),
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -39,6 +40,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::ProductA,
             body: no_body,
             special: |a| (a.key == "partner").then_some(404),
+            arrange: nothing,
         },
     ]
 }

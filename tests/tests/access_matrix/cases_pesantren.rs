@@ -23,7 +23,8 @@ fn input_for(province: &str) -> Value {
 }
 
 /// Registration, creation, reads and updates. Suspension and verification of
-/// pesantren A come last (and in that order), so that A ends verified.
+/// pesantren A come last, each putting A in the state it starts from before
+/// every caller; verification comes after suspension, so A ends verified.
 pub fn cases() -> Vec<Case> {
     vec![
         Case {
@@ -39,6 +40,7 @@ pub fn cases() -> Vec<Case> {
                 }))
             },
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "POST",
@@ -48,6 +50,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: |a, _| Some(input_for(a.place.province_code.as_deref().unwrap_or("35"))),
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -57,6 +60,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -67,6 +71,7 @@ pub fn cases() -> Vec<Case> {
             body: no_body,
             // Pesantren A is verified: everyone sees at least its public profile.
             special: |_| Some(200),
+            arrange: nothing,
         },
         Case {
             method: "PUT",
@@ -83,6 +88,7 @@ pub fn cases() -> Vec<Case> {
                 }))
             },
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "POST",
@@ -92,6 +98,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::PesantrenA,
             body: no_body,
             special: no_special,
+            arrange: |app, w| Box::pin(pesantren_a_in(app, w, PesantrenStatus::Verified)),
         },
         Case {
             method: "POST",
@@ -101,6 +108,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::PesantrenA,
             body: no_body,
             special: no_special,
+            arrange: |app, w| Box::pin(pesantren_a_in(app, w, PesantrenStatus::Suspended)),
         },
     ]
 }

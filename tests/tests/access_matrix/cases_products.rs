@@ -22,9 +22,9 @@ fn fresh_sku() -> String {
     format!("MTX-{}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
-/// Product A starts `approved`: unlist and relist run first (an admitted
-/// caller changes its state, later ones get 409), then the review actions,
-/// which are 409 outside `in_review`.
+/// Product A starts `approved`. Each action puts it in the state the action
+/// starts from before every caller, so each admitted caller performs it;
+/// approving comes last, which leaves A approved for the cases after these.
 pub fn cases() -> Vec<Case> {
     let writers: &'static [&'static str] = &["admin", "pesantren_manager"];
     let staff: &'static [&'static str] = &["admin", "curator"];
@@ -40,6 +40,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: |_, w| Some(json!({"items": [{"id": w.product_a.id, "stock": 5}]})),
             special: |a| matches!(a.role, Some("admin" | "pesantren_manager")).then_some(400),
+            arrange: nothing,
         },
         Case {
             method: "POST",
@@ -49,6 +50,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: |_, w| Some(json!({"items": [{"id": w.product_a.id, "price_idr": 5000}]})),
             special: |a| matches!(a.role, Some("admin" | "pesantren_manager")).then_some(400),
+            arrange: nothing,
         },
         Case {
             method: "POST",
@@ -70,6 +72,7 @@ pub fn cases() -> Vec<Case> {
                 Some(body)
             },
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -79,6 +82,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -88,6 +92,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::ProductA,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "PUT",
@@ -102,6 +107,7 @@ pub fn cases() -> Vec<Case> {
                 Some(body)
             },
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "POST",
@@ -111,6 +117,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::ProductA,
             body: no_body,
             special: no_special,
+            arrange: |app, w| Box::pin(product_a_in(app, w, ProductStatus::Approved)),
         },
         Case {
             method: "POST",
@@ -120,6 +127,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::ProductA,
             body: no_body,
             special: no_special,
+            arrange: |app, w| Box::pin(product_a_in(app, w, ProductStatus::Unlisted)),
         },
         Case {
             method: "POST",
@@ -129,15 +137,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::ProductA,
             body: no_body,
             special: no_special,
-        },
-        Case {
-            method: "POST",
-            path: "/api/v1/products/{id}/approve",
-            roles: staff,
-            anonymous: false,
-            target: Target::ProductA,
-            body: no_body,
-            special: no_special,
+            arrange: |app, w| Box::pin(product_a_in(app, w, ProductStatus::Draft)),
         },
         Case {
             method: "POST",
@@ -147,6 +147,17 @@ pub fn cases() -> Vec<Case> {
             target: Target::ProductA,
             body: |_, _| Some(json!({"reason": "Foto kurang jelas"})),
             special: no_special,
+            arrange: |app, w| Box::pin(product_a_in(app, w, ProductStatus::InReview)),
+        },
+        Case {
+            method: "POST",
+            path: "/api/v1/products/{id}/approve",
+            roles: staff,
+            anonymous: false,
+            target: Target::ProductA,
+            body: no_body,
+            special: no_special,
+            arrange: |app, w| Box::pin(product_a_in(app, w, ProductStatus::InReview)),
         },
     ]
 }

@@ -1,6 +1,17 @@
 //! Access cases of santri.
 
+use opop_tests::world::insert_santri;
+
 use super::*;
+
+/// A new santri of pesantren A, without a user account.
+async fn new_santri(app: &TestApp, w: &World) -> Option<Uuid> {
+    Some(
+        insert_santri(app, &w.pesantren_a, "Santri Matriks")
+            .await
+            .id,
+    )
+}
 
 /// Curators read the register but never change it; one that can see the
 /// santri is refused by role (403), the others are out of scope (404).
@@ -21,6 +32,7 @@ pub fn cases() -> Vec<Case> {
                 }))
             },
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -30,6 +42,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::PesantrenA,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -39,6 +52,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::SantriA,
             body: no_body,
             special: no_special,
+            arrange: nothing,
         },
         Case {
             method: "PUT",
@@ -55,20 +69,20 @@ pub fn cases() -> Vec<Case> {
                 })
             },
             special: no_special,
+            arrange: nothing,
         },
-        // Santri A has an active user account (the `santri_a` caller), so an
-        // admitted caller gets 409 ("deactivate the account first") and the
-        // record stays for the cases after this one; callers out of scope
-        // still get 404 and refused roles 401/403. The 204 itself is tested
-        // in `tests/santri.rs`.
+        // Each caller deletes a santri of pesantren A made for it, without a
+        // user account (santri A's account makes a delete a 409, tested in
+        // `tests/santri.rs`).
         Case {
             method: "DELETE",
             path: "/api/v1/santri/{id}",
             roles: &["admin", "pesantren_manager"],
             anonymous: false,
-            target: Target::SantriA,
+            target: Target::Arranged,
             body: no_body,
             special: no_special,
+            arrange: |app, w| Box::pin(new_santri(app, w)),
         },
     ]
 }

@@ -13,5 +13,6 @@ pub fn cases() -> Vec<Case> {
         // Provincial staff see their province's figures; the scope is
         // tested in `tests/stats.rs`.
         special: no_special,
+        arrange: nothing,
     }]
 }

@@ -28,6 +28,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: url_body,
             special: |a| (a.key == "partner").then_some(422),
+            arrange: nothing,
         },
         Case {
             method: "GET",
@@ -37,6 +38,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: no_body,
             special: |a| (a.key == "partner").then_some(404),
+            arrange: nothing,
         },
         Case {
             method: "POST",
@@ -46,6 +48,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: replay_body,
             special: |a| (a.key == "partner").then_some(404),
+            arrange: nothing,
         },
         Case {
             method: "DELETE",
@@ -55,6 +58,7 @@ pub fn cases() -> Vec<Case> {
             target: Target::None,
             body: no_body,
             special: |a| (a.key == "partner").then_some(404),
+            arrange: nothing,
         },
     ]
 }

@@ -1,0 +1,23 @@
+//! Every black-box suite, one module each, in one test binary: the API and
+//! its dependencies are compiled into one test executable rather than one per
+//! suite.
+
+mod access_matrix;
+mod auth;
+mod catalog;
+mod certifications;
+mod change_feed;
+mod explain;
+mod faults;
+mod foundation;
+mod harness;
+mod images;
+mod koperasi;
+mod operations;
+mod orders;
+mod pesantren;
+mod products;
+mod santri;
+mod stats;
+mod variants;
+mod webhooks;
