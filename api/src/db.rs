@@ -156,7 +156,10 @@ fn watch(pool: sea_orm::sqlx::PgPool) {
 
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None).await.context("applying migrations")
+    // Debug, not Display: some of the migrator's errors display as nothing.
+    Migrator::up(db, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("applying migrations: {e:?}"))
 }
 
 /// The file of a `sqlite:` URL, if it is one and not in memory.

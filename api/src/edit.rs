@@ -31,13 +31,29 @@ impl<I: DeserializeOwned + Check + PartialSchema> Edit<I> {
     /// The input this edit comes to, given the resource's `current`
     /// representation: 422 with every bad field, read-only ones included.
     pub fn resolve(self, current: &impl Serialize) -> ApiResult<I> {
+        self.resolve_with(current, |_, _| {})
+    }
+
+    /// [`Self::resolve`], with `prepare` applied to the body (the patched
+    /// representation, for a `PATCH`) before it is read: for what a
+    /// resource derives from other fields.
+    pub fn resolve_with(
+        self,
+        current: &impl Serialize,
+        prepare: impl Fn(&mut Value, &Value),
+    ) -> ApiResult<I> {
         match self {
             Edit::Input(input) => Ok(input),
-            Edit::Replace(body) => replacement(body, &representation(current)?),
+            Edit::Replace(mut body) => {
+                let current = representation(current)?;
+                prepare(&mut body, &current);
+                replacement(body, &current)
+            }
             Edit::Patch(patch) => {
                 let current = representation(current)?;
                 let mut merged = current.clone();
                 merge_patch(&mut merged, patch);
+                prepare(&mut merged, &current);
                 replacement(merged, &current)
             }
         }

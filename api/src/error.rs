@@ -281,10 +281,15 @@ impl ApiError {
 
     /// Answers `Ok(())` when `errors` is empty, the 422 otherwise.
     pub fn check(errors: Vec<FieldError>) -> ApiResult<()> {
+        Self::check_as(Code::RequestInvalid, errors)
+    }
+
+    /// [`Self::check`] with the problem `code`.
+    pub fn check_as(code: Code, errors: Vec<FieldError>) -> ApiResult<()> {
         if errors.is_empty() {
             Ok(())
         } else {
-            Err(Self::validation(errors))
+            Err(Self::with_fields(code, errors))
         }
     }
 
@@ -655,11 +660,9 @@ mod tests {
 
     #[test]
     fn the_committed_list_of_codes_is_the_generated_one() {
-        let committed = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../docs/errors.md"
-        ))
-        .unwrap_or_default();
+        let committed =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/errors.md"))
+                .unwrap_or_default();
         assert!(
             committed == catalogue_markdown(),
             "docs/errors.md is stale: run `cargo run -- error-codes > docs/errors.md`"

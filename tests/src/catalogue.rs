@@ -71,15 +71,13 @@ pub async fn publish_stocked(
     let product =
         insert_product(app, p, sku, ProductCategory::Craft, ProductStatus::Approved).await;
     let mut row = product.into_active_model();
-    row.stock = Set(stock);
+    row.stock = Set(Some(stock));
     row.min_order_qty = Set(min_order_qty);
     synced(app, row.update(&app.db).await.unwrap()).await
 }
 
 async fn synced(app: &TestApp, product: products::Model) -> products::Model {
-    let op = opop_api::catalog::feed::sync_now(&app.db, product.id)
-        .await
-        .unwrap();
+    let op = opop_api::feed::sync_now(&app.db, product.id).await.unwrap();
     assert_eq!(op, Some(ChangeOp::Upsert), "the product is published");
     product
 }

@@ -111,7 +111,7 @@ async fn filters_narrow_the_catalogue_and_bad_filters_are_named() {
     let sarung = publish(&app, &w.pesantren_a, "SARUNG", ProductCategory::Fashion).await;
     let kopi = publish(&app, &w.pesantren_b, "KOPI", ProductCategory::Beverage).await;
     let mut cheap = sarung.clone().into_active_model();
-    cheap.price_idr = Set(15_000);
+    cheap.price_idr = Set(Some(15_000));
     cheap.name = Set("Sarung Tenun Gresik".into());
     cheap.search_name = Set(opop_api::text::fold("Sarung Tenun Gresik"));
     cheap.update(&app.db).await.unwrap();
@@ -163,7 +163,7 @@ async fn filters_narrow_the_catalogue_and_bad_filters_are_named() {
     )
     .await;
     let fields = error_fields(&p);
-    assert_eq!(fields, ["province_code", "max_price"], "{p}");
+    assert_eq!(fields, ["max_price", "province_code"], "{p}");
     assert_problem(app.anon().get(&q("category=weapons")).await, 400).await;
     assert_problem(app.anon().get(&q("cursor=not-a-cursor")).await, 400).await;
     assert_problem(app.anon().get(&q("limit=1000")).await, 422).await;
@@ -207,7 +207,7 @@ async fn pages_stay_correct_while_products_are_added_and_withdrawn() {
     let mut row = withdrawn.clone().into_active_model();
     row.status = Set(ProductStatus::Unlisted);
     row.update(&app.db).await.unwrap();
-    opop_api::catalog::feed::sync_now(&app.db, withdrawn.id)
+    opop_api::feed::sync_now(&app.db, withdrawn.id)
         .await
         .unwrap();
 
@@ -454,9 +454,7 @@ async fn a_certificate_that_expires_leaves_the_summary_and_the_feed_says_so_once
         Some(opop_api::publication::today()),
     )
     .await;
-    opop_api::catalog::feed::sync_now(&app.db, product.id)
-        .await
-        .unwrap();
+    opop_api::feed::sync_now(&app.db, product.id).await.unwrap();
     let shown = app
         .anon()
         .get(&format!("/api/v1/catalog/products/{}", product.id))
@@ -475,14 +473,8 @@ async fn a_certificate_that_expires_leaves_the_summary_and_the_feed_says_so_once
         .expect(200)
         .await;
     assert_eq!(shown["certifications"], json!([]));
-    assert_eq!(
-        opop_api::catalog::expiry::run_once(&app.db).await.unwrap(),
-        0
-    );
-    assert_eq!(
-        opop_api::catalog::expiry::run_once(&app.db).await.unwrap(),
-        0
-    );
+    assert_eq!(opop_api::feed::expiry::run_once(&app.db).await.unwrap(), 0);
+    assert_eq!(opop_api::feed::expiry::run_once(&app.db).await.unwrap(), 0);
     let events: Vec<entity::catalog_changes::Model> = {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
         entity::catalog_changes::Entity::find()

@@ -360,7 +360,7 @@ async fn nobody_reviews_the_certificates_of_a_product_they_created() {
         "pesantren_id": w.pesantren_a.id, "name": "Sabun Sereh Santri",
         "description": "Sabun sereh wangi.", "category": "cosmetics",
         "price_idr": 15000, "stock": 10, "unit": "batang", "weight_grams": 100,
-        "sku": "SABUN-1"
+        "sku": "SABUN-1", "images": ["https://images.opop.example/sabun.jpg"]
     });
     let created = app.as_(&admin).post("/api/v1/products", &body).ok().await;
     let pid: Uuid = created["id"].as_str().unwrap().parse().unwrap();

@@ -49,6 +49,7 @@ fn new_product(sku: &str, category: &str) -> Value {
         "name": format!("Produk {sku}"), "description": "Buatan santri.", "category": category,
         "price_idr": 25000, "stock": 40, "unit": "pcs", "weight_grams": 300, "sku": sku,
         "shelf_life_days": 120,
+        "images": ["https://images.opop.example/produk.jpg"],
     })
 }
 
@@ -205,7 +206,7 @@ async fn scenario(rep: usize) {
             let mut row = row.into_active_model();
             row.expires_on = Set(Some(yesterday));
             row.update(&app.db).await.unwrap();
-            opop_api::catalog::expiry::run_once(&app.db).await.unwrap();
+            opop_api::feed::expiry::run_once(&app.db).await.unwrap();
             // The pesantren uploads the renewed certificate, and a curator
             // verifies it.
             let body = json!({"type": "halal", "number": format!("ID3511000000{rep}{round}9"), "issuer": "BPJPH"});

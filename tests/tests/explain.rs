@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use opop_api::auth::principal::UserPrincipal;
 use opop_api::auth::{Caller, Principal};
-use opop_api::catalog::{changes, public};
+use opop_api::catalog::service as catalog;
 use opop_api::pagination::PageParams;
 use opop_tests::TestDatabase;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, Statement};
@@ -43,6 +43,7 @@ fn user(role: entity::Role, province: &str, pesantren: Option<uuid::Uuid>) -> Ca
             santri_id: None,
         }),
         request_id: None,
+        lang: Default::default(),
     }
 }
 
@@ -135,12 +136,12 @@ async fn catalogue_feed_and_scoped_list_queries_never_scan_a_large_table() {
     let mut mark = |what: &'static str, captured: &Arc<Mutex<Vec<Statement>>>| {
         reads.push((what, captured.lock().unwrap().len()));
     };
-    let first = public::list(&db, &params(json!({})), &page(20))
+    let first = catalog::list(&db, &params(json!({})), &page(20))
         .await
         .unwrap();
     mark("catalogue, first page", &captured);
     let cursor = first.next_cursor.clone().expect("more than one page");
-    public::list(
+    catalog::list(
         &db,
         &params(json!({})),
         &params(json!({"limit": 20, "cursor": cursor})),
@@ -148,7 +149,7 @@ async fn catalogue_feed_and_scoped_list_queries_never_scan_a_large_table() {
     .await
     .unwrap();
     mark("catalogue, next page", &captured);
-    public::list(
+    catalog::list(
         &db,
         &params(json!({"category": "food", "province_code": "35"})),
         &page(20),
@@ -156,11 +157,11 @@ async fn catalogue_feed_and_scoped_list_queries_never_scan_a_large_table() {
     .await
     .unwrap();
     mark("catalogue, category and province", &captured);
-    public::list(&db, &params(json!({"q": "kopi"})), &page(20))
+    catalog::list(&db, &params(json!({"q": "kopi"})), &page(20))
         .await
         .unwrap();
     mark("catalogue search", &captured);
-    public::list(
+    catalog::list(
         &db,
         &params(json!({"pesantren_id": some.pesantren_id})),
         &page(20),
@@ -169,16 +170,16 @@ async fn catalogue_feed_and_scoped_list_queries_never_scan_a_large_table() {
     .unwrap();
     mark("catalogue of one pesantren", &captured);
     if let Some(p) = first.data.first() {
-        public::get(&db, p.id).await.unwrap();
+        catalog::get(&db, p.id).await.unwrap();
     }
     mark("one catalogue product", &captured);
 
     // The change feed, from the start and from the middle.
-    let feed = changes::read(&db, &params(json!({"limit": 1000})))
+    let feed = catalog::read(&db, &params(json!({"limit": 1000})))
         .await
         .unwrap();
     mark("feed from the start", &captured);
-    changes::read(
+    catalog::read(
         &db,
         &params(json!({"limit": 1000, "cursor": feed.next_cursor})),
     )
@@ -192,12 +193,12 @@ async fn catalogue_feed_and_scoped_list_queries_never_scan_a_large_table() {
         &some.province_code,
         Some(some.pesantren_id),
     );
-    opop_api::products::list(&db, &manager, &params(json!({})), &page(20))
+    opop_api::products::service::list(&db, &manager, &params(json!({})), &page(20))
         .await
         .unwrap();
     mark("a manager's products", &captured);
     let curator = user(entity::Role::Curator, &some.province_code, None);
-    opop_api::products::list(
+    opop_api::products::service::list(
         &db,
         &curator,
         &params(json!({"status": "in_review"})),
@@ -206,7 +207,7 @@ async fn catalogue_feed_and_scoped_list_queries_never_scan_a_large_table() {
     .await
     .unwrap();
     mark("a curator's review queue", &captured);
-    opop_api::santri::list(
+    opop_api::santri::service::list(
         &db,
         &manager,
         some.pesantren_id,

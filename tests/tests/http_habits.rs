@@ -85,7 +85,14 @@ async fn a_draft_needs_only_a_name_and_a_category_and_submit_lists_what_is_missi
         .expect(201)
         .await;
     assert_eq!(draft["status"], "draft");
-    for field in ["description", "price_idr", "stock", "unit", "weight_grams", "sku"] {
+    for field in [
+        "description",
+        "price_idr",
+        "stock",
+        "unit",
+        "weight_grams",
+        "sku",
+    ] {
         assert!(draft[field].is_null(), "{field}: {draft}");
     }
     let id = draft["id"].as_str().unwrap();
@@ -115,7 +122,10 @@ async fn a_draft_needs_only_a_name_and_a_category_and_submit_lists_what_is_missi
         .get(&format!("/api/v1/products/{id}"))
         .ok()
         .await;
-    assert_eq!((now["status"].clone(), now["version"].clone()), (json!("draft"), json!(1)));
+    assert_eq!(
+        (now["status"].clone(), now["version"].clone()),
+        (json!("draft"), json!(1))
+    );
 
     // Completed (as a merge patch of the missing fields), it submits.
     let mut rest = complete_product("SDG-KOPI-250");
@@ -191,7 +201,10 @@ async fn a_422_names_every_bad_field_also_with_unknown_fields_and_enum_values() 
         .into_iter()
         .map(|(f, c)| format!("{f}:{c}"))
         .collect();
-    assert_eq!(fields, ["colour:unknown", "name:length", "weight_grams:type"]);
+    assert_eq!(
+        fields,
+        ["colour:unknown", "name:length", "weight_grams:type"]
+    );
     let count = entity::products::Entity::find()
         .count(&app.db)
         .await
@@ -335,10 +348,16 @@ async fn a_patch_changes_only_what_it_names_and_a_stale_if_match_is_412() {
 async fn every_problem_reads_in_indonesian_with_the_same_shape() {
     let app = TestApp::spawn().await;
     let (_, p, manager) = setup(&app).await;
-    let bad_product = json!({"pesantren_id": p.id, "name": "K", "category": "weapons", "stock": -1});
+    let bad_product =
+        json!({"pesantren_id": p.id, "name": "K", "category": "weapons", "stock": -1});
     let cases: Vec<(reqwest::Method, String, Option<Value>, Option<&str>)> = vec![
         (reqwest::Method::GET, "/api/v1/nothing".into(), None, None),
-        (reqwest::Method::DELETE, "/api/v1/products".into(), None, Some(&manager)),
+        (
+            reqwest::Method::DELETE,
+            "/api/v1/products".into(),
+            None,
+            Some(&manager),
+        ),
         (reqwest::Method::GET, "/api/v1/auth/me".into(), None, None),
         (
             reqwest::Method::GET,
@@ -384,7 +403,10 @@ async fn every_problem_reads_in_indonesian_with_the_same_shape() {
                 assert_ne!(e["message"], i["message"], "{path}: {i}");
             }
         } else {
-            assert!(en.get("errors").is_none(), "no `errors` without fields: {en}");
+            assert!(
+                en.get("errors").is_none(),
+                "no `errors` without fields: {en}"
+            );
         }
     }
 }

@@ -766,11 +766,13 @@ async fn an_upload_whose_database_write_fails_leaves_no_bytes_behind() {
 
 #[tokio::test]
 async fn an_upload_that_cannot_be_stored_changes_nothing() {
-    // The media "directory" is a file: storing fails.
+    // The media directory is made at start-up; once the server runs, a file
+    // takes its place, and storing fails.
     let dir = tempfile::tempdir().unwrap();
-    let blocker = dir.path().join("not-a-directory");
-    std::fs::write(&blocker, b"x").unwrap();
-    let app = TestApp::spawn_with(&[("OPOP_MEDIA_DIR", blocker.to_str().unwrap())]).await;
+    let media = dir.path().join("media");
+    let app = TestApp::spawn_with(&[("OPOP_MEDIA_DIR", media.to_str().unwrap())]).await;
+    std::fs::remove_dir_all(&media).unwrap();
+    std::fs::write(&media, b"x").unwrap();
     let w = World::build(&app).await;
     let product = w.product_a.id;
     let version = product_row(&app, product).await.version;

@@ -441,7 +441,14 @@ async fn every_failing_field_is_reported_at_once() {
             .await,
     )
     .await;
-    assert_eq!(errors, vec![("pesantren_id".into(), "unknown".into())]);
+    // It is read-only: sent unchanged (the record sent back) it is
+    // ignored, changed it is refused by name.
+    assert_eq!(errors, vec![("pesantren_id".into(), "read_only".into())]);
+    body["pesantren_id"] = json!(world.pesantren_a.id);
+    app.as_account(world.account("admin_national"))
+        .put(&item(world.koperasi_a.id), &body)
+        .ok()
+        .await;
 }
 
 #[tokio::test]

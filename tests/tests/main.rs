@@ -11,6 +11,7 @@ mod explain;
 mod faults;
 mod foundation;
 mod harness;
+mod http_habits;
 mod images;
 mod koperasi;
 mod operations;

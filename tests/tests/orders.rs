@@ -71,8 +71,8 @@ async fn concurrent_orders_never_oversell_and_every_retry_gets_its_first_answer_
             Some(format!("{ORDERS}/{id}").as_str())
         );
         assert_eq!(a.body["quantity"], 1);
-        assert_eq!(a.body["unit_price_idr"], p.price_idr);
-        assert_eq!(a.body["total_idr"], p.price_idr);
+        assert_eq!(a.body["unit_price_idr"], json!(p.price_idr));
+        assert_eq!(a.body["total_idr"], json!(p.price_idr));
     }
     for a in &refused {
         assert_eq!(a.content_type, "application/problem+json");
@@ -81,7 +81,7 @@ async fn concurrent_orders_never_oversell_and_every_retry_gets_its_first_answer_
             "{a:?}"
         );
     }
-    assert_eq!(product_row(&app, p.id).await.stock, 0);
+    assert_eq!(product_row(&app, p.id).await.stock, Some(0));
     assert_eq!(order_count(&app, p.id).await, 50);
     let events = events_of(&app, p.id).await;
     assert_eq!(events.last().unwrap().payload.as_ref().unwrap()["stock"], 0);
@@ -99,7 +99,7 @@ async fn concurrent_orders_never_oversell_and_every_retry_gets_its_first_answer_
         assert_eq!(after.replayed.as_deref(), Some("true"), "{after:?}");
         assert_eq!(after.location, before.location);
     }
-    assert_eq!(product_row(&app, p.id).await.stock, 0);
+    assert_eq!(product_row(&app, p.id).await.stock, Some(0));
     assert_eq!(order_count(&app, p.id).await, 50);
     assert_eq!(events_of(&app, p.id).await, events, "the feed is unchanged");
 }
@@ -131,7 +131,7 @@ async fn the_same_key_with_another_body_is_a_422_naming_the_key_and_changes_noth
         );
         assert_eq!(problem["errors"][0]["code"], "reused");
     }
-    assert_eq!(product_row(&app, p.id).await.stock, 8);
+    assert_eq!(product_row(&app, p.id).await.stock, Some(8));
     assert_eq!(order_count(&app, p.id).await, 1);
     assert_eq!(events_of(&app, p.id).await, events);
     assert_eq!(stored_keys(&app).await, 1);
@@ -170,7 +170,7 @@ async fn a_body_that_differs_only_in_whitespace_and_key_order_is_the_same_reques
     assert_eq!(again.status, 201, "{again:?}");
     assert_eq!(again.replayed.as_deref(), Some("true"));
     assert_eq!(again.body, first.body);
-    assert_eq!(product_row(&app, p.id).await.stock, 8);
+    assert_eq!(product_row(&app, p.id).await.stock, Some(8));
     assert_eq!(order_count(&app, p.id).await, 1);
 }
 
@@ -193,7 +193,7 @@ async fn concurrent_requests_with_the_same_key_place_exactly_one_order() {
         .count();
     assert_eq!(firsts, 1, "one request placed it, the others replayed it");
     assert_eq!(answers[0].body["stock_remaining"], 97);
-    assert_eq!(product_row(&app, p.id).await.stock, 97);
+    assert_eq!(product_row(&app, p.id).await.stock, Some(97));
     assert_eq!(order_count(&app, p.id).await, 1);
 }
 
@@ -211,7 +211,11 @@ async fn a_stock_short_refusal_is_replayed_even_after_stock_is_added() {
         .as_str()
         .unwrap()
         .starts_with("Only 3 in stock"));
-    assert_eq!(product_row(&app, p.id).await.stock, 3, "nothing was taken");
+    assert_eq!(
+        product_row(&app, p.id).await.stock,
+        Some(3),
+        "nothing was taken"
+    );
 
     // Restocked behind the API: the retry still gets its first answer.
     let mut row = products::Entity::find_by_id(p.id)
@@ -220,13 +224,13 @@ async fn a_stock_short_refusal_is_replayed_even_after_stock_is_added() {
         .unwrap()
         .unwrap()
         .into_active_model();
-    row.stock = Set(10);
+    row.stock = Set(Some(10));
     row.update(&app.db).await.unwrap();
     let again = order(&app, &partner, Some("big"), &b).await;
     assert_eq!(again.status, 409);
     assert_eq!(again.replayed.as_deref(), Some("true"));
     assert_eq!(again.content(), first.content());
-    assert_eq!(product_row(&app, p.id).await.stock, 10);
+    assert_eq!(product_row(&app, p.id).await.stock, Some(10));
     // A new key is a new attempt.
     let fresh = order(&app, &partner, Some("big-2"), &b).await;
     assert_eq!(fresh.status, 201, "{fresh:?}");
@@ -259,7 +263,7 @@ async fn an_order_without_a_usable_idempotency_key_is_a_400_naming_the_header() 
     // A key of 255 visible characters is fine.
     let ok = order(&app, &partner, Some(&"k".repeat(255)), &b).await;
     assert_eq!(ok.status, 201, "{ok:?}");
-    assert_eq!(product_row(&app, p.id).await.stock, 9);
+    assert_eq!(product_row(&app, p.id).await.stock, Some(9));
 }
 
 #[tokio::test]
@@ -313,7 +317,7 @@ async fn an_invalid_order_body_is_a_422_naming_every_bad_field() {
         .header("Idempotency-Key", "bad-json")
         .await;
     assert_problem(not_json, 400).await;
-    assert_eq!(product_row(&app, p.id).await.stock, 10);
+    assert_eq!(product_row(&app, p.id).await.stock, Some(10));
     assert_eq!(
         stored_keys(&app).await,
         0,
@@ -371,7 +375,7 @@ async fn fewer_units_than_the_minimum_order_is_a_422_on_quantity() {
         .as_str()
         .unwrap()
         .contains("12"));
-    assert_eq!(product_row(&app, p.id).await.stock, 100);
+    assert_eq!(product_row(&app, p.id).await.stock, Some(100));
     let ok = order(
         &app,
         &partner,
@@ -380,7 +384,7 @@ async fn fewer_units_than_the_minimum_order_is_a_422_on_quantity() {
     )
     .await;
     assert_eq!(ok.status, 201, "{ok:?}");
-    assert_eq!(product_row(&app, p.id).await.stock, 88);
+    assert_eq!(product_row(&app, p.id).await.stock, Some(88));
 }
 
 #[tokio::test]
@@ -407,7 +411,7 @@ async fn an_external_order_reported_again_under_a_new_key_is_a_409_and_takes_not
             "{problem}"
         );
     }
-    assert_eq!(product_row(&app, p.id).await.stock, 8);
+    assert_eq!(product_row(&app, p.id).await.stock, Some(8));
     assert_eq!(order_count(&app, p.id).await, 1);
     assert_eq!(events_of(&app, p.id).await, events);
 }
@@ -444,7 +448,7 @@ async fn only_partners_may_report_orders() {
         .post_raw(ORDERS, "application/json", "not json")
         .await;
     assert_problem(no_key_bad_body, 401).await;
-    assert_eq!(product_row(&app, p.id).await.stock, 10);
+    assert_eq!(product_row(&app, p.id).await.stock, Some(10));
 }
 
 #[tokio::test]
@@ -468,7 +472,7 @@ async fn a_placed_order_reaches_the_change_feed_with_the_new_stock() {
     let last = after.last().unwrap();
     assert_eq!(last.op, ChangeOp::Upsert);
     assert_eq!(last.payload.as_ref().unwrap()["stock"], 26);
-    assert_eq!(product_row(&app, p.id).await.stock, 26);
+    assert_eq!(product_row(&app, p.id).await.stock, Some(26));
     // The sale is in the audit trail, by the partner.
     let trail = entity::audit_log::Entity::find()
         .filter(entity::audit_log::Column::ResourceType.eq("order"))
@@ -549,7 +553,7 @@ async fn a_key_is_forgotten_after_24_hours() {
     let second = order(&app, &partner, Some("k-old"), &order_body(p.id, 2, "SHP-2")).await;
     assert_eq!(second.status, 201, "{second:?}");
     assert_eq!(second.replayed.as_deref(), Some("false"));
-    assert_eq!(product_row(&app, p.id).await.stock, 7);
+    assert_eq!(product_row(&app, p.id).await.stock, Some(7));
     assert_eq!(stored_keys(&app).await, 1);
     let again = order(&app, &partner, Some("k-old"), &order_body(p.id, 2, "SHP-2")).await;
     assert_eq!(again.replayed.as_deref(), Some("true"));
@@ -575,7 +579,7 @@ async fn the_periodic_pass_forgets_expired_keys_and_keeps_live_ones() {
     let mut row = old.into_active_model();
     row.expires_at = Set(chrono::Utc::now().timestamp() - 1);
     row.update(&app.db).await.unwrap();
-    opop_api::catalog::expiry::run_once(&app.db).await.unwrap();
+    opop_api::idempotency::expire(&app.db).await.unwrap();
     let left: Vec<String> = idempotency_keys::Entity::find()
         .all(&app.db)
         .await

@@ -120,12 +120,12 @@ async fn product_fields_are_validated_all_at_once_and_skus_are_unique_per_pesant
             "length_cm",
             "name",
             "price_idr",
-            "shelf_life_days",
             "sku",
             "stock",
             "unit",
             "weight_grams"
-        ]
+        ],
+        "what is sent is checked at once; what is missing (shelf_life_days) waits for submit"
     );
     let mut eleven = input("K-11", "craft");
     eleven["images"] = json!((0..11)
@@ -485,16 +485,12 @@ async fn a_product_is_withdrawn_when_its_halal_certificate_expires_without_anyon
     assert_eq!(read["published"], false);
     // … and the task records it for the feed exactly once, however many
     // instances run it together.
-    let runs = futures_util::future::join_all(
-        (0..4).map(|_| opop_api::catalog::expiry::run_once(&app.db)),
-    )
-    .await;
+    let runs =
+        futures_util::future::join_all((0..4).map(|_| opop_api::feed::expiry::run_once(&app.db)))
+            .await;
     let withdrawn: usize = runs.into_iter().map(|r| r.unwrap()).sum();
     assert_eq!(withdrawn, 1);
-    assert_eq!(
-        opop_api::catalog::expiry::run_once(&app.db).await.unwrap(),
-        0
-    );
+    assert_eq!(opop_api::feed::expiry::run_once(&app.db).await.unwrap(), 0);
     assert_eq!(ops_of(&app, id).await, [ChangeOp::Upsert, ChangeOp::Delete]);
     let trail = entity::audit_log::Entity::find()
         .filter(entity::audit_log::Column::ResourceId.eq(id))

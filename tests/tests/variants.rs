@@ -19,6 +19,7 @@ fn batik(skus: &str) -> Value {
     json!({
         "name": "Batik Tulis Sidogiri", "description": "Batik tulis motif pesantren.",
         "category": "fashion", "unit": "potong", "weight_grams": 350, "sku": format!("{skus}-BATIK"),
+        "images": ["https://images.opop.example/batik.jpg"],
         "options": ["ukuran", "warna"],
         "variants": [
             variant(&format!("{skus}-L-H"), "L", "hijau", 150_000, 3),
@@ -104,7 +105,7 @@ async fn a_product_with_variants_goes_from_creation_through_publication_to_an_or
     assert_eq!(o["total_idr"], 300_000);
     assert_eq!(o["stock_remaining"], 1);
     assert_eq!(variant_stock(&app, l_hijau).await, 1);
-    assert_eq!(product_row(&app, id).await.stock, 55);
+    assert_eq!(product_row(&app, id).await.stock, Some(55));
     let payload = last_event_of(&app, id).await.unwrap().payload.unwrap();
     assert_eq!(payload["variants"][0]["stock"], 1);
     assert_eq!(payload["stock"], 55);
@@ -129,7 +130,7 @@ async fn a_product_with_variants_goes_from_creation_through_publication_to_an_or
         (422, Some("variant_id")),
         "{o}"
     );
-    assert_eq!(product_row(&app, id).await.stock, 55);
+    assert_eq!(product_row(&app, id).await.stock, Some(55));
 
     // A product without variants refuses a variant id.
     let plain = publish(&app, &w.pesantren_a, "PLAIN-1", ProductCategory::Craft).await;
@@ -188,13 +189,30 @@ async fn variants_are_checked_all_at_once_and_nothing_is_stored() {
         (422, Some("variants")),
         "{p}"
     );
-    let (s, p) = app.as_(&manager).post("/api/v1/products", &json!({"name": "Kopi", "description": "Kopi.", "category": "craft", "unit": "pcs", "weight_grams": 1, "sku": "K-1"})).status_and_json()
-    .await;
-    let fields = error_fields(&p);
+    // A product sold as one item may be a draft without its price and
+    // stock; curation asks for them.
+    let draft = app
+        .as_(&manager)
+        .post(
+            "/api/v1/products",
+            &json!({"name": "Kopi", "description": "Kopi.", "category": "craft",
+                    "unit": "pcs", "weight_grams": 1, "sku": "K-1",
+                    "images": ["https://images.opop.example/kopi.jpg"]}),
+        )
+        .expect(201)
+        .await;
+    let (s, p) = app
+        .as_(&manager)
+        .post_empty(&format!(
+            "/api/v1/products/{}/submit",
+            draft["id"].as_str().unwrap()
+        ))
+        .status_and_json()
+        .await;
     assert_eq!(
-        (s, fields),
+        (s, error_fields(&p)),
         (422, vec!["price_idr", "stock"]),
-        "a product sold as one item needs its price and stock"
+        "a product sold as one item needs its price and stock: {p}"
     );
     assert_eq!(
         product_variants::Entity::find()
@@ -287,7 +305,7 @@ async fn a_hundred_concurrent_orders_of_one_variant_never_oversell_it() {
     assert_eq!(variant_stock(&app, l_biru).await, 0);
     assert_eq!(
         product_row(&app, id).await.stock,
-        7,
+        Some(7),
         "the other variants' 3 + 4"
     );
     // Every retry answers its first answer again and takes nothing.
@@ -300,7 +318,7 @@ async fn a_hundred_concurrent_orders_of_one_variant_never_oversell_it() {
         assert_eq!(after.replayed.as_deref(), Some("true"));
     }
     assert_eq!(variant_stock(&app, l_biru).await, 0);
-    assert_eq!(product_row(&app, id).await.stock, 7);
+    assert_eq!(product_row(&app, id).await.stock, Some(7));
 }
 
 #[tokio::test]
@@ -363,9 +381,9 @@ async fn a_batch_applies_the_good_items_and_names_the_bad_ones() {
             (id, 422)
         ]
     );
-    assert_eq!(product_row(&app, w.product_a.id).await.stock, 12);
+    assert_eq!(product_row(&app, w.product_a.id).await.stock, Some(12));
     assert_eq!(variant_stock(&app, m_hijau).await, 40);
-    assert_eq!(product_row(&app, id).await.stock, 3 + 40 + 50);
+    assert_eq!(product_row(&app, id).await.stock, Some(3 + 40 + 50));
     assert_eq!(
         last_event_of(&app, id).await.unwrap().payload.unwrap()["stock"],
         93,
@@ -373,7 +391,7 @@ async fn a_batch_applies_the_good_items_and_names_the_bad_ones() {
     );
     assert_eq!(
         product_row(&app, b_product.id).await.stock,
-        100,
+        Some(100),
         "out of scope: untouched"
     );
 
@@ -437,7 +455,7 @@ async fn a_batch_applies_the_good_items_and_names_the_bad_ones() {
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["succeeded"].as_array().unwrap().len(), 1);
     assert_eq!(r["failed"][0]["status"], 422);
-    assert_eq!(product_row(&app, id).await.price_idr, 99_000);
+    assert_eq!(product_row(&app, id).await.price_idr, Some(99_000));
     assert_eq!(product_row(&app, id).await.status, ProductStatus::Approved);
     // Curators may not batch; managers of another pesantren get 404 per item.
     let (s, _) = app

@@ -178,9 +178,7 @@ async fn withdraw(app: &TestApp, id: Uuid) {
     let mut row: entity::products::ActiveModel = product.into();
     row.status = Set(ProductStatus::Draft);
     row.update(&app.db).await.unwrap();
-    opop_api::catalog::feed::sync_now(&app.db, id)
-        .await
-        .unwrap();
+    opop_api::feed::sync_now(&app.db, id).await.unwrap();
 }
 
 async fn register(app: &TestApp, token: &str, url: &str) -> Value {

@@ -155,10 +155,13 @@ impl CertificationInput {
         normalise_number(self.cert_type, &self.number)
     }
 
-    /// Every failing field, judged on `today`.
-    pub fn check_on(&self, today: NaiveDate) -> Vec<FieldError> {
+    /// Every failing field, judged on `today`; the number only against a
+    /// type that was read (`type_read`).
+    pub fn check_on(&self, today: NaiveDate, type_read: bool) -> Vec<FieldError> {
         let mut errors = validator_errors(self.validate());
-        errors.extend(number_problem(self.cert_type, &self.number()));
+        if type_read {
+            errors.extend(number_problem(self.cert_type, &self.number()));
+        }
         if self.issued_on.is_some_and(|d| d > today) {
             errors.push(FieldError::new("issued_on", FieldCode::NotInFuture));
         }
@@ -185,7 +188,14 @@ impl CertificationInput {
 
 impl Check for CertificationInput {
     fn check(&self) -> Vec<FieldError> {
-        self.check_on(crate::publication::today())
+        self.check_on(crate::publication::today(), true)
+    }
+
+    /// What makes a number valid depends on its type: with a type that
+    /// could not be read, the number is not judged.
+    fn check_besides(&self, stand_ins: &[String]) -> Vec<FieldError> {
+        let type_read = !stand_ins.iter().any(|f| f == "type");
+        self.check_on(crate::publication::today(), type_read)
     }
 }
 

@@ -113,12 +113,7 @@ pub fn missing(f: &Filled) -> Vec<FieldError> {
 /// Refuses a product that lacks something curation needs: 422
 /// `product.incomplete` listing every missing field.
 pub fn require_complete(f: &Filled) -> Result<(), ApiError> {
-    let missing = missing(f);
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::with_fields(Code::ProductIncomplete, missing))
-    }
+    ApiError::check_as(Code::ProductIncomplete, missing(f))
 }
 
 #[cfg(test)]

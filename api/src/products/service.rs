@@ -149,6 +149,20 @@ fn apply(input: &ProductInput, row: &mut products::ActiveModel) {
     row.shelf_life_days = Set(input.shelf_life_days);
 }
 
+/// Of a product with variants, the representation carries the lowest price
+/// and the total stock, which the input may not set: sent back unchanged
+/// they are dropped (a changed one is refused, as `set_per_variant`).
+fn drop_derived(body: &mut serde_json::Value, current: &serde_json::Value) {
+    let has_options = body.get("options").is_some_and(|o| !o.is_null());
+    if let (true, Some(fields)) = (has_options, body.as_object_mut()) {
+        for derived in ["price_idr", "stock"] {
+            if fields.get(derived).is_some() && fields.get(derived) == current.get(derived) {
+                fields.remove(derived);
+            }
+        }
+    }
+}
+
 /// What a stored product fills in, for [`curation::missing`].
 fn filled(p: &products::Model, variants: usize) -> Filled {
     let images = p.images.as_array().map_or(0, Vec::len);
@@ -249,7 +263,7 @@ pub async fn update(
 ) -> ApiResult<ProductView> {
     let current = scope::load::<products::Entity>(db, caller, id).await?;
     let before = view(db, current.clone()).await?;
-    let input = edit.resolve(&before)?;
+    let input = edit.resolve_with(&before, drop_derived)?;
     validate(&input)?;
     check_version(expected_version, current.version)?;
     check_koperasi(db, current.pesantren_id, input.koperasi_id).await?;
@@ -271,7 +285,15 @@ pub async fn update(
         || input.category != current.category;
     let status = curation::after_edit(current.status, content_changed);
     if status != ProductStatus::Draft {
-        curation::require_complete(&input.filled())?;
+        // Past the draft, an edit may not take away what curation needs
+        // (what an older product lacked already is for its next review).
+        let variants = before.variants.as_ref().map_or(0, Vec::len);
+        let lacked = curation::missing(&filled(&current, variants));
+        let lost: Vec<_> = curation::missing(&input.filled())
+            .into_iter()
+            .filter(|e| !lacked.iter().any(|l| l.field == e.field))
+            .collect();
+        ApiError::check_as(Code::ProductIncomplete, lost)?;
     }
     let mut row = products::ActiveModel {
         status: Set(status),

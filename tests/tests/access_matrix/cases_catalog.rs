@@ -54,6 +54,17 @@ pub fn cases() -> Vec<Case> {
             special: |a| (a.key == "partner").then_some(201),
             arrange: nothing,
         },
+        // After the PUT: the partner has a listing to patch.
+        Case {
+            method: "PATCH",
+            path: "/api/v1/catalog/products/{id}/listing",
+            roles: PARTNER,
+            anonymous: false,
+            target: Target::PublishedProduct,
+            body: |_, _| Some(json!({"url": "https://shopee.co.id/product/1/998878"})),
+            special: |a| (a.key == "partner").then_some(200),
+            arrange: nothing,
+        },
         Case {
             method: "GET",
             path: "/api/v1/catalog/products/{id}/listing",

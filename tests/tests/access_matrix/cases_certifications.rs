@@ -91,6 +91,16 @@ pub fn cases() -> Vec<Case> {
             arrange: nothing,
         },
         Case {
+            method: "PATCH",
+            path: "/api/v1/certifications/{id}",
+            roles: WRITERS,
+            anonymous: false,
+            target: Target::CertificationA,
+            body: |_, _| Some(json!({"issuer": "BPJPH"})),
+            special: no_special,
+            arrange: nothing,
+        },
+        Case {
             method: "POST",
             path: "/api/v1/certifications/{id}/verify",
             roles: STAFF,

@@ -51,6 +51,16 @@ pub fn cases() -> Vec<Case> {
             arrange: nothing,
         },
         Case {
+            method: "PATCH",
+            path: "/api/v1/products/{id}/images/order",
+            roles: WRITERS,
+            anonymous: false,
+            target: Target::ProductA,
+            body: |_, _| Some(json!({"ids": []})),
+            special: no_special,
+            arrange: nothing,
+        },
+        Case {
             method: "DELETE",
             path: "/api/v1/products/{id}/images/{image_id}",
             roles: WRITERS,

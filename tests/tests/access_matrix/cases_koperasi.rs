@@ -90,6 +90,16 @@ pub fn cases() -> Vec<Case> {
             arrange: nothing,
         },
         Case {
+            method: "PATCH",
+            path: "/api/v1/koperasi/{id}",
+            roles: WRITERS,
+            anonymous: false,
+            target: Target::KoperasiA,
+            body: |_, _| Some(json!({"member_count": 31})),
+            special: no_special,
+            arrange: nothing,
+        },
+        Case {
             method: "DELETE",
             path: "/api/v1/koperasi/{id}",
             roles: ADMIN,

@@ -91,6 +91,16 @@ pub fn cases() -> Vec<Case> {
             arrange: nothing,
         },
         Case {
+            method: "PATCH",
+            path: "/api/v1/pesantren/{id}",
+            roles: &["admin", "pesantren_manager"],
+            anonymous: false,
+            target: Target::PesantrenA,
+            body: |_, _| Some(json!({"address": "Jl. Pesantren 2"})),
+            special: no_special,
+            arrange: nothing,
+        },
+        Case {
             method: "POST",
             path: "/api/v1/pesantren/{id}/suspend",
             roles: ADMIN,

@@ -13,6 +13,7 @@ fn product_input(sku: String) -> Value {
         "weight_grams": 200,
         "sku": sku,
         "shelf_life_days": 90,
+        "images": ["https://images.opop.example/keripik.jpg"],
     })
 }
 
@@ -101,11 +102,22 @@ pub fn cases() -> Vec<Case> {
             anonymous: false,
             target: Target::ProductA,
             body: |_, w| {
-                let mut body = product_input(w.product_a.sku.clone());
+                let mut body = product_input(w.product_a.sku.clone().unwrap_or_default());
                 body["name"] = json!(w.product_a.name);
                 body["description"] = json!(w.product_a.description);
                 Some(body)
             },
+            special: no_special,
+            arrange: nothing,
+        },
+        Case {
+            method: "PATCH",
+            path: "/api/v1/products/{id}",
+            roles: writers,
+            anonymous: false,
+            target: Target::ProductA,
+            // Price alone: product A stays approved.
+            body: |_, _| Some(json!({"price_idr": 16000})),
             special: no_special,
             arrange: nothing,
         },

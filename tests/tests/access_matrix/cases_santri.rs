@@ -71,6 +71,22 @@ pub fn cases() -> Vec<Case> {
             special: no_special,
             arrange: nothing,
         },
+        Case {
+            method: "PATCH",
+            path: "/api/v1/santri/{id}",
+            roles: &["admin", "pesantren_manager", "santri"],
+            anonymous: false,
+            target: Target::SantriA,
+            body: |a, _| {
+                Some(if a.role == Some("santri") {
+                    json!({"address": "Dusun Krajan RT 01"})
+                } else {
+                    json!({"entry_year": 2021})
+                })
+            },
+            special: no_special,
+            arrange: nothing,
+        },
         // Each caller deletes a santri of pesantren A made for it, without a
         // user account (santri A's account makes a delete a 409, tested in
         // `tests/santri.rs`).

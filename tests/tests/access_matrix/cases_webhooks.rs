@@ -30,6 +30,18 @@ pub fn cases() -> Vec<Case> {
             special: |a| (a.key == "partner").then_some(422),
             arrange: nothing,
         },
+        // The partner's PUT was refused (a private address), so it has no
+        // webhook to patch.
+        Case {
+            method: "PATCH",
+            path: "/api/v1/partners/me/webhook",
+            roles: PARTNER,
+            anonymous: false,
+            target: Target::None,
+            body: url_body,
+            special: |a| (a.key == "partner").then_some(404),
+            arrange: nothing,
+        },
         Case {
             method: "GET",
             path: "/api/v1/partners/me/webhook",
