@@ -5,7 +5,7 @@
 
 use actix_web::body::MessageBody;
 use actix_web::dev::ServiceResponse;
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::PathError;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::ErrorHandlerResponse;
@@ -19,38 +19,9 @@ use crate::validation::Check;
 
 pub use crate::auth::policy::request_lang;
 
-pub fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(limit)
-        // Many phone clients forget the header; a body that is not JSON still
-        // fails to parse and gets a 400 that says so.
-        .content_type_required(false)
-        .error_handler(|err, _req| json_error(err).into())
-}
-
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default()
         .error_handler(|_: PathError, _req| ApiError::new(Code::RequestPathInvalid).into())
-}
-
-pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|_: QueryPayloadError, _req| {
-        ApiError::new(Code::RequestQueryInvalid)
-            .with("count", 1)
-            .into()
-    })
-}
-
-fn json_error(err: JsonPayloadError) -> ApiError {
-    match err {
-        JsonPayloadError::Overflow { limit }
-        | JsonPayloadError::OverflowKnownLength { limit, .. } => {
-            ApiError::new(Code::RequestTooLargeLimit).with("limit", limit)
-        }
-        JsonPayloadError::ContentType => ApiError::new(Code::RequestJsonOnly),
-        JsonPayloadError::Deserialize(e) => crate::validation::not_json(e),
-        _ => ApiError::new(Code::RequestBodyUnreadable),
-    }
 }
 
 /// The bytes of a request body, or its 413 or 400.

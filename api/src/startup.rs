@@ -191,9 +191,7 @@ fn run(listener: TcpListener, config: Config, db: DatabaseConnection) -> anyhow:
             .app_data(metrics.clone())
             .app_data(public_limits.clone())
             .app_data(timeout)
-            .app_data(http::json_config(config.body_limit))
             .app_data(http::path_config())
-            .app_data(http::query_config())
             .app_data(web::PayloadConfig::new(config.body_limit))
             .configure(|cfg| {
                 let mut cfg = ServiceConfig::new(cfg);
