@@ -410,3 +410,67 @@ async fn every_problem_reads_in_indonesian_with_the_same_shape() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_bad_query_names_every_parameter_at_fault() {
+    let app = TestApp::spawn().await;
+    let (status, problem) = app
+        .anon()
+        .get("/api/v1/catalog/products?category=weapons&min_price=abc&pesantren_id=nope&q=kopi")
+        .status_and_json()
+        .await;
+    assert_eq!(status, 400, "{problem}");
+    assert_eq!(problem["code"], "request.query_invalid");
+    let fields: Vec<(&str, &str)> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(fields.len(), 3, "{problem}");
+    assert_eq!(fields[0], ("category", "type"), "{problem}");
+    assert_eq!(fields[1].0, "min_price");
+    assert_eq!(fields[2].0, "pesantren_id");
+    assert!(
+        problem["detail"].as_str().unwrap().starts_with("3 "),
+        "{problem}"
+    );
+}
+
+#[tokio::test]
+async fn every_register_record_read_goes_back_by_put_and_an_empty_patch() {
+    let app = TestApp::spawn().await;
+    let w = opop_tests::world::World::build(&app).await;
+    let admin = w.token("admin_35");
+    for path in [
+        format!("/api/v1/pesantren/{}", w.pesantren_a.id),
+        format!("/api/v1/santri/{}", w.santri_a.id),
+        format!("/api/v1/koperasi/{}", w.koperasi_a.id),
+        format!("/api/v1/products/{}", w.product_a.id),
+        format!("/api/v1/certifications/{}", w.certification_a.id),
+    ] {
+        let res = app.as_(&admin).get(&path).send().await;
+        assert_eq!(res.status(), 200, "GET {path}");
+        let etag = res.headers()["etag"].to_str().unwrap().to_string();
+        let read: Value = res.json().await.unwrap();
+        let (status, saved) = app
+            .as_(&admin)
+            .put(&path, &read)
+            .header("If-Match", &etag)
+            .status_and_json()
+            .await;
+        assert_eq!(status, 200, "PUT {path}: {saved}");
+        let (status, patched) = app
+            .as_(&admin)
+            .patch(&path, &json!({}))
+            .status_and_json()
+            .await;
+        assert_eq!(status, 200, "PATCH {path}: {patched}");
+        for field in ["id", "name", "status", "created_at"] {
+            if read.get(field).is_some() {
+                assert_eq!(read[field], saved[field], "{path}: {field}");
+                assert_eq!(read[field], patched[field], "{path}: {field}");
+            }
+        }
+    }
+}

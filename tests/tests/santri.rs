@@ -935,3 +935,82 @@ async fn arabic_and_accented_names_round_trip_and_are_found_without_marks_in_any
     // A blank q filters nothing.
     assert_eq!(found(&search("  ").await).len(), 5);
 }
+
+#[tokio::test]
+async fn the_record_as_read_goes_back_with_its_masked_nik_and_a_santri_patches_his_contact() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await;
+    let token = w.token("manager_a");
+    let s = create(
+        &app,
+        &w,
+        &token,
+        json!({"name": "Fatimah", "gender": "P", "nik": NIK_WOMAN, "birth_date": NIK_WOMAN_BIRTH}),
+    )
+    .await;
+    let id = id_of(&s);
+
+    // GET, change a field, PUT: the masked NIK read back is not a new NIK.
+    let mut read = app.as_(&token).get(&item(id)).expect(200).await;
+    assert_eq!(read["nik"], masked(NIK_WOMAN));
+    read["address"] = json!("Asrama Putri");
+    let updated = app
+        .as_(&token)
+        .put(&item(id), &read)
+        .header("If-Match", "\"1\"")
+        .expect(200)
+        .await;
+    assert_eq!(updated["address"], "Asrama Putri");
+    assert_eq!(updated["version"], 2);
+    let row = santri::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.nik.as_deref(), Some(NIK_WOMAN), "the NIK is kept");
+    let update = audit_rows(&app, id)
+        .await
+        .into_iter()
+        .find(|r| r.action == "update")
+        .unwrap();
+    let changed: Vec<&String> = update.changes.as_object().unwrap().keys().collect();
+    assert_eq!(changed, ["address"]);
+
+    // Changing a read-only field of the record read is a field error, and
+    // the masked NIK beside it is not.
+    let mut read = updated;
+    read["version"] = json!(7);
+    read["address"] = json!("Asrama C");
+    let problem = assert_problem(app.as_(&token).put(&item(id), &read).await, 422).await;
+    assert_eq!(error_fields(&problem), ["version"], "{problem}");
+
+    // A santri sends his whole record back with a new phone: only the
+    // contact field changed, so it is his to change.
+    let me = w.token("santri_a");
+    let own = item(w.santri_a.id);
+    let mut mine = app.as_(&me).get(&own).expect(200).await;
+    mine["phone"] = json!("0857 1234 5678");
+    let saved = app.as_(&me).put(&own, &mine).expect(200).await;
+    assert_eq!(saved["phone"], "+6285712345678");
+
+    // And patches one field from his phone, or is refused a field not his.
+    let patched = app
+        .as_(&me)
+        .patch(&own, &json!({"email": "rizki@santri.id"}))
+        .header("If-Match", "\"2\"")
+        .expect(200)
+        .await;
+    assert_eq!(patched["email"], "rizki@santri.id");
+    assert_eq!(patched["phone"], "+6285712345678");
+    assert_eq!(patched["version"], 3);
+    assert_problem(
+        app.as_(&me)
+            .patch(&own, &json!({"name": "Rizki Sultan"}))
+            .await,
+        403,
+    )
+    .await;
+    let after = app.as_(&me).get(&own).expect(200).await;
+    assert_eq!(after["name"], "Muhammad Rizki");
+    assert_eq!(after["version"], 3);
+}

@@ -599,6 +599,19 @@ async fn registering_again_keeps_the_secret_unless_rotated_and_removal_stops_del
         .await;
     assert_problem(res, 412).await;
 
+    // The subscription as read goes back unchanged by PUT or a PATCH,
+    // keeping its secret.
+    let read = subscription(&app, &token).await;
+    let saved = app.as_(&token).put(WEBHOOK, &read).expect(200).await;
+    assert_eq!(saved["secret"], rotated["secret"]);
+    assert_eq!(saved["url"], read["url"]);
+    let patched = app
+        .as_(&token)
+        .patch(WEBHOOK, &json!({"url": url}))
+        .expect(200)
+        .await;
+    assert_eq!(patched["secret"], rotated["secret"]);
+
     // Deliveries are signed with the new secret.
     publish(&app, &pesantren, "WH-S1").await;
     wait_until("the event arrives", || rx.all().len() == 1).await;
@@ -622,7 +635,11 @@ async fn registering_again_keeps_the_secret_unless_rotated_and_removal_stops_del
         .await
         .unwrap();
     let actions: Vec<&str> = audited.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, ["create", "update", "update", "delete"]);
+    // Register again, rotate, PUT as read, PATCH.
+    assert_eq!(
+        actions,
+        ["create", "update", "update", "update", "update", "delete"]
+    );
     for entry in &audited {
         let text = entry.changes.to_string();
         for secret in [&first["secret"], &rotated["secret"]] {

@@ -255,7 +255,7 @@ impl UpdateSantri {
     }
 
     /// The update without the fields it sets to what they already are: a
-    /// record read and sent back (its NIK masked) changes nothing, and a
+    /// record read and sent back changes nothing, and a
     /// santri sending theirs back changes only what they edited.
     pub fn without_unchanged(mut self, current: &santri::Model) -> Self {
         fn same(sent: &Option<String>, now: &Option<String>) -> bool {
@@ -265,11 +265,8 @@ impl UpdateSantri {
         if self.name.as_deref().map(str::trim) == Some(current.name.as_str()) {
             self.name = None;
         }
-        if let Some(nik) = &self.nik {
-            let masked = current.nik.as_deref().map(mask_nik);
-            if nik.as_deref() == masked.as_deref() || same(nik, &current.nik) {
-                self.nik = None;
-            }
+        if self.nik.as_ref().is_some_and(|nik| same(nik, &current.nik)) {
+            self.nik = None;
         }
         if self.gender == Some(current.gender) {
             self.gender = None;

@@ -276,6 +276,17 @@ pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> ApiResul
     Ok(scope::load::<santri::Entity>(db, caller, id).await?.into())
 }
 
+/// A record read and sent back carries its NIK masked: that is the NIK it
+/// has, not a malformed new one, so it is taken out before the body is read
+/// and judged.
+fn keep_masked_nik(body: &mut Value, current: &Value) {
+    if let (Value::Object(fields), Some(now)) = (body, current.get("nik")) {
+        if !now.is_null() && fields.get("nik") == Some(now) {
+            fields.remove("nik");
+        }
+    }
+}
+
 /// Changes a santri record. `PUT` and `PATCH` both change only the fields
 /// they carry (`null` clears one); the record as read may be sent back,
 /// read-only fields and the masked NIK unchanged.
@@ -288,7 +299,7 @@ pub async fn update(
 ) -> ApiResult<SantriView> {
     let current = scope::load::<santri::Entity>(db, caller, id).await?;
     let patch = edit
-        .resolve(&SantriView::from(current.clone()))?
+        .resolve_with(&SantriView::from(current.clone()), keep_masked_nik)?
         .without_unchanged(&current);
     rules::may_change_santri(caller, &patch.sent_fields())?;
     let patch = UpdateSantri {
