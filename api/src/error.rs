@@ -7,6 +7,8 @@
 //! `http::normalise_error`). Invalid fields are [`FieldError`]s with a
 //! [`FieldCode`] each, translated the same way.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use sea_orm::{DbErr, SqlErr};
@@ -237,6 +239,9 @@ pub struct ApiError {
     retry_after_secs: Option<u64>,
     /// What went wrong inside, for the log (internal errors only).
     source: Option<anyhow::Error>,
+    /// Whether `source` is in the log already: an answer may be written
+    /// more than once (by actix, then again in the caller's language).
+    logged: AtomicBool,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -249,6 +254,7 @@ impl ApiError {
             errors: Vec::new(),
             retry_after_secs: None,
             source: None,
+            logged: AtomicBool::new(false),
         }
     }
 
@@ -342,9 +348,15 @@ impl ApiError {
         }
     }
 
+    /// What went wrong inside, the first time it is asked for only.
+    fn unlogged_source(&self) -> Option<&anyhow::Error> {
+        let source = self.source.as_ref()?;
+        (!self.logged.swap(true, Ordering::Relaxed)).then_some(source)
+    }
+
     /// The answer in `lang` with the request id in its body.
     pub fn response(&self, lang: Lang, request_id: Option<String>) -> HttpResponse {
-        if let Some(source) = &self.source {
+        if let Some(source) = self.unlogged_source() {
             tracing::error!(error = ?source, "internal error");
         }
         let mut res = HttpResponse::build(self.status());
@@ -550,6 +562,21 @@ mod tests {
 
     fn query(e: SqlxError) -> DbErr {
         DbErr::Query(RuntimeErr::SqlxError(Arc::new(e)))
+    }
+
+    #[test]
+    fn an_internal_error_is_logged_once_however_often_it_is_answered() {
+        let e = ApiError::internal(anyhow::anyhow!("disk full"));
+        assert_eq!(
+            e.unlogged_source().map(|s| s.to_string()).as_deref(),
+            Some("disk full")
+        );
+        let again = e.response(Lang::Id, None);
+        assert_eq!(again.status(), 500);
+        assert!(e.unlogged_source().is_none());
+        assert!(ApiError::new(Code::ProductNotFound)
+            .unlogged_source()
+            .is_none());
     }
 
     #[test]

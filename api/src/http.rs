@@ -14,10 +14,18 @@ use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 use tracing_actix_web::RequestId;
 
-use crate::error::{ApiError, ApiResult, Code, FieldError, PROBLEM_JSON};
+use crate::error::{ApiError, ApiResult, Code, PROBLEM_JSON};
+use crate::i18n::Lang;
 use crate::validation::Check;
 
-pub use crate::auth::policy::request_lang;
+/// The language a request asks for (`Accept-Language`).
+pub fn request_lang(req: &HttpRequest) -> Lang {
+    Lang::negotiate(
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    )
+}
 
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default()
@@ -41,6 +49,27 @@ fn blank(bytes: &[u8]) -> bool {
     bytes.iter().all(u8::is_ascii_whitespace)
 }
 
+/// The body, unless it is empty (400).
+fn required(bytes: &[u8]) -> ApiResult<&[u8]> {
+    if blank(bytes) {
+        Err(ApiError::new(Code::RequestBodyRequired))
+    } else {
+        Ok(bytes)
+    }
+}
+
+/// The future of a body extractor: the body read whole (413 past the
+/// limit), then `read` into what the handler takes.
+fn read_then<T: 'static>(
+    req: &HttpRequest,
+    payload: &mut actix_web::dev::Payload,
+    read: impl FnOnce(web::Bytes) -> ApiResult<T> + 'static,
+) -> LocalBoxFuture<'static, ApiResult<T>> {
+    let req = req.clone();
+    let mut payload = payload.take();
+    Box::pin(async move { read(read_body(&req, &mut payload).await?) })
+}
+
 /// A JSON request body, read with every bad field reported at once (see
 /// [`crate::validation::parse`]): 400 when it is missing or not JSON, 413
 /// over the limit, 422 naming each bad field.
@@ -57,14 +86,8 @@ impl<T: DeserializeOwned + Check + 'static> FromRequest for Body<T> {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let req = req.clone();
-        let mut payload = payload.take();
-        Box::pin(async move {
-            let bytes = read_body(&req, &mut payload).await?;
-            if blank(&bytes) {
-                return Err(ApiError::new(Code::RequestBodyRequired));
-            }
-            crate::validation::parse(&bytes).map(Body)
+        read_then(req, payload, |bytes| {
+            crate::validation::parse(required(&bytes)?).map(Body)
         })
     }
 }
@@ -84,14 +107,12 @@ impl<T: DeserializeOwned + Check + Default + 'static> FromRequest for OptionalBo
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let req = req.clone();
-        let mut payload = payload.take();
-        Box::pin(async move {
-            let bytes = read_body(&req, &mut payload).await?;
+        read_then(req, payload, |bytes| {
             if blank(&bytes) {
-                return Ok(OptionalBody(T::default()));
+                Ok(OptionalBody(T::default()))
+            } else {
+                crate::validation::parse(&bytes).map(OptionalBody)
             }
-            crate::validation::parse(&bytes).map(OptionalBody)
         })
     }
 }
@@ -100,22 +121,16 @@ impl<T: DeserializeOwned + Check + Default + 'static> FromRequest for OptionalBo
 /// representation by `edit::Edit`): 400 when missing or not JSON.
 pub struct JsonValue(pub serde_json::Value);
 
+fn json_document(bytes: &[u8]) -> ApiResult<serde_json::Value> {
+    serde_json::from_slice(required(bytes)?).map_err(crate::validation::not_json)
+}
+
 impl FromRequest for JsonValue {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let req = req.clone();
-        let mut payload = payload.take();
-        Box::pin(async move {
-            let bytes = read_body(&req, &mut payload).await?;
-            if blank(&bytes) {
-                return Err(ApiError::new(Code::RequestBodyRequired));
-            }
-            serde_json::from_slice(&bytes)
-                .map(JsonValue)
-                .map_err(crate::validation::not_json)
-        })
+        read_then(req, payload, |bytes| json_document(&bytes).map(JsonValue))
     }
 }
 
@@ -128,24 +143,17 @@ impl FromRequest for MergePatch {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let req = req.clone();
-        let mut payload = payload.take();
-        Box::pin(async move {
-            let media = req.mime_type().ok().flatten();
-            let accepted = media.as_ref().is_none_or(|m| {
-                let essence = m.essence_str();
-                essence == "application/merge-patch+json" || essence == "application/json"
-            });
-            if !accepted {
-                return Err(ApiError::new(Code::RequestPatchMediaType));
-            }
-            let bytes = read_body(&req, &mut payload).await?;
-            if blank(&bytes) {
-                return Err(ApiError::new(Code::RequestBodyRequired));
-            }
-            let value = serde_json::from_slice(&bytes).map_err(crate::validation::not_json)?;
-            Ok(MergePatch(value))
-        })
+        let media = req.mime_type().ok().flatten();
+        let accepted = media.as_ref().is_none_or(|m| {
+            let essence = m.essence_str();
+            essence == "application/merge-patch+json" || essence == "application/json"
+        });
+        if !accepted {
+            return Box::pin(std::future::ready(Err(ApiError::new(
+                Code::RequestPatchMediaType,
+            ))));
+        }
+        read_then(req, payload, |bytes| json_document(&bytes).map(MergePatch))
     }
 }
 
@@ -165,75 +173,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for Query<T> {
     type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        std::future::ready(parse_query(req.query_string()).map(Query))
+        std::future::ready(crate::validation::parse_query(req.query_string()).map(Query))
     }
-}
-
-/// Reads a query string into `T`; when it cannot be read, 400 with one
-/// field error per parameter at fault.
-pub fn parse_query<T: DeserializeOwned>(query: &str) -> ApiResult<T> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
-        .map_err(|_| ApiError::new(Code::RequestQueryInvalid).with("count", 1))?;
-    serde_urlencoded::from_str::<T>(query).map_err(|_| {
-        // One at a time: `serde_urlencoded` says what is wrong but not where.
-        let mut errors: Vec<FieldError> = Vec::new();
-        for (name, value) in &pairs {
-            let single = serde_urlencoded::to_string([(name, value)]).unwrap_or_default();
-            if let Err(e) = serde_urlencoded::from_str::<T>(&single) {
-                if let Some(error) = query_field_error(name, &e.to_string()) {
-                    errors.push(error);
-                }
-            }
-        }
-        if errors.is_empty() {
-            errors.push(FieldError::new(
-                "query",
-                crate::error::FieldCode::TypeInvalid,
-            ));
-        }
-        errors.sort_by(|a, b| a.field.cmp(&b.field));
-        errors.dedup_by(|a, b| a.field == b.field);
-        ApiError::with_fields(Code::RequestQueryInvalid, errors)
-    })
-}
-
-/// The error a lone `name=value` gets, unless the value is fine alone (the
-/// error was about another parameter, or a missing one).
-fn query_field_error(name: &str, message: &str) -> Option<FieldError> {
-    use crate::error::FieldCode;
-    if message.starts_with("missing field") {
-        return None;
-    }
-    if message.starts_with("unknown variant") {
-        let allowed = message
-            .split("expected ")
-            .nth(1)
-            .unwrap_or("")
-            .split('`')
-            .skip(1)
-            .step_by(2)
-            .map(|v| format!("`{v}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        return Some(FieldError::new(name, FieldCode::OneOf).with("allowed", allowed));
-    }
-    let code = if message.contains("invalid digit") || message.contains("number too") {
-        FieldCode::TypeInteger
-    } else if message.contains("invalid float") {
-        FieldCode::TypeNumber
-    } else if message.contains("provided string was not") || message.contains("bool") {
-        FieldCode::TypeBoolean
-    } else if ["UUID", "uuid", "hyphenated", "simple format"]
-        .iter()
-        .any(|w| message.contains(w))
-    {
-        FieldCode::TypeUuid
-    } else if message.contains("input") {
-        FieldCode::TypeDate
-    } else {
-        FieldCode::TypeInvalid
-    };
-    Some(FieldError::new(name, code))
 }
 
 /// The id of this request, as logged and as sent in `X-Request-Id`.

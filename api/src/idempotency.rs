@@ -206,8 +206,8 @@ impl Claim {
 }
 
 /// The HTTP answer of an [`Answer`]: its status, `Idempotent-Replayed`, and
-/// its body (a problem body as problem+json). `created` adds the headers
-/// of a new resource from its body (`Location` under `location`, `ETag`).
+/// its body (a problem body as problem+json), with the headers of the
+/// resource in its body (`Location` under `location`, `ETag`).
 pub fn respond(answer: &Answer, location: Option<&str>) -> ApiResult<HttpResponse> {
     let status = StatusCode::from_u16(answer.status).map_err(anyhow::Error::from)?;
     let mut res: HttpResponseBuilder = HttpResponse::build(status);
@@ -221,7 +221,7 @@ pub fn respond(answer: &Answer, location: Option<&str>) -> ApiResult<HttpRespons
     }
     let version = answer.body.get("version").and_then(Value::as_i64);
     if let Some(version) = version.and_then(|v| i32::try_from(v).ok()) {
-        res.insert_header((header::ETAG, format!("\"{version}\"")));
+        res = crate::http::with_etag(res, version);
     }
     Ok(res.json(&answer.body))
 }

@@ -1,5 +1,6 @@
-//! Reading request bodies into their types with every bad field reported at
-//! once, and turning `validator`'s errors into [`FieldError`]s.
+//! Reading request bodies and query strings into their types with every bad
+//! field or parameter reported at once, and turning `validator`'s errors
+//! into [`FieldError`]s.
 //!
 //! serde stops at the first field it cannot read. To still answer every bad
 //! field in one 422, [`parse_value`] notes that field, puts a stand-in of the
@@ -153,6 +154,60 @@ pub fn not_json(e: serde_json::Error) -> ApiError {
         .with("column", e.column())
 }
 
+/// Reads a query string into `T`; when it cannot be read, 400 with one
+/// field error per parameter at fault.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
+        .map_err(|_| ApiError::new(Code::RequestQueryInvalid).with("count", 1))?;
+    serde_urlencoded::from_str::<T>(query).map_err(|_| {
+        // One at a time: `serde_urlencoded` says what is wrong but not where.
+        let mut errors: Vec<FieldError> = Vec::new();
+        for (name, value) in &pairs {
+            let single = serde_urlencoded::to_string([(name, value)]).unwrap_or_default();
+            if let Err(e) = serde_urlencoded::from_str::<T>(&single) {
+                if let Some(error) = query_field_error(name, &e.to_string()) {
+                    errors.push(error);
+                }
+            }
+        }
+        if errors.is_empty() {
+            errors.push(FieldError::new("query", FieldCode::TypeInvalid));
+        }
+        errors.sort_by(|a, b| a.field.cmp(&b.field));
+        errors.dedup_by(|a, b| a.field == b.field);
+        ApiError::with_fields(Code::RequestQueryInvalid, errors)
+    })
+}
+
+/// The error a lone `name=value` gets, unless the value is fine alone (the
+/// error was about another parameter, or a missing one).
+fn query_field_error(name: &str, message: &str) -> Option<FieldError> {
+    if message.starts_with("missing field") {
+        return None;
+    }
+    if message.starts_with("unknown variant") {
+        let allowed = allowed_list(&expected_names(message));
+        return Some(FieldError::new(name, FieldCode::OneOf).with("allowed", allowed));
+    }
+    let code = if message.contains("invalid digit") || message.contains("number too") {
+        FieldCode::TypeInteger
+    } else if message.contains("invalid float") {
+        FieldCode::TypeNumber
+    } else if message.contains("provided string was not") || message.contains("bool") {
+        FieldCode::TypeBoolean
+    } else if ["UUID", "uuid", "hyphenated", "simple format"]
+        .iter()
+        .any(|w| message.contains(w))
+    {
+        FieldCode::TypeUuid
+    } else if message.contains("input") {
+        FieldCode::TypeDate
+    } else {
+        FieldCode::TypeInvalid
+    };
+    Some(FieldError::new(name, code))
+}
+
 /// Most fields one answer reports; a body with more bad fields than this
 /// gets the first ones.
 const MAX_REPORTED: usize = 100;
@@ -287,6 +342,15 @@ fn expected_names(message: &str) -> Vec<String> {
         .collect()
 }
 
+/// The names a field may take, as its message lists them.
+fn allowed_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn classify(segments: &[Segment], message: &str) -> Fault {
     let whole = |code, args, repair| Fault {
         path: display(segments),
@@ -343,11 +407,7 @@ fn classify(segments: &[Segment], message: &str) -> Fault {
     }
     if message.starts_with("unknown variant") {
         let allowed = expected_names(message);
-        let list = allowed
-            .iter()
-            .map(|a| format!("`{a}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = allowed_list(&allowed);
         let stand_ins = allowed.into_iter().map(Value::String).collect();
         return whole(
             FieldCode::OneOf,

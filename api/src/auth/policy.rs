@@ -4,7 +4,7 @@
 //! The first argument of every handler is a guard: [`Require<P>`] (people
 //! and partners whose role is in `P::ROLES`), [`Partner`] (partners,
 //! counted against their rate limit) or [`Open`] (no token read at all).
-//! `routes::op` reads the guard off the handler's type: it admits the caller
+//! `operation::op` reads the guard off the handler's type: it admits the caller
 //! before any other argument is extracted (so a caller who may not call a
 //! route learns nothing else about it: no 400 or 422 before the 401 or 403),
 //! and it writes the operation's OpenAPI `security` from the same type, so
@@ -20,28 +20,13 @@ use uuid::Uuid;
 
 use super::principal::{unauthorized, Authenticator, Caller, Principal, PARTNER};
 use crate::error::{ApiError, ApiResult, Code};
-use crate::i18n::Lang;
+use crate::http::{request_id, request_lang};
 use crate::ratelimit::PartnerLimits;
 
 /// Name of the bearer security scheme in the OpenAPI document.
 pub const BEARER: &str = "bearer";
 
 type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
-
-/// The language a request asks for (`Accept-Language`).
-pub fn request_lang(req: &HttpRequest) -> Lang {
-    Lang::negotiate(
-        req.headers()
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    )
-}
-
-fn request_id(req: &HttpRequest) -> Option<String> {
-    req.extensions()
-        .get::<tracing_actix_web::RequestId>()
-        .map(|id| id.to_string())
-}
 
 fn bearer(req: &HttpRequest) -> ApiResult<Option<String>> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {

@@ -1,6 +1,8 @@
 //! Images of a product: stored in the media store, listed in order in the
 //! product's `images`, and served to whoever may see the product.
 
+use std::future::Future;
+
 use bytes::Bytes;
 use entity::{product_images, products};
 use sea_orm::sea_query::Expr;
@@ -74,7 +76,7 @@ async fn rows_of(
 
 /// Refuses a new image when the product holds the most it may: counted
 /// both as uploaded images and as URLs in its `images`.
-pub async fn ensure_room(db: &impl ConnectionTrait, product: &products::Model) -> ApiResult<usize> {
+async fn ensure_room(db: &impl ConnectionTrait, product: &products::Model) -> ApiResult<usize> {
     let count = product_images::Entity::find()
         .filter(product_images::Column::ProductId.eq(product.id))
         .count(db)
@@ -114,16 +116,21 @@ async fn product_in(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<products::
 }
 
 /// Stores an image of a product the caller may manage and appends its URL
-/// to the product's `images`. If anything fails after the bytes were
-/// stored, they are deleted again: nothing is left behind.
+/// to the product's `images`. The scope and the room left are checked
+/// before `upload` is read: nobody uploads for nothing. If anything fails
+/// after the bytes were stored, they are deleted again: nothing is left
+/// behind.
 pub async fn add(
     db: &DatabaseConnection,
     storage: &Storage,
     caller: &Caller,
     product_id: Uuid,
     base: &str,
-    upload: Upload,
+    upload: impl Future<Output = ApiResult<Upload>>,
 ) -> ApiResult<ImageView> {
+    let product = scope::load::<products::Entity>(db, caller, product_id).await?;
+    ensure_room(db, &product).await?;
+    let upload = upload.await?;
     let id = db::new_id();
     let key = format!("products/{product_id}/{id}.{}", upload.kind.extension());
     let row = product_images::ActiveModel {

@@ -24,7 +24,7 @@ fn bad_multipart(_: actix_multipart::MultipartError) -> ApiError {
 
 /// Refuses a request that is not `multipart/form-data` (415) or that
 /// declares a body far larger than an image may be (413), before reading.
-pub fn check_headers(req: &HttpRequest) -> ApiResult<()> {
+fn check_headers(req: &HttpRequest) -> ApiResult<()> {
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)
