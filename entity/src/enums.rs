@@ -48,6 +48,9 @@ string_enum! {
         PesantrenManager = "pesantren_manager",
         /// A student or alumnus, bound to their own santri record.
         Santri = "santri",
+        /// Pendamping: a (campus) business mentor, who sees the pesantren
+        /// assigned to them and records mentoring sessions on them.
+        Mentor = "mentor",
     }
 }
 
@@ -163,5 +166,99 @@ string_enum! {
         Partner = "partner",
         Anonymous = "anonymous",
         System = "system",
+    }
+}
+
+string_enum! {
+    /// What kind of programme activity.
+    ActivityKind {
+        /// Pelatihan: managerial, production or sharia-finance training.
+        Training = "training",
+        /// Magang: an internship.
+        Internship = "internship",
+        /// Santri OPOP Camp and similar camps.
+        Camp = "camp",
+        /// OPOP Expo, online or offline.
+        Expo = "expo",
+        /// Temu bisnis: pesantren meet buyers and sign deals.
+        BusinessMatching = "business_matching",
+        /// Klinik pendampingan: group mentoring.
+        MentoringClinic = "mentoring_clinic",
+    }
+}
+
+impl ActivityKind {
+    /// Activities at which deals are made and recorded.
+    pub fn takes_deals(&self) -> bool {
+        matches!(self, Self::Expo | Self::BusinessMatching)
+    }
+
+    /// Activities whose attending santri count as trained.
+    pub fn trains(&self) -> bool {
+        matches!(
+            self,
+            Self::Training | Self::Internship | Self::Camp | Self::MentoringClinic
+        )
+    }
+}
+
+string_enum! {
+    /// Where an activity stands.
+    ActivityStatus {
+        /// Announced internally; nobody can enrol yet.
+        Planned = "planned",
+        /// Enrolment is open.
+        Open = "open",
+        /// Enrolment has closed; the activity has not finished.
+        Closed = "closed",
+        /// Held and finished.
+        Done = "done",
+        /// Called off.
+        Cancelled = "cancelled",
+    }
+}
+
+string_enum! {
+    /// Who is buying in a deal.
+    BuyerKind {
+        /// A company that buys the production (off-taker).
+        Offtaker = "offtaker",
+        Retailer = "retailer",
+        Marketplace = "marketplace",
+        Government = "government",
+        Export = "export",
+        Other = "other",
+    }
+}
+
+string_enum! {
+    /// What was agreed in a deal.
+    DealKind {
+        /// Goods sold on the spot.
+        Transaction = "transaction",
+        /// A signed supply contract.
+        Contract = "contract",
+        /// A commitment (letter of intent) to buy.
+        Commitment = "commitment",
+    }
+}
+
+string_enum! {
+    /// Whether a deal counts yet.
+    DealStatus {
+        /// Reported by the pesantren; not counted until staff confirm it.
+        Reported = "reported",
+        /// Confirmed (or recorded) by staff; counted.
+        Confirmed = "confirmed",
+    }
+}
+
+string_enum! {
+    /// What an alumnus's enterprise is for.
+    EnterpriseKind {
+        /// A social enterprise with the community (sociopreneur).
+        Social = "social",
+        /// A business.
+        Business = "business",
     }
 }

@@ -10,12 +10,18 @@
 //! - enumerations are stored as short strings, never as database enum types,
 //!   so SQLite and PostgreSQL hold the same values.
 
+pub mod activities;
+pub mod activity_participants;
 pub mod audit_log;
 pub mod catalog_changes;
 pub mod certifications;
+pub mod deals;
+pub mod enterprises;
 pub mod enums;
 pub mod idempotency_keys;
 pub mod koperasi;
+pub mod mentor_assignments;
+pub mod mentoring_sessions;
 pub mod orders;
 pub mod partner_listings;
 pub mod partners;
@@ -25,6 +31,7 @@ pub mod product_variants;
 pub mod products;
 pub mod refresh_tokens;
 pub mod santri;
+pub mod targets;
 pub mod users;
 pub mod webhooks;
 

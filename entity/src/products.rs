@@ -28,7 +28,12 @@ pub struct Model {
     pub sku: Option<String>,
     /// Image URLs, a JSON array of strings.
     pub images: Json,
+    /// Awarded by a curator of the province.
     pub is_flagship: bool,
+    /// Asked for by the pesantren.
+    pub flagship_requested: bool,
+    pub flagship_awarded_by: Option<Uuid>,
+    pub flagship_awarded_at: Option<DateTimeUtc>,
     pub status: ProductStatus,
     pub rejection_reason: Option<String>,
     pub brand: Option<String>,

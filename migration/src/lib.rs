@@ -13,6 +13,7 @@ mod m20261123_000004_webhooks;
 mod m20261123_000005_product_images;
 mod m20261123_000006_catalogue_indexes;
 mod m20261201_000007_product_drafts;
+mod m20261201_000008_programme;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_product_images::Migration),
             Box::new(m20261123_000006_catalogue_indexes::Migration),
             Box::new(m20261201_000007_product_drafts::Migration),
+            Box::new(m20261201_000008_programme::Migration),
         ]
     }
 }

@@ -7,7 +7,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 pub struct Migration;
 
 /// Columns every resource carries.
-fn resource(table: &'static str) -> TableCreateStatement {
+pub(crate) fn resource(table: &'static str) -> TableCreateStatement {
     Table::create()
         .table(table)
         .if_not_exists()
@@ -18,7 +18,7 @@ fn resource(table: &'static str) -> TableCreateStatement {
         .to_owned()
 }
 
-fn fk(
+pub(crate) fn fk(
     from_table: &'static str,
     from_col: &'static str,
     to_table: &'static str,
@@ -30,7 +30,7 @@ fn fk(
         .to_owned()
 }
 
-fn index(table: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
+pub(crate) fn index(table: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
     let mut idx = Index::create();
     idx.name(format!("idx_{table}_{}", cols.join("_")))
         .table(table)
@@ -41,7 +41,7 @@ fn index(table: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
     idx.to_owned()
 }
 
-fn unique(table: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
+pub(crate) fn unique(table: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
     let mut idx = index(table, cols);
     idx.name(format!("uq_{table}_{}", cols.join("_"))).unique();
     idx
