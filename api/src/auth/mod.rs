@@ -12,7 +12,7 @@ pub mod throttle;
 pub mod token;
 
 pub use policy::{
-    AdminOnly, AnyUser, Open, Partner, PartnerOnly, Public, RegisterStaff, RegisterWriters,
-    Require, SantriWriters, Staff,
+    AdminOnly, AnyUser, CuratorOnly, MentorOnly, Open, Partner, PartnerOnly, Public,
+    RegisterReaders, RegisterStaff, RegisterWriters, Require, SantriReaders, SantriWriters, Staff,
 };
 pub use principal::{Authenticator, Caller, Principal};

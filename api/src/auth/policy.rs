@@ -261,6 +261,7 @@ const ADMIN: &str = "admin";
 const CURATOR: &str = "curator";
 const MANAGER: &str = "pesantren_manager";
 const SANTRI: &str = "santri";
+const MENTOR: &str = "mentor";
 
 policy!(
     /// The provincial secretariat.
@@ -284,8 +285,26 @@ policy!(
     SantriWriters, [ADMIN, MANAGER, SANTRI], anonymous = false
 );
 policy!(
+    /// Those who read a pesantren's profile, products and certificates:
+    /// staff, its managers and the mentors assigned to it (never its santri).
+    RegisterReaders, [ADMIN, CURATOR, MANAGER, MENTOR], anonymous = false
+);
+policy!(
+    /// Those who read santri records: staff, the pesantren's managers and
+    /// the santri themself; mentors never.
+    SantriReaders, [ADMIN, CURATOR, MANAGER, SANTRI], anonymous = false
+);
+policy!(
+    /// Curators, who award flagship status.
+    CuratorOnly, [CURATOR], anonymous = false
+);
+policy!(
+    /// Mentors (pendamping), who record mentoring sessions.
+    MentorOnly, [MENTOR], anonymous = false
+);
+policy!(
     /// Every person with an account.
-    AnyUser, [ADMIN, CURATOR, MANAGER, SANTRI], anonymous = false
+    AnyUser, [ADMIN, CURATOR, MANAGER, SANTRI, MENTOR], anonymous = false
 );
 policy!(
     /// E-commerce partners (machine clients).
@@ -293,5 +312,5 @@ policy!(
 );
 policy!(
     /// Everyone, with or without a token.
-    Public, [ADMIN, CURATOR, MANAGER, SANTRI, PARTNER], anonymous = true
+    Public, [ADMIN, CURATOR, MANAGER, SANTRI, MENTOR, PARTNER], anonymous = true
 );

@@ -3,8 +3,9 @@
 //! caller's scope into the query itself; a row outside it is simply not
 //! found (404), so scope is never revealed.
 
+use chrono::NaiveDate;
 use entity::Role;
-use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::sea_query::{Expr, Query, SelectStatement, SimpleExpr};
 use sea_orm::ExprTrait;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter, Select,
@@ -13,24 +14,59 @@ use uuid::Uuid;
 
 use super::principal::{Caller, Principal};
 use crate::error::{ApiError, ApiResult, Code};
+use crate::publication;
 
-/// A table whose rows belong to a province and a pesantren.
+/// What a mentor (pendamping) sees of a table.
+pub enum MentorSees<C> {
+    /// Nothing (santri, users, orders, …).
+    Nothing,
+    /// The rows of the pesantren assigned to the mentor today.
+    Assigned,
+    /// The rows whose column names the mentor (their own assignments).
+    Own(C),
+}
+
+/// A table whose rows belong to a province and, mostly, a pesantren.
 pub trait Scoped: EntityTrait {
     /// The answer for a row that is not there or not in scope.
     const NOT_FOUND: Code;
     /// Column holding the province code.
     fn province_column() -> Self::Column;
-    /// Column holding the owning pesantren's id (`id` on `pesantren` itself).
-    fn pesantren_column() -> Self::Column;
+    /// Column holding the owning pesantren's id (`id` on `pesantren`
+    /// itself); `None` for rows of a whole province (activities, targets),
+    /// which the managers of every pesantren of that province see.
+    fn pesantren_column() -> Option<Self::Column>;
     /// Column holding the santri id a `santri` user may see, if the table has
     /// rows of santri (`id` on `santri`).
     fn santri_column() -> Option<Self::Column> {
         None
     }
+    /// What a mentor sees of the table.
+    fn mentor_sees() -> MentorSees<Self::Column> {
+        MentorSees::Nothing
+    }
     /// The `id` column.
     fn id_column() -> Self::Column;
     /// The `version` column.
     fn version_column() -> Self::Column;
+}
+
+/// The pesantren assigned to `mentor` on `day`: the assignments that have
+/// started and not yet ended. Read on every request, so an assignment that
+/// ends (or is removed) closes the mentor's view at once.
+pub fn assigned_pesantren(mentor: Uuid, day: NaiveDate) -> SelectStatement {
+    use entity::mentor_assignments::Column as A;
+    Query::select()
+        .column(A::PesantrenId)
+        .from(entity::mentor_assignments::Entity)
+        .and_where(A::MentorId.eq(mentor))
+        .and_where(A::StartsOn.lte(day))
+        .cond_where(
+            Condition::any()
+                .add(A::EndsOn.is_null())
+                .add(A::EndsOn.gte(day)),
+        )
+        .to_owned()
 }
 
 fn nothing() -> SimpleExpr {
@@ -49,9 +85,25 @@ pub fn condition<E: Scoped>(caller: &Caller) -> Condition {
             Some(p) => Condition::all().add(E::province_column().eq(p.clone())),
             None => Condition::all(),
         },
-        Role::PesantrenManager => match user.pesantren_id {
-            Some(pid) => Condition::all().add(E::pesantren_column().eq(pid)),
-            None => Condition::all().add(nothing()),
+        Role::PesantrenManager => match (user.pesantren_id, E::pesantren_column()) {
+            (Some(pid), Some(col)) => Condition::all().add(col.eq(pid)),
+            // Rows of the whole province of the manager's pesantren.
+            (Some(pid), None) => Condition::all().add(
+                E::province_column().in_subquery(
+                    Query::select()
+                        .column(entity::pesantren::Column::ProvinceCode)
+                        .from(entity::pesantren::Entity)
+                        .and_where(entity::pesantren::Column::Id.eq(pid))
+                        .to_owned(),
+                ),
+            ),
+            (None, _) => Condition::all().add(nothing()),
+        },
+        Role::Mentor => match (E::mentor_sees(), E::pesantren_column()) {
+            (MentorSees::Assigned, Some(col)) => Condition::all()
+                .add(col.in_subquery(assigned_pesantren(user.id, publication::today()))),
+            (MentorSees::Own(col), _) => Condition::all().add(col.eq(user.id)),
+            _ => Condition::all().add(nothing()),
         },
         Role::Santri => match (E::santri_column(), user.santri_id) {
             (Some(col), Some(sid)) => Condition::all().add(col.eq(sid)),
@@ -79,14 +131,17 @@ where
 }
 
 macro_rules! scoped {
-    ($module:ident, $code:ident, $pesantren:ident $(, santri = $santri:ident)?) => {
+    ($module:ident, $code:ident, pesantren = $pesantren:expr
+        $(, santri = $santri:ident)? $(, mentor = $mentor:expr)?) => {
         impl Scoped for entity::$module::Entity {
             const NOT_FOUND: Code = Code::$code;
             fn province_column() -> Self::Column {
                 entity::$module::Column::ProvinceCode
             }
-            fn pesantren_column() -> Self::Column {
-                entity::$module::Column::$pesantren
+            fn pesantren_column() -> Option<Self::Column> {
+                #[allow(unused_imports)]
+                use entity::$module::Column::*;
+                $pesantren
             }
             fn id_column() -> Self::Column {
                 entity::$module::Column::Id
@@ -97,17 +152,80 @@ macro_rules! scoped {
             $(fn santri_column() -> Option<Self::Column> {
                 Some(entity::$module::Column::$santri)
             })?
+            $(fn mentor_sees() -> MentorSees<Self::Column> {
+                #[allow(unused_imports)]
+                use entity::$module::Column::*;
+                #[allow(unused_imports)]
+                use MentorSees::*;
+                $mentor
+            })?
         }
     };
 }
 
-scoped!(pesantren, PesantrenNotFound, Id);
-scoped!(santri, SantriNotFound, PesantrenId, santri = Id);
-scoped!(koperasi, KoperasiNotFound, PesantrenId);
-scoped!(products, ProductNotFound, PesantrenId);
-scoped!(certifications, CertificationNotFound, PesantrenId);
-scoped!(orders, OrderNotFound, PesantrenId);
-scoped!(users, UserNotFound, PesantrenId, santri = SantriId);
+scoped!(
+    pesantren,
+    PesantrenNotFound,
+    pesantren = Some(Id),
+    mentor = Assigned
+);
+scoped!(
+    santri,
+    SantriNotFound,
+    pesantren = Some(PesantrenId),
+    santri = Id
+);
+scoped!(
+    koperasi,
+    KoperasiNotFound,
+    pesantren = Some(PesantrenId),
+    mentor = Assigned
+);
+scoped!(
+    products,
+    ProductNotFound,
+    pesantren = Some(PesantrenId),
+    mentor = Assigned
+);
+scoped!(
+    certifications,
+    CertificationNotFound,
+    pesantren = Some(PesantrenId),
+    mentor = Assigned
+);
+scoped!(orders, OrderNotFound, pesantren = Some(PesantrenId));
+scoped!(
+    users,
+    UserNotFound,
+    pesantren = Some(PesantrenId),
+    santri = SantriId
+);
+scoped!(activities, ActivityNotFound, pesantren = None);
+scoped!(
+    activity_participants,
+    ParticipantNotFound,
+    pesantren = Some(PesantrenId)
+);
+scoped!(deals, DealNotFound, pesantren = Some(PesantrenId));
+scoped!(
+    mentor_assignments,
+    AssignmentNotFound,
+    pesantren = Some(PesantrenId),
+    mentor = Own(MentorId)
+);
+scoped!(
+    mentoring_sessions,
+    MentoringSessionNotFound,
+    pesantren = Some(PesantrenId),
+    mentor = Assigned
+);
+scoped!(targets, TargetNotFound, pesantren = None);
+scoped!(
+    enterprises,
+    EnterpriseNotFound,
+    pesantren = Some(PesantrenId),
+    santri = SantriId
+);
 
 /// The 412 of a write that lost to another one: the row is past `version`.
 fn stale(version: i32) -> ApiError {

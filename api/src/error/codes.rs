@@ -163,6 +163,27 @@ codes! {
     WebhookNotFound = "webhook.not_found" => NotFound,
     WebhookConcurrent = "webhook.concurrent" => Conflict,
     WebhookCursorPastEnd = "webhook.cursor_past_end" => BadRequest,
+    // The programme.
+    ProductFlagshipNotApproved = "product.flagship_not_approved" => Conflict,
+    ActivityNotFound = "activity.not_found" => NotFound,
+    ActivityStateConflict = "activity.state_conflict" => Conflict,
+    ActivityNotOpen = "activity.not_open" => Conflict,
+    ActivityRegistrationClosed = "activity.registration_closed" => Conflict,
+    ActivityFull = "activity.full" => Conflict,
+    ActivityCapacityBelowEnrolled = "activity.capacity_below_enrolled" => Conflict,
+    ActivityFinished = "activity.finished" => Conflict,
+    ParticipantNotFound = "participant.not_found" => NotFound,
+    ParticipantAlreadyEnrolled = "participant.already_enrolled" => Conflict,
+    ParticipantAttendanceTooEarly = "participant.attendance_too_early" => Conflict,
+    DealNotFound = "deal.not_found" => NotFound,
+    DealActivityKind = "deal.activity_kind" => Unprocessable,
+    DealAlreadyConfirmed = "deal.already_confirmed" => Conflict,
+    AssignmentNotFound = "assignment.not_found" => NotFound,
+    AssignmentOverlaps = "assignment.overlaps" => Conflict,
+    MentoringSessionNotFound = "mentoring_session.not_found" => NotFound,
+    TargetNotFound = "target.not_found" => NotFound,
+    EnterpriseNotFound = "enterprise.not_found" => NotFound,
+    EnterpriseNotAlumnus = "enterprise.not_alumnus" => Conflict,
 }
 
 field_codes! {
@@ -263,4 +284,11 @@ field_codes! {
     WebhookUrlAddress = "field.webhook_url_address" => "address",
     WebhookUrlResolvesPrivate = "field.webhook_url_resolves_private" => "address",
     WebhookUrlUnresolvable = "field.webhook_url_unresolvable" => "unresolvable",
+    // The programme.
+    NotAfter = "field.not_after" => "range",
+    NotAMentor = "field.not_a_mentor" => "invalid",
+    MentorOtherProvince = "field.mentor_other_province" => "invalid",
+    NotOfPesantren = "field.not_of_pesantren" => "invalid",
+    NoSuchProduct = "field.no_such_product" => "invalid",
+    TooFarAhead = "field.too_far_ahead" => "range",
 }

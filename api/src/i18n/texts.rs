@@ -819,4 +819,119 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
         "the host name does not resolve",
         "nama host ini tidak dapat ditemukan",
     ),
+    // The programme.
+    (
+        "product.flagship_not_approved",
+        "The product is `{status}`; only an approved product can be made flagship.",
+        "Produk berstatus `{status}`; hanya produk yang sudah disetujui yang dapat dijadikan unggulan.",
+    ),
+    ("activity.not_found", "No such activity.", "Kegiatan tidak ditemukan."),
+    (
+        "activity.state_conflict",
+        "The activity is `{status}`; `{action}` is not allowed from there.",
+        "Kegiatan berstatus `{status}`; `{action}` tidak diizinkan dari status itu.",
+    ),
+    (
+        "activity.not_open",
+        "The activity is `{status}`: enrolment is possible only while it is `open`.",
+        "Kegiatan berstatus `{status}`: pendaftaran hanya dapat dilakukan selama berstatus `open`.",
+    ),
+    (
+        "activity.registration_closed",
+        "Registration closed on {date}.",
+        "Pendaftaran telah ditutup pada {date}.",
+    ),
+    (
+        "activity.full",
+        "All {capacity} places are taken.",
+        "Seluruh {capacity} tempat sudah terisi.",
+    ),
+    (
+        "activity.capacity_below_enrolled",
+        "{enrolled} pesantren are enrolled; the capacity cannot be less.",
+        "Sudah {enrolled} pesantren terdaftar; kapasitas tidak boleh kurang dari itu.",
+    ),
+    (
+        "activity.finished",
+        "The activity is `{status}`; its participants no longer change.",
+        "Kegiatan berstatus `{status}`; pesertanya tidak dapat diubah lagi.",
+    ),
+    (
+        "participant.not_found",
+        "That pesantren is not enrolled in this activity.",
+        "Pesantren tersebut tidak terdaftar dalam kegiatan ini.",
+    ),
+    (
+        "participant.already_enrolled",
+        "That pesantren is already enrolled in this activity.",
+        "Pesantren tersebut sudah terdaftar dalam kegiatan ini.",
+    ),
+    (
+        "participant.attendance_too_early",
+        "The activity is `{status}`; attendance is recorded once it is open.",
+        "Kegiatan berstatus `{status}`; kehadiran dicatat setelah kegiatan dibuka.",
+    ),
+    ("deal.not_found", "No such deal.", "Transaksi tidak ditemukan."),
+    (
+        "deal.activity_kind",
+        "The activity is a `{kind}`; deals are recorded at a `business_matching` or an `expo` only.",
+        "Kegiatan ini berjenis `{kind}`; transaksi hanya dicatat pada `business_matching` atau `expo`.",
+    ),
+    (
+        "deal.already_confirmed",
+        "The deal is already confirmed.",
+        "Transaksi ini sudah dikonfirmasi.",
+    ),
+    (
+        "assignment.not_found",
+        "No such mentoring assignment.",
+        "Penugasan pendamping tidak ditemukan.",
+    ),
+    (
+        "assignment.overlaps",
+        "The mentor is already assigned to this pesantren for part of that period.",
+        "Pendamping sudah ditugaskan ke pesantren ini pada sebagian periode tersebut.",
+    ),
+    (
+        "mentoring_session.not_found",
+        "No such mentoring session.",
+        "Sesi pendampingan tidak ditemukan.",
+    ),
+    (
+        "target.not_found",
+        "No targets are set for that province and year.",
+        "Belum ada target untuk provinsi dan tahun tersebut.",
+    ),
+    ("enterprise.not_found", "No such enterprise.", "Usaha tidak ditemukan."),
+    (
+        "enterprise.not_alumnus",
+        "Only alumni run enterprises here; this santri is `{status}`.",
+        "Hanya alumni yang dicatat usahanya; santri ini berstatus `{status}`.",
+    ),
+    ("field.not_after", "must not be after {other}", "tidak boleh setelah {other}"),
+    (
+        "field.not_a_mentor",
+        "names no active mentor",
+        "tidak merujuk pendamping yang aktif",
+    ),
+    (
+        "field.mentor_other_province",
+        "names a mentor of province {province}",
+        "merujuk pendamping provinsi {province}",
+    ),
+    (
+        "field.not_of_pesantren",
+        "names something that is not of this pesantren",
+        "merujuk data yang bukan milik pesantren ini",
+    ),
+    (
+        "field.no_such_product",
+        "names no product of this pesantren",
+        "tidak merujuk produk pesantren ini",
+    ),
+    (
+        "field.too_far_ahead",
+        "must not be after {max}",
+        "tidak boleh setelah {max}",
+    ),
 ];
