@@ -7,13 +7,16 @@
 //! `edit`, `pagination`, `audit`, `idempotency`, `feed`, `config`) sits
 //! beside them. `docs/architecture.md` says where code goes.
 
+pub mod activities;
 pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod certifications;
 pub mod config;
 pub mod db;
+pub mod deals;
 pub mod edit;
+pub mod enterprises;
 pub mod error;
 pub mod feed;
 pub mod health;
@@ -27,11 +30,13 @@ pub mod koperasi;
 mod layout;
 pub mod listings;
 pub mod masking;
+pub mod mentoring;
 pub mod metrics;
 pub mod openapi;
 pub mod operation;
 pub mod orders;
 pub mod pagination;
+pub mod participants;
 pub mod partners;
 pub mod pesantren;
 pub mod products;
@@ -45,6 +50,7 @@ pub mod startup;
 pub mod state;
 pub mod stats;
 pub mod storage;
+pub mod targets;
 pub mod telemetry;
 pub mod text;
 pub mod users;

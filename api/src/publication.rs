@@ -9,7 +9,7 @@
 //! saving), where the programme's provinces keep their calendars: a
 //! certificate valid until 23 November stops counting at midnight WIB.
 
-use chrono::{FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use entity::{
     certifications, pesantren, products, CertificationStatus, CertificationType, PesantrenStatus,
     ProductCategory, ProductStatus,
@@ -19,9 +19,14 @@ use sea_orm::{ColumnTrait, Condition, ExprTrait};
 
 /// Today's date in WIB.
 pub fn today() -> NaiveDate {
+    day_of(Utc::now())
+}
+
+/// The day (in WIB) of the instant `at`.
+pub fn day_of(at: DateTime<Utc>) -> NaiveDate {
     FixedOffset::east_opt(7 * 3600)
-        .map(|wib| Utc::now().with_timezone(&wib).date_naive())
-        .unwrap_or_else(|| Utc::now().date_naive())
+        .map(|wib| at.with_timezone(&wib).date_naive())
+        .unwrap_or_else(|| at.date_naive())
 }
 
 /// Categories that need a valid halal certificate.

@@ -16,6 +16,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::partners::configure)
             // Before `pesantren`: actix gives a path to the first scope whose
             // prefix matches, and `/pesantren/{id}/santri` belongs to santri.
+            // Before `santri` and `pesantren`: full paths under their prefixes.
+            .configure(crate::enterprises::configure)
+            .configure(crate::mentoring::configure)
             .configure(crate::santri::configure)
             .configure(crate::pesantren::configure)
             .configure(crate::koperasi::configure)
@@ -25,9 +28,16 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::images::configure)
             .configure(crate::products::configure)
             .configure(crate::stats::configure)
+            .configure(crate::targets::configure)
+            // Before `activities`: `/activities/{id}/participants` and
+            // `/activities/{id}/deals` belong to their own modules.
+            .configure(crate::participants::configure)
+            .configure(crate::deals::configure)
+            .configure(crate::activities::configure)
             .service(
                 utoipa_actix_web::scope("/catalog")
                     .configure(crate::catalog::configure)
+                    .configure(crate::activities::configure_catalog)
                     .configure(crate::listings::configure)
                     .configure(crate::orders::configure),
             ),

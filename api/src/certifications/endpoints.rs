@@ -9,7 +9,7 @@ use super::model::{
 };
 use super::review::Action;
 use super::service;
-use crate::auth::{RegisterStaff, RegisterWriters, Require, Staff};
+use crate::auth::{RegisterReaders, RegisterWriters, Require, Staff};
 use crate::edit::Edit;
 use crate::error::ApiResult;
 use crate::http::{with_etag, Body, IfMatch, JsonValue, MergePatch, OptionalBody, Query};
@@ -55,7 +55,7 @@ pub(super) async fn create_certification(
     responses((status = 200, description = "One page of the product's certificates, newest first.", body = Page<CertificationView>))
 )]
 pub(super) async fn list_product_certifications(
-    auth: Require<RegisterStaff>,
+    auth: Require<RegisterReaders>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     page: Query<PageParams>,
@@ -77,7 +77,7 @@ pub(super) async fn list_product_certifications(
     responses((status = 200, description = "One page of certificates.", body = Page<CertificationView>))
 )]
 pub(super) async fn list_certifications(
-    auth: Require<RegisterStaff>,
+    auth: Require<RegisterReaders>,
     state: web::Data<AppState>,
     page: Query<PageParams>,
     filter: Query<CertificationFilter>,
@@ -94,7 +94,7 @@ pub(super) async fn list_certifications(
     responses((status = 200, description = "The certificate; `ETag` carries its version.", body = CertificationView))
 )]
 pub(super) async fn get_certification(
-    auth: Require<RegisterStaff>,
+    auth: Require<RegisterReaders>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::model::{ImageOrder, ImageUpload, ImageView};
 use super::service::{self, Served};
 use super::upload::read_upload;
-use crate::auth::{Public, RegisterStaff, RegisterWriters, Require};
+use crate::auth::{Public, RegisterReaders, RegisterWriters, Require};
 use crate::edit::Edit;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::http::{Body, MergePatch};
@@ -71,7 +71,7 @@ pub(super) async fn upload_product_image(
     responses((status = 200, description = "The product's uploaded images, in order.", body = Vec<ImageView>))
 )]
 pub(super) async fn list_product_images(
-    auth: Require<RegisterStaff>,
+    auth: Require<RegisterReaders>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     req: HttpRequest,

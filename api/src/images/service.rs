@@ -31,8 +31,11 @@ impl scope::Scoped for product_images::Entity {
     fn province_column() -> Self::Column {
         product_images::Column::ProvinceCode
     }
-    fn pesantren_column() -> Self::Column {
-        product_images::Column::PesantrenId
+    fn pesantren_column() -> Option<Self::Column> {
+        Some(product_images::Column::PesantrenId)
+    }
+    fn mentor_sees() -> scope::MentorSees<Self::Column> {
+        scope::MentorSees::Assigned
     }
     fn id_column() -> Self::Column {
         product_images::Column::Id

@@ -2,7 +2,11 @@
 //! keep their own profile, anyone may register one online, and the public
 //! sees verified pesantren through a reduced view.
 
-use entity::{koperasi, orders, pesantren, santri, users, PesantrenStatus, Role};
+use entity::{
+    activity_participants, certifications, deals, enterprises, koperasi, mentor_assignments,
+    mentoring_sessions, orders, pesantren, product_images, products, santri, users,
+    PesantrenStatus, Role,
+};
 use sea_orm::sea_query::{Expr, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait,
@@ -97,7 +101,7 @@ pub async fn create(
 fn has_register_scope(caller: &Caller) -> bool {
     matches!(
         caller.user().map(|u| u.role),
-        Some(Role::Admin | Role::Curator | Role::PesantrenManager)
+        Some(Role::Admin | Role::Curator | Role::PesantrenManager | Role::Mentor)
     )
 }
 
@@ -185,23 +189,20 @@ async fn move_province(
                 .await?;
         )*};
     }
-    carry!(santri, koperasi, orders, users);
-    entity::products::Entity::update_many()
-        .col_expr(
-            entity::products::Column::ProvinceCode,
-            Expr::value(province.to_string()),
-        )
-        .filter(entity::products::Column::PesantrenId.eq(pesantren_id))
-        .exec(db)
-        .await?;
-    entity::certifications::Entity::update_many()
-        .col_expr(
-            entity::certifications::Column::ProvinceCode,
-            Expr::value(province.to_string()),
-        )
-        .filter(entity::certifications::Column::PesantrenId.eq(pesantren_id))
-        .exec(db)
-        .await?;
+    carry!(
+        santri,
+        koperasi,
+        orders,
+        users,
+        products,
+        certifications,
+        product_images,
+        activity_participants,
+        deals,
+        mentor_assignments,
+        mentoring_sessions,
+        enterprises
+    );
     Ok(())
 }
 

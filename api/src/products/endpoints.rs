@@ -7,7 +7,7 @@ use super::batch::{self, BatchResult, PriceBatch, StockBatch};
 use super::curation::Action;
 use super::model::{ProductFilter, ProductInput, ProductPatch, ProductView, RejectRequest};
 use super::service;
-use crate::auth::{Caller, RegisterStaff, RegisterWriters, Require, Staff};
+use crate::auth::{Caller, CuratorOnly, RegisterReaders, RegisterWriters, Require, Staff};
 use crate::edit::Edit;
 use crate::error::ApiResult;
 use crate::http::{with_etag, Body, IfMatch, JsonValue, MergePatch, OptionalBody, Query};
@@ -56,7 +56,7 @@ pub(super) async fn create_product(
     responses((status = 200, description = "One page of products.", body = Page<ProductView>))
 )]
 pub(super) async fn list_products(
-    auth: Require<RegisterStaff>,
+    auth: Require<RegisterReaders>,
     state: web::Data<AppState>,
     page: Query<PageParams>,
     filter: Query<ProductFilter>,
@@ -73,7 +73,7 @@ pub(super) async fn list_products(
     responses((status = 200, description = "The product.", body = ProductView))
 )]
 pub(super) async fn get_product(
-    auth: Require<RegisterStaff>,
+    auth: Require<RegisterReaders>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
@@ -318,4 +318,56 @@ pub(super) async fn update_product_prices(
 ) -> ApiResult<HttpResponse> {
     let answer = batch::prices(&state.db, &auth, &key, body.into_inner()).await?;
     idempotency::respond(&answer, None)
+}
+
+/// Award flagship status (produk unggulan).
+///
+/// By a curator of the product's province (or a national curator), never
+/// on a product they created. The product must be curated (`approved`, or
+/// `unlisted` after approval). A pending `flagship_requested` is answered
+/// and cleared. Awarding a flagship product again changes nothing. The
+/// change reaches the catalogue and the change feed.
+#[utoipa::path(
+    post,
+    path = "/{id}/flagship",
+    tag = "products",
+    params(("id" = Uuid, Path, description = "Product id")),
+    responses(
+        (status = 200, description = "The product, now flagship.", body = ProductView),
+        (status = 409, description = "The product is not curated (`product.flagship_not_approved`)."),
+        (status = 412, description = "`If-Match` does not match the current version.")
+    )
+)]
+pub(super) async fn award_flagship(
+    auth: Require<CuratorOnly>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let p = service::set_flagship(&state.db, &auth, *id, true, if_match.0).await?;
+    Ok(with_etag(HttpResponse::Ok(), p.version).json(p))
+}
+
+/// Withdraw flagship status.
+///
+/// By a curator of the product's province (or a national curator). A
+/// product that is not flagship stays as it is.
+#[utoipa::path(
+    delete,
+    path = "/{id}/flagship",
+    tag = "products",
+    params(("id" = Uuid, Path, description = "Product id")),
+    responses(
+        (status = 200, description = "The product, no longer flagship.", body = ProductView),
+        (status = 412, description = "`If-Match` does not match the current version.")
+    )
+)]
+pub(super) async fn withdraw_flagship(
+    auth: Require<CuratorOnly>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let p = service::set_flagship(&state.db, &auth, *id, false, if_match.0).await?;
+    Ok(with_etag(HttpResponse::Ok(), p.version).json(p))
 }

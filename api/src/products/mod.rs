@@ -28,6 +28,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(op(approve_product, __path_approve_product))
             .service(op(reject_product, __path_reject_product))
             .service(op(unlist_product, __path_unlist_product))
-            .service(op(relist_product, __path_relist_product)),
+            .service(op(relist_product, __path_relist_product))
+            .service(op(award_flagship, __path_award_flagship))
+            .service(op(withdraw_flagship, __path_withdraw_flagship)),
     );
 }

@@ -42,7 +42,14 @@ pub struct ProductView {
     /// Image URLs in display order, at most 9: links typed by the pesantren
     /// and those of images uploaded with `POST /api/v1/products/{id}/images`.
     pub images: Vec<String>,
+    /// Flagship product (produk unggulan), as awarded by a curator of the
+    /// province with `POST /api/v1/products/{id}/flagship`; read-only here.
     pub is_flagship: bool,
+    /// The pesantren asks for flagship status; writable by its writers.
+    pub flagship_requested: bool,
+    /// The curator who awarded flagship status, and when.
+    pub flagship_awarded_by: Option<Uuid>,
+    pub flagship_awarded_at: Option<chrono::DateTime<chrono::Utc>>,
     pub status: ProductStatus,
     /// Why a curator rejected it (while `rejected`).
     #[schema(example = "The photos do not show the label.")]
@@ -95,6 +102,9 @@ impl ProductView {
             sku: p.sku,
             images: serde_json::from_value(p.images).unwrap_or_default(),
             is_flagship: p.is_flagship,
+            flagship_requested: p.flagship_requested,
+            flagship_awarded_by: p.flagship_awarded_by,
+            flagship_awarded_at: p.flagship_awarded_at,
             status: p.status,
             rejection_reason: p.rejection_reason,
             brand: p.brand,
@@ -200,8 +210,10 @@ pub struct ProductInput {
     #[validate(custom(function = "validate_images"))]
     #[serde(default)]
     pub images: Vec<String>,
+    /// Ask a curator of the province for flagship status (which only a
+    /// curator awards: `is_flagship` is read-only).
     #[serde(default)]
-    pub is_flagship: bool,
+    pub flagship_requested: bool,
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     #[schema(example = "Kopi Santri Sidogiri")]
@@ -311,7 +323,10 @@ pub struct ProductFilter {
     pub pesantren_id: Option<Uuid>,
     pub category: Option<ProductCategory>,
     pub status: Option<ProductStatus>,
+    /// Awarded flagship products only (`true`) or the others (`false`).
     pub is_flagship: Option<bool>,
+    /// Products whose pesantren asks for flagship status (`true`).
+    pub flagship_requested: Option<bool>,
     /// Part of the name, matched without regard to case or accents.
     pub q: Option<String>,
     #[param(inline)]

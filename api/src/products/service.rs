@@ -139,7 +139,7 @@ fn apply(input: &ProductInput, row: &mut products::ActiveModel) {
     row.weight_grams = Set(input.weight_grams);
     row.sku = Set(input.sku.clone());
     row.images = Set(serde_json::json!(input.images));
-    row.is_flagship = Set(input.is_flagship);
+    row.flagship_requested = Set(input.flagship_requested);
     row.brand = Set(input.brand.as_ref().map(|b| b.trim().to_string()));
     row.condition = Set(input.condition.unwrap_or(ProductCondition::New));
     row.length_cm = Set(input.length_cm);
@@ -395,6 +395,69 @@ pub async fn act(
     Ok(after)
 }
 
+/// Awards (`award`) or withdraws flagship status: a curator's decision
+/// for a product of their province, never one they made themselves. Only
+/// a curated product (approved, or approved and unlisted) can be awarded;
+/// awarding answers the pesantren's request, which is then cleared. Asking
+/// for what already holds changes nothing (a retried call is harmless).
+pub async fn set_flagship(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    award: bool,
+    expected_version: Option<i32>,
+) -> ApiResult<ProductView> {
+    let current = scope::load::<products::Entity>(db, caller, id).await?;
+    check_version(expected_version, current.version)?;
+    rules::not_own_work(caller, current.created_by, Code::ProductOwnWork)?;
+    if award
+        && !matches!(
+            current.status,
+            ProductStatus::Approved | ProductStatus::Unlisted
+        )
+    {
+        return Err(
+            ApiError::new(Code::ProductFlagshipNotApproved).with("status", current.status.as_str())
+        );
+    }
+    if current.is_flagship == award && !(award && current.flagship_requested) {
+        return view(db, current).await;
+    }
+    let before = view(db, current.clone()).await?;
+    let now = db::now();
+    let row = products::ActiveModel {
+        is_flagship: Set(award),
+        flagship_requested: Set(if award {
+            false
+        } else {
+            current.flagship_requested
+        }),
+        flagship_awarded_by: Set(award.then(|| caller.user_id()).flatten()),
+        flagship_awarded_at: Set(award.then_some(now)),
+        updated_at: Set(now),
+        version: Set(current.version + 1),
+        ..Default::default()
+    };
+    let mut tx = feed::begin(db, &caller.actor()).await?;
+    scope::update_if_version::<products::Entity>(&*tx, id, current.version, row).await?;
+    feed::sync_product(&tx, id).await?;
+    let after = reload(&*tx, id).await?;
+    tx.record(audit::Entry {
+        action: if award {
+            "award_flagship"
+        } else {
+            "withdraw_flagship"
+        },
+        resource_type: "product",
+        resource_id: id,
+        province_code: Some(after.province_code.clone()),
+        changes: audit::diff(&before, &after),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
 /// The price key of drafts without a price: below every price, so they
 /// come first cheapest-first and last dearest-first, on both databases (a
 /// bare `NULL` sorts first on SQLite and last on PostgreSQL, and never
@@ -425,6 +488,9 @@ pub async fn list(
     }
     if let Some(f) = filter.is_flagship {
         q = q.filter(products::Column::IsFlagship.eq(f));
+    }
+    if let Some(f) = filter.flagship_requested {
+        q = q.filter(products::Column::FlagshipRequested.eq(f));
     }
     if let Some(text) = filter.q.as_deref().filter(|t| !t.trim().is_empty()) {
         q = q.filter(

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::model::{CreateSantri, SantriFilter, SantriPatch, SantriView, UpdateSantri};
 use super::service;
-use crate::auth::{AnyUser, RegisterStaff, RegisterWriters, Require, SantriWriters};
+use crate::auth::{RegisterStaff, RegisterWriters, Require, SantriReaders, SantriWriters};
 use crate::edit::Edit;
 use crate::error::ApiResult;
 use crate::http::{with_etag, Body, IfMatch, JsonValue, MergePatch, Query};
@@ -76,7 +76,7 @@ pub(super) async fn list_santri(
     responses((status = 200, description = "The santri.", body = SantriView))
 )]
 pub(super) async fn get_santri(
-    auth: Require<AnyUser>,
+    auth: Require<SantriReaders>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {

@@ -1,5 +1,6 @@
 //! The programme's figures against its targets, by province.
 
+pub mod csv;
 pub mod endpoints;
 pub mod model;
 pub mod service;

@@ -1,8 +1,8 @@
 //! The programme's figures, as answered.
 
 use chrono::NaiveDate;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::config::Targets;
 
@@ -13,7 +13,15 @@ pub struct StatsOverview {
     /// judged.
     #[schema(example = "2025-11-23")]
     pub as_of: NaiveDate,
-    /// The programme's targets, as configured for this deployment.
+    /// The year of the programme's work counted (activities, deals,
+    /// sessions) and of the targets compared against.
+    #[schema(example = 2026)]
+    pub year: i32,
+    /// The province asked for; `null` for every province in scope.
+    #[schema(example = "35")]
+    pub province_code: Option<String>,
+    /// The deployment's configured targets (`OPOP_TARGET_*`): the national
+    /// default, used where no province has set a target for the year.
     pub targets: ProgrammeTargets,
     /// The figures of every province in `provinces` added together; for an
     /// admin or curator of one province, that province's figures.
@@ -24,6 +32,137 @@ pub struct StatsOverview {
     pub provinces: Vec<ProvinceFigures>,
     /// How far the figures are from the targets.
     pub progress: Progress,
+    /// Activities starting in `year`.
+    pub activities: ActivityFigures,
+    /// Enrolments in and attendance of the activities of `year`.
+    pub participants: ParticipantFigures,
+    /// Deals of business matchings and expos signed in `year`.
+    pub deal_value_idr: DealFigures,
+    /// Mentoring sessions held in `year`.
+    pub mentoring_sessions: MentoringFigures,
+    /// Alumni running a social enterprise started by the end of `year`.
+    pub sociopreneurs: SociopreneurFigures,
+}
+
+/// The province and year asked for.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatsQuery {
+    /// One province (in the caller's scope); every province in scope when
+    /// omitted.
+    pub province_code: Option<String>,
+    /// The programme year, 2019 to 2099; this year (WIB) when omitted.
+    pub year: Option<i32>,
+}
+
+/// Activities of the year by kind.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct ActivityKinds {
+    pub training: u64,
+    pub internship: u64,
+    pub camp: u64,
+    pub expo: u64,
+    pub business_matching: u64,
+    pub mentoring_clinic: u64,
+}
+
+/// Activities of the year.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct ActivityFigures {
+    /// Activities not cancelled.
+    #[schema(example = 12)]
+    pub total: u64,
+    /// Of those, the ones held (`done`).
+    #[schema(example = 9)]
+    pub done: u64,
+    /// Activities called off (not in `total`).
+    #[schema(example = 1)]
+    pub cancelled: u64,
+    /// Activities not cancelled, by kind.
+    pub by_kind: ActivityKinds,
+}
+
+/// Enrolments and attendance of the year's activities.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct ParticipantFigures {
+    /// Pesantren enrolments.
+    #[schema(example = 180)]
+    pub enrolments: u64,
+    /// Enrolments recorded as attended.
+    #[schema(example = 160)]
+    pub attended: u64,
+    /// Santri named in the enrolments.
+    #[schema(example = 900)]
+    pub santri: u64,
+    /// Santri of attended enrolments in trainings, internships, camps and
+    /// mentoring clinics: compared with the `trained_santri` target.
+    #[schema(example = 700)]
+    pub trained_santri: u64,
+    /// The `trained_santri` target of the province and year, when set.
+    #[schema(example = 1000)]
+    pub target: Option<u64>,
+    /// `trained_santri / target`; null without a target (or one of 0).
+    #[schema(example = 0.7)]
+    pub ratio: Option<f64>,
+}
+
+/// Deals signed in the year.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct DealFigures {
+    /// Confirmed deal value, whole rupiah.
+    #[schema(example = 21_000_000_000i64)]
+    pub value: u64,
+    /// Confirmed deals.
+    #[schema(example = 42)]
+    pub confirmed: u64,
+    /// Deals reported by pesantren and not yet confirmed (not in `value`).
+    #[schema(example = 3)]
+    pub reported: u64,
+    /// Their value, whole rupiah.
+    #[schema(example = 150_000_000i64)]
+    pub reported_value_idr: u64,
+    /// The `deal_value_idr` target of the province and year, when set.
+    #[schema(example = 25_000_000_000i64)]
+    pub target: Option<u64>,
+    /// `value / target`; null without a target (or one of 0).
+    #[schema(example = 0.84)]
+    pub ratio: Option<f64>,
+}
+
+/// Mentoring in the year.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct MentoringFigures {
+    /// Sessions held.
+    #[schema(example = 120)]
+    pub value: u64,
+    /// Pesantren with at least one session.
+    #[schema(example = 40)]
+    pub pesantren_mentored: u64,
+    /// Mentor assignments that hold today.
+    #[schema(example = 45)]
+    pub current_assignments: u64,
+}
+
+/// Sociopreneurs: alumni with a social enterprise.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct SociopreneurFigures {
+    /// Alumni running at least one `social` enterprise started by the end
+    /// of the year.
+    #[schema(example = 150)]
+    pub value: u64,
+    /// Social enterprises started by the end of the year.
+    #[schema(example = 160)]
+    pub social_enterprises: u64,
+    /// Business enterprises of alumni started by the end of the year.
+    #[schema(example = 240)]
+    pub business_enterprises: u64,
+    /// The `sociopreneurs` target of the province and year, or the
+    /// national default.
+    #[schema(example = 1000)]
+    pub target: Option<u64>,
+    /// `value / target`; null without a target (or one of 0).
+    #[schema(example = 0.15)]
+    pub ratio: Option<f64>,
 }
 
 /// The programme's published targets.
@@ -115,9 +254,9 @@ pub struct SantriFigures {
     /// (`is_santripreneur`).
     #[schema(example = 900)]
     pub santripreneurs: u64,
-    /// Sociopreneurs: alumni marked as entrepreneurs (`status` `alumni` and
-    /// `is_santripreneur`), the alumni who run a (social) enterprise; a
-    /// subset of both `alumni` and `santripreneurs`.
+    /// Sociopreneurs: alumni with a `social` enterprise
+    /// (`POST /api/v1/santri/{id}/enterprises`) started by the end of the
+    /// year asked for.
     #[schema(example = 150)]
     pub sociopreneurs: u64,
 }
@@ -148,7 +287,8 @@ pub struct ProductFigures {
     /// needs one.
     #[schema(example = 130)]
     pub published: u64,
-    /// Marked as flagship products (produk unggulan), whatever their status.
+    /// Awarded flagship status (produk unggulan) by a curator, whatever
+    /// their status.
     #[schema(example = 120)]
     pub flagship: u64,
     /// Flagship products that are published on `as_of`.
@@ -218,15 +358,17 @@ pub struct ProvinceProgress {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Progress {
     /// Published flagship products (`totals.products.published_flagship`)
-    /// against `targets.flagship_products`.
+    /// against the target of the province and year (the provinces' targets
+    /// added up, nationally), or `targets.flagship_products` where none is
+    /// set.
     pub flagship_products: TargetProgress,
-    /// Santripreneurs (`totals.santri.santripreneurs`) against
-    /// `targets.santripreneurs`.
+    /// Santripreneurs (`totals.santri.santripreneurs`) against their target,
+    /// resolved as for `flagship_products`.
     pub santripreneurs: TargetProgress,
-    /// Sociopreneurs, alumni marked as entrepreneurs
-    /// (`totals.santri.sociopreneurs`), against `targets.sociopreneurs`.
+    /// Sociopreneurs (`totals.santri.sociopreneurs`) against their target.
     pub sociopreneurs: TargetProgress,
     /// Verified pesantren of each province in `provinces`, in the same
-    /// order, against `targets.verified_pesantren_per_province`.
+    /// order, against the province's target for the year, or
+    /// `targets.verified_pesantren_per_province` where none is set.
     pub verified_pesantren: Vec<ProvinceProgress>,
 }

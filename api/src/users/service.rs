@@ -27,7 +27,7 @@ async fn placement(
     let own_province = caller.user().and_then(|u| u.province_code.clone());
 
     match body.role {
-        Role::Admin | Role::Curator => {
+        Role::Admin | Role::Curator | Role::Mentor => {
             if body.pesantren_id.is_some() || body.santri_id.is_some() {
                 return Err(ApiError::field("pesantren_id", FieldCode::OmitForStaff));
             }
