@@ -16,7 +16,9 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Load the demo data set (pesantren, santri, koperasi, products, certifications).
+    /// Load the demo data set (pesantren, santri, koperasi, products,
+    /// certifications, and a programme year: activities, deals, mentors,
+    /// enterprises, targets).
     SeedDemo {
         /// Load instead a national-scale data set for load tests: at 1,
         /// 10,000 pesantren across the 38 provinces, 300,000 santri and

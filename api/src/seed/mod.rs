@@ -2,6 +2,9 @@
 //! East Java, West Java and South Kalimantan with their koperasi, santri,
 //! products and certifications, a few accounts to log in with and one
 //! e-commerce partner, so that a new user sees a living system at once.
+//! Each province also has its programme year (see [`programme`]): targets,
+//! trainings, an expo and a business matching with their participants and
+//! deals, a mentor with assignments and sessions, and alumni enterprises.
 //!
 //! The data is generated from fixed tables and a seeded pseudo-random
 //! generator, so every run produces the same data set (dates are relative to
@@ -10,8 +13,8 @@
 
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
 use entity::{
-    certifications, koperasi, partners, pesantren, product_variants, products, santri, users,
-    CertificationStatus, CertificationType, Gender, PesantrenStatus, ProductCategory,
+    certifications, koperasi, partners, pesantren, product_variants, products, santri, targets,
+    users, CertificationStatus, CertificationType, Gender, PesantrenStatus, ProductCategory,
     ProductCondition, ProductStatus, Role, SantriStatus,
 };
 use sea_orm::sea_query::Expr;
@@ -22,6 +25,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+mod programme;
 mod scale;
 
 pub use scale::{seed_scale, SCALE_MANAGER_EMAIL, SCALE_PARTNERS};
@@ -39,9 +43,30 @@ pub const DEMO_ADMIN_EMAIL: &str = "admin.jabar@opop.local";
 pub const DEMO_MANAGER_EMAIL: &str = "manager@opop.local";
 pub const DEMO_PARTNER_CODE: &str = "shopee";
 pub const DEMO_PARTNER_CLIENT_ID: &str = "shopee-demo";
+/// The demo mentors (pendamping), one per province: email, name, province.
+pub const DEMO_MENTORS: [(&str, &str, &str); 3] = [
+    (
+        "mentor.jatim@opop.local",
+        "Dr. Moh. Arif Hidayat, S.E., M.Si.",
+        "35",
+    ),
+    (
+        "mentor.jabar@opop.local",
+        "Neng Sri Wahyuni, S.T., M.M.",
+        "32",
+    ),
+    (
+        "mentor.kalsel@opop.local",
+        "Dr. H. Ahmad Rizani, S.E., M.Si.",
+        "63",
+    ),
+];
 
 /// Seed of the pseudo-random generator: change it and the data set changes.
 const RNG_SEED: u64 = 0x4F50_4F50_2019_0835;
+/// Seed of the programme's generator, apart so that the register (pesantren,
+/// santri, products) stays as it was.
+const PROGRAMME_RNG_SEED: u64 = 0x4F50_4F50_5052_4F47;
 /// Bind parameters per INSERT: under SQLite's 32,766 and PostgreSQL's 65,535.
 const MAX_BINDS: usize = 30_000;
 
@@ -97,6 +122,9 @@ impl Rng {
 
 // ---------------------------------------------------------------------------
 // Fixed tables: regions, pesantren, names, product templates.
+
+/// The demo's provinces.
+const PROVINCES: [&str; 3] = ["35", "32", "63"];
 
 fn province_name(code: &str) -> &'static str {
     match code {
@@ -452,6 +480,8 @@ struct AccountIds {
     curator: Uuid,
     admin: Uuid,
     manager: Uuid,
+    /// The mentor of each of [`DEMO_MENTORS`] that may be assigned.
+    mentors: [Option<Uuid>; 3],
 }
 
 struct Seeded {
@@ -473,6 +503,7 @@ struct Plan {
     registered: usize,
     suspended: usize,
     approved_products: usize,
+    programme: programme::Programme,
 }
 
 fn days(n: i64) -> Duration {
@@ -652,6 +683,9 @@ fn build_plan(now: DateTime<Utc>, accounts: AccountIds) -> Plan {
                 sku: Set(Some(format!("{}-{}-{}", p.code, t.key, t.size))),
                 images: Set(json!(images)),
                 is_flagship: Set(flagship),
+                flagship_requested: Set(false),
+                flagship_awarded_by: Set(None),
+                flagship_awarded_at: Set(flagship.then(db::now)),
                 status: Set(status),
                 rejection_reason: Set((status == ProductStatus::Rejected)
                     .then(|| rng.pick(PRODUCT_REJECTIONS).to_string())),
@@ -686,6 +720,22 @@ fn build_plan(now: DateTime<Utc>, accounts: AccountIds) -> Plan {
                 .extend(drafts.into_iter().map(|d| d.into_model(&mut rng, &ctx)));
         }
     }
+
+    // The programme year, from a generator of its own.
+    let members = programme::members(&plan.pesantren, &plan.santri, &plan.products, 10);
+    let staff = programme::DemoStaff {
+        curator: accounts.curator,
+        admin: accounts.admin,
+        manager: (accounts.manager, plan.seeded[0].id),
+        mentors: accounts.mentors,
+    };
+    plan.programme = programme::demo(
+        &mut Rng::new(PROGRAMME_RNG_SEED),
+        &programme::Calendar::new(now),
+        &members,
+        &plan.santri,
+        &staff,
+    );
     plan
 }
 
@@ -1081,13 +1131,48 @@ async fn user_id_by_email(db: &DatabaseConnection, email: &str) -> anyhow::Resul
 }
 
 fn accounts_text() -> String {
+    let mentors: String = DEMO_MENTORS
+        .iter()
+        .map(|(email, _, province)| {
+            format!(
+                "  mentor             {email} (province {province}, {})\n",
+                province_name(province)
+            )
+        })
+        .collect();
     format!(
         "Demo accounts (password {DEMO_PASSWORD}):\n  \
          curator            {DEMO_CURATOR_EMAIL} (province 35, Jawa Timur)\n  \
          admin              {DEMO_ADMIN_EMAIL} (province 32, Jawa Barat)\n  \
          pesantren_manager  {DEMO_MANAGER_EMAIL} ({})\n\
+         {mentors}\
          Demo partner: Shopee Indonesia, client_id {DEMO_PARTNER_CLIENT_ID}, client_secret {DEMO_PARTNER_SECRET}",
         PESANTREN[0].name
+    )
+}
+
+fn programme_text(year: i32, c: &programme::ProgrammeCounts) -> String {
+    let confirmed: Vec<String> = PROVINCES
+        .iter()
+        .filter_map(|p| {
+            let v = c.confirmed_idr.get(*p)?;
+            Some(format!("{} {}", province_name(p), programme::rupiah(*v)))
+        })
+        .collect();
+    format!(
+        "Programme {year}: targets for {} provinces, {} activities with {} participants, \
+         {} deals ({} reported and not yet confirmed; confirmed: {}), {} mentor assignments \
+         with {} mentoring sessions, {} alumni enterprises ({} social).",
+        c.targets,
+        c.activities,
+        c.participants,
+        c.deals,
+        c.reported_deals,
+        confirmed.join(", "),
+        c.assignments,
+        c.sessions,
+        c.enterprises,
+        c.social_enterprises
     )
 }
 
@@ -1119,14 +1204,42 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
         .one(db)
         .await?
         .is_some();
+    // A kept mentor account takes the assignments only if it is a mentor's.
+    let mut existing_mentors = Vec::with_capacity(DEMO_MENTORS.len());
+    for (email, ..) in DEMO_MENTORS {
+        existing_mentors.push(
+            users::Entity::find()
+                .filter(users::Column::Email.eq(email))
+                .one(db)
+                .await?
+                .map(|u| (u.id, u.role)),
+        );
+    }
+    let mentor_ids: [Uuid; 3] =
+        std::array::from_fn(|k| existing_mentors[k].map_or_else(db::new_id, |(id, _)| id));
     let accounts = AccountIds {
         curator: existing_curator.unwrap_or_else(db::new_id),
         admin: existing_admin.unwrap_or_else(db::new_id),
         manager: existing_manager.unwrap_or_else(db::new_id),
+        mentors: std::array::from_fn(|k| match existing_mentors[k] {
+            Some((_, role)) if role != Role::Mentor => None,
+            _ => Some(mentor_ids[k]),
+        }),
     };
 
     let now = db::now();
-    let plan = build_plan(now, accounts);
+    let year = now.date_naive().year();
+    let mut plan = build_plan(now, accounts);
+    // Targets a province already has for the year are kept as they are.
+    let existing_targets: Vec<String> = targets::Entity::find()
+        .filter(targets::Column::Year.eq(year))
+        .filter(targets::Column::ProvinceCode.is_in(PROVINCES))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.province_code)
+        .collect();
+    plan.programme.drop_targets(&existing_targets);
     let manager_pesantren = plan.seeded[0].id;
     // Managers carry their pesantren's province, as accounts made through the API do.
     let manager_province = plan.seeded[0].province.clone();
@@ -1155,8 +1268,11 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
         }
     };
     let mut new_users = Vec::new();
-    let mut kept = Vec::new();
-    for (existing, id, email, name, role, province, pesantren_id) in [
+    let mut kept: Vec<String> = existing_targets
+        .iter()
+        .map(|p| format!("the targets of province {p} for {year}"))
+        .collect();
+    let mut accounts_wanted = vec![
         (
             existing_curator,
             accounts.curator,
@@ -1184,9 +1300,21 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
             Some(manager_province.as_str()),
             Some(manager_pesantren),
         ),
-    ] {
+    ];
+    for (k, (email, name, province)) in DEMO_MENTORS.iter().enumerate() {
+        accounts_wanted.push((
+            existing_mentors[k].map(|(id, _)| id),
+            mentor_ids[k],
+            email,
+            name,
+            Role::Mentor,
+            Some(province),
+            None,
+        ));
+    }
+    for (existing, id, email, name, role, province, pesantren_id) in accounts_wanted {
         if existing.is_some() {
-            kept.push(email);
+            kept.push(email.to_string());
         } else {
             new_users.push((
                 new_user(id, email, name, role, province, pesantren_id),
@@ -1198,7 +1326,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
         }
     }
     let partner = if partner_exists {
-        kept.push(DEMO_PARTNER_CLIENT_ID);
+        kept.push(DEMO_PARTNER_CLIENT_ID.to_string());
         None
     } else {
         Some(partners::ActiveModel {
@@ -1234,7 +1362,10 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
         registered,
         suspended,
         approved_products,
+        programme,
     } = plan;
+    let programme_counts = programme.counts();
+    let programme_audit = programme.audit_entries();
 
     let mut tx = crate::feed::begin(db, &Actor::system()).await?;
     insert_chunked(&tx, pesantren_rows).await?;
@@ -1313,6 +1444,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
     for id in product_ids {
         crate::feed::sync_product(&tx, id).await?;
     }
+    // The programme year: its mentors' accounts are in already.
+    programme.write(&tx).await?;
 
     for s in &seeded {
         tx.record(Entry {
@@ -1344,13 +1477,17 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
         })
         .await?;
     }
+    for entry in programme_audit {
+        tx.record(entry).await?;
+    }
     tx.commit().await?;
 
     let (n_pesantren, n_koperasi, n_santri, n_products, n_certs) = counts;
     let mut summary = format!(
         "Loaded the demo data: {n_pesantren} pesantren ({verified} verified, {registered} registered, \
          {suspended} suspended), {n_koperasi} koperasi, {n_santri} santri, {n_products} products \
-         ({approved_products} approved), {n_certs} certifications.\n{}",
+         ({approved_products} approved), {n_certs} certifications.\n{}\n{}",
+        programme_text(year, &programme_counts),
         accounts_text()
     );
     if !kept.is_empty() {
@@ -1377,6 +1514,7 @@ mod tests {
             curator: db::new_id(),
             admin: db::new_id(),
             manager: db::new_id(),
+            mentors: [Some(db::new_id()), None, Some(db::new_id())],
         };
         let fingerprint = |p: &Plan| {
             let mut v: Vec<String> = Vec::new();
@@ -1395,6 +1533,34 @@ mod tests {
                 p.certifications
                     .iter()
                     .map(|m| format!("{:?}{:?}", m.number, m.expires_on)),
+            );
+            let prog = &p.programme;
+            v.extend(prog.activities.iter().map(|m| {
+                format!(
+                    "{:?}{:?}{:?}{:?}",
+                    m.title, m.starts_on, m.status, m.enrolled
+                )
+            }));
+            v.extend(
+                prog.participants
+                    .iter()
+                    .map(|m| format!("{:?}{:?}", m.santri_count, m.attended)),
+            );
+            v.extend(prog.deals.iter().map(|m| {
+                format!(
+                    "{:?}{:?}{:?}{:?}",
+                    m.buyer_name, m.value_idr, m.kind, m.status
+                )
+            }));
+            v.extend(
+                prog.sessions
+                    .iter()
+                    .map(|m| format!("{:?}{:?}", m.held_on, m.topic)),
+            );
+            v.extend(
+                prog.enterprises
+                    .iter()
+                    .map(|m| format!("{:?}{:?}", m.name, m.started_on)),
             );
             v
         };
@@ -1442,7 +1608,7 @@ mod tests {
         assert!(san.len() >= 5 * PESANTREN.len() && san.len() <= 10 * PESANTREN.len());
         assert!(prods.len() >= 3 * PESANTREN.len() && prods.len() <= 6 * PESANTREN.len());
         assert!(!certs.is_empty());
-        assert_eq!(usrs.len(), 3);
+        assert_eq!(usrs.len(), 3 + DEMO_MENTORS.len());
         assert_eq!(parts.len(), 1);
         assert!(password::verify(DEMO_PASSWORD, &usrs[0].password_hash));
         assert!(password::verify(
@@ -1618,9 +1784,238 @@ mod tests {
             .count();
         assert!(published >= prods.len() / 3, "{published} published");
 
-        // One audit entry per pesantren, plus the accounts and the partner.
+        // The programme year.
+        use entity::{
+            activities, activity_participants, deals, enterprises, mentor_assignments,
+            mentoring_sessions, ActivityKind, ActivityStatus, BuyerKind, DealKind, DealStatus,
+            EnterpriseKind,
+        };
+        let year = today.year();
+        let acts = activities::Entity::find().all(&db).await.unwrap();
+        let enrolments = activity_participants::Entity::find()
+            .all(&db)
+            .await
+            .unwrap();
+        let dls = deals::Entity::find().all(&db).await.unwrap();
+        let assigns = mentor_assignments::Entity::find().all(&db).await.unwrap();
+        let sessions = mentoring_sessions::Entity::find().all(&db).await.unwrap();
+        let ents = enterprises::Entity::find().all(&db).await.unwrap();
+        let tgts = targets::Entity::find().all(&db).await.unwrap();
+        println!(
+            "{} activities, {} participants, {} deals, {} assignments, {} sessions, {} enterprises",
+            acts.len(),
+            enrolments.len(),
+            dls.len(),
+            assigns.len(),
+            sessions.len(),
+            ents.len()
+        );
+
+        // Targets for the three provinces and the year.
+        for province in ["35", "32", "63"] {
+            let t = tgts
+                .iter()
+                .find(|t| t.province_code == province && t.year == year)
+                .unwrap_or_else(|| panic!("targets of {province}"));
+            assert!(t.verified_pesantren.is_some() && t.trained_santri.is_some());
+            assert_eq!(t.version, 1);
+        }
+        let target_of = |p: &str| tgts.iter().find(|t| t.province_code == p).unwrap();
+        assert_eq!(target_of("32").deal_value_idr, Some(25_000_000_000));
+        assert_eq!(target_of("35").flagship_products, Some(1_000));
+        assert_eq!(target_of("35").sociopreneurs, Some(1_000));
+        assert!(target_of("63").deal_value_idr < target_of("35").deal_value_idr);
+
+        // Activities: a done training, a public expo and a done business
+        // matching in each province, in the year; places never oversold.
+        let santri_of: HashMap<Uuid, &santri::Model> = san.iter().map(|s| (s.id, s)).collect();
+        for province in ["35", "32", "63"] {
+            let of = |kind: ActivityKind| {
+                acts.iter()
+                    .filter(|a| a.province_code == province && a.kind == kind)
+                    .collect::<Vec<_>>()
+            };
+            assert!(of(ActivityKind::Training)
+                .iter()
+                .any(|a| a.status == ActivityStatus::Done && a.enrolled > 0));
+            assert!(of(ActivityKind::Expo).iter().any(
+                |a| a.public && matches!(a.status, ActivityStatus::Open | ActivityStatus::Done)
+            ));
+            assert!(of(ActivityKind::BusinessMatching)
+                .iter()
+                .any(|a| a.status == ActivityStatus::Done && a.starts_on.year() == year));
+        }
+        assert!(acts.iter().any(|a| a.online && a.location.is_none()));
+        for a in &acts {
+            let mine: Vec<_> = enrolments
+                .iter()
+                .filter(|p| p.activity_id == a.id)
+                .collect();
+            assert_eq!(a.enrolled as usize, mine.len(), "{}", a.title);
+            assert!(a.capacity.is_none_or(|c| a.enrolled <= c), "{}", a.title);
+            assert!(a.starts_on <= a.ends_on);
+            assert!(a.registration_closes_on.is_none_or(|d| d <= a.ends_on));
+            assert_eq!(a.online, a.location.is_none());
+            assert!(a
+                .regency_code
+                .as_deref()
+                .is_none_or(|r| r.starts_with(&a.province_code)));
+            assert_eq!(a.version, 1);
+            if a.status == ActivityStatus::Done {
+                // On the 1st of January the year's done activities end today.
+                assert!(a.ends_on < today || today.ordinal() == 1, "{}", a.title);
+                assert_eq!(a.starts_on.year(), year, "{}", a.title);
+            } else {
+                assert!(a.starts_on > today, "{}", a.title);
+            }
+            let pesantren: HashSet<Uuid> = mine.iter().map(|p| p.pesantren_id).collect();
+            assert_eq!(pesantren.len(), mine.len(), "one row per pesantren");
+            for p in &mine {
+                let owner = by_id[&p.pesantren_id];
+                assert_eq!(p.province_code, a.province_code);
+                assert_eq!(p.province_code, owner.province_code);
+                assert_ne!(owner.status, PesantrenStatus::Suspended);
+                let ids: Vec<Uuid> = serde_json::from_value(p.santri_ids.clone()).unwrap();
+                assert_eq!(p.santri_count as usize, ids.len());
+                assert_eq!(ids.iter().collect::<HashSet<_>>().len(), ids.len());
+                for id in &ids {
+                    assert_eq!(santri_of[id].pesantren_id, p.pesantren_id);
+                }
+                assert_eq!(p.attended.is_some(), a.status == ActivityStatus::Done);
+                if a.kind == ActivityKind::Training {
+                    assert_eq!(p.attended, Some(true));
+                    assert!(!ids.is_empty());
+                }
+                assert!(p.enrolled_at <= db::now());
+            }
+        }
+        // The demo manager enrolled their own pesantren.
+        assert!(enrolments
+            .iter()
+            .any(|p| p.pesantren_id == managed.id && p.enrolled_by == Some(manager.id)));
+
+        // Deals: West Java's business matching made about Rp21 billion.
+        let act_by_id: HashMap<Uuid, &activities::Model> = acts.iter().map(|a| (a.id, a)).collect();
+        for d in &dls {
+            let a = act_by_id[&d.activity_id];
+            assert!(a.kind.takes_deals() && a.status != ActivityStatus::Cancelled);
+            assert_eq!(d.province_code, a.province_code);
+            assert_eq!(d.province_code, by_id[&d.pesantren_id].province_code);
+            assert!(enrolments
+                .iter()
+                .any(|p| p.activity_id == a.id && p.pesantren_id == d.pesantren_id));
+            if let Some(pid) = d.product_id {
+                assert_eq!(prod_by_id[&pid].pesantren_id, d.pesantren_id);
+            }
+            assert!(d.value_idr > 0);
+            assert!(a.starts_on <= d.signed_on && d.signed_on <= a.ends_on);
+            assert_eq!(d.confirmed_at.is_some(), d.status == DealStatus::Confirmed);
+        }
+        let matching_32: Vec<_> = dls
+            .iter()
+            .filter(|d| {
+                d.province_code == "32"
+                    && act_by_id[&d.activity_id].kind == ActivityKind::BusinessMatching
+            })
+            .collect();
+        let confirmed_32: i64 = matching_32
+            .iter()
+            .filter(|d| d.status == DealStatus::Confirmed)
+            .map(|d| d.value_idr)
+            .sum();
+        println!("West Java business matching: {confirmed_32} confirmed");
+        assert!(
+            (20_000_000_000..=22_000_000_000).contains(&confirmed_32),
+            "{confirmed_32}"
+        );
+        let confirmed_count = matching_32
+            .iter()
+            .filter(|d| d.status == DealStatus::Confirmed)
+            .count();
+        assert!((12..=20).contains(&confirmed_count), "{confirmed_count}");
+        let reported = matching_32
+            .iter()
+            .filter(|d| d.status == DealStatus::Reported)
+            .count();
+        assert!((1..=2).contains(&reported));
+        let buyer_kinds: HashSet<BuyerKind> = matching_32.iter().map(|d| d.buyer_kind).collect();
+        for k in [
+            BuyerKind::Offtaker,
+            BuyerKind::Retailer,
+            BuyerKind::Marketplace,
+            BuyerKind::Government,
+            BuyerKind::Export,
+        ] {
+            assert!(buyer_kinds.contains(&k), "{k:?}");
+        }
+        let deal_kinds: HashSet<DealKind> = matching_32.iter().map(|d| d.kind).collect();
+        assert_eq!(deal_kinds.len(), 3);
+        assert!(matching_32.iter().any(|d| d.product_id.is_some()));
+        for province in ["35", "63"] {
+            let total: i64 = dls
+                .iter()
+                .filter(|d| d.province_code == province && d.status == DealStatus::Confirmed)
+                .map(|d| d.value_idr)
+                .sum();
+            assert!(total > 0 && total < confirmed_32, "{province}: {total}");
+        }
+
+        // Mentors: one per province, assigned there; every session lies
+        // within an assignment of its mentor that had started.
+        let mentors: Vec<_> = usrs.iter().filter(|u| u.role == Role::Mentor).collect();
+        assert_eq!(mentors.len(), DEMO_MENTORS.len());
+        for m in &mentors {
+            assert!(password::verify(DEMO_PASSWORD, &m.password_hash));
+            let province = m.province_code.as_deref().unwrap();
+            let mine: Vec<_> = assigns.iter().filter(|a| a.mentor_id == m.id).collect();
+            let current = |a: &&mentor_assignments::Model| {
+                a.starts_on <= today && a.ends_on.is_none_or(|e| e >= today)
+            };
+            assert!(mine.iter().filter(|a| current(a)).count() >= 2);
+            assert_eq!(mine.iter().filter(|a| !current(a)).count(), 1);
+            for a in &mine {
+                assert_eq!(a.province_code, province);
+                assert_eq!(by_id[&a.pesantren_id].province_code, province);
+                assert!(a.starts_on < today);
+                assert!(a.ends_on.is_none_or(|e| e > a.starts_on));
+            }
+            assert!(sessions.iter().any(|s| s.mentor_id == m.id));
+        }
+        for s in &sessions {
+            assert!(s.held_on < today);
+            assert!(!s.topic.is_empty() && !s.notes.is_empty());
+            assert_eq!(s.province_code, by_id[&s.pesantren_id].province_code);
+            assert!(
+                assigns.iter().any(|a| a.mentor_id == s.mentor_id
+                    && a.pesantren_id == s.pesantren_id
+                    && a.starts_on <= s.held_on
+                    && a.ends_on.is_none_or(|e| e >= s.held_on)),
+                "{} on {}",
+                s.topic,
+                s.held_on
+            );
+        }
+
+        // Enterprises: only alumni, started in the past, both kinds.
+        assert!(!ents.is_empty());
+        for e in &ents {
+            let owner = santri_of[&e.santri_id];
+            assert_eq!(owner.status, SantriStatus::Alumni);
+            assert_eq!(e.pesantren_id, owner.pesantren_id);
+            assert_eq!(e.province_code, owner.province_code);
+            assert!(e.started_on < today);
+        }
+        let kinds: HashSet<EnterpriseKind> = ents.iter().map(|e| e.kind).collect();
+        assert_eq!(kinds.len(), 2);
+        assert!(summary.contains("Programme") && summary.contains(DEMO_MENTORS[1].0));
+
+        // One audit entry per pesantren, the accounts, the partner, each
+        // activity and each province's targets.
         let audited = entity::audit_log::Entity::find().count(&db).await.unwrap();
-        assert_eq!(audited as usize, PESANTREN.len() + 4);
+        assert_eq!(
+            audited as usize,
+            PESANTREN.len() + 4 + DEMO_MENTORS.len() + acts.len() + tgts.len()
+        );
 
         // A second run changes nothing.
         let again = seed_demo(&db).await.unwrap();
@@ -1633,7 +2028,14 @@ mod tests {
             products::Entity::find().count(&db).await.unwrap() as usize,
             prods.len()
         );
-        assert_eq!(users::Entity::find().count(&db).await.unwrap(), 3);
+        assert_eq!(
+            users::Entity::find().count(&db).await.unwrap() as usize,
+            usrs.len()
+        );
+        assert_eq!(
+            activities::Entity::find().count(&db).await.unwrap() as usize,
+            acts.len()
+        );
         assert_eq!(
             entity::audit_log::Entity::find().count(&db).await.unwrap(),
             audited

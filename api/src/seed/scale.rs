@@ -3,6 +3,10 @@
 //! santri, 5,000 koperasi, 100,000 products in every category and curation
 //! state, about 150,000 certifications (some expired, some pending), partner
 //! listings and orders, and the change feed of every published product.
+//! Each province also has its programme year: targets, about one activity
+//! per 20 pesantren (each with a done training, expo and business
+//! matching) with participants and deals, a mentor per 30 pesantren with
+//! assignments and sessions, and enterprises of about a third of alumni.
 //!
 //! It draws on the demo's tables (names, product templates, certificate
 //! rules) with the same seeded generator, so a given scale always gives the
@@ -10,11 +14,13 @@
 //! bind-parameter limits, a block of pesantren at a time, in one audited
 //! transaction: a failed load leaves nothing behind.
 
-use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+
+use chrono::{DateTime, Datelike, Utc};
 use entity::{
     certifications, koperasi, orders, partner_listings, partners, pesantren, products, santri,
-    users, CertificationStatus, CertificationType, PesantrenStatus, ProductCondition,
-    ProductStatus, Role,
+    targets, users, ActivityKind, ActivityStatus, CertificationStatus, CertificationType,
+    DealStatus, PesantrenStatus, ProductCondition, ProductStatus, Role,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{
@@ -24,6 +30,10 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use super::programme::{
+    self, ActivitySpec, Calendar, Member, Mentoring, Programme, ProgrammeCounts, TargetValues,
+    EXPO_DEALS, MATCHING_DEALS,
+};
 use super::{
     add_years, certification_drafts, days, halal, insert_chunked, person_name, phone,
     product_status, santri_row, CertCtx, Rng, SantriCtx, BUSINESS_UNITS, DEMO_PARTNER_SECRET,
@@ -43,6 +53,15 @@ const BLOCK: usize = 500;
 const ORDERS_PER_PUBLISHED: u64 = 2;
 /// Seed of this data set's generator (not the demo's: the two can coexist).
 const RNG_SEED: u64 = 0x4F50_4F50_5343_414C;
+/// Seed of the programme's generator, apart so that the register stays as
+/// it was.
+const PROGRAMME_RNG_SEED: u64 = 0x4F50_5343_5052_4F47;
+/// Pesantren per activity of a province (at least three activities).
+const PESANTREN_PER_ACTIVITY: usize = 20;
+/// Pesantren per mentor of a province (at least one mentor).
+const PESANTREN_PER_MENTOR: usize = 30;
+/// Alumni with an enterprise, percent.
+const ALUMNI_WITH_ENTERPRISE: u64 = 35;
 
 /// The manager account of the first generated pesantren (for benchmarks of
 /// scoped lists).
@@ -215,6 +234,9 @@ fn block(rng: &mut Rng, range: std::ops::Range<usize>, now: DateTime<Utc>) -> Bl
                     t.key.to_lowercase()
                 )])),
                 is_flagship: Set(flagship),
+                flagship_requested: Set(false),
+                flagship_awarded_by: Set(None),
+                flagship_awarded_at: Set(flagship.then(db::now)),
                 status: Set(status),
                 rejection_reason: Set((status == ProductStatus::Rejected)
                     .then(|| rng.pick(PRODUCT_REJECTIONS).to_string())),
@@ -270,6 +292,266 @@ fn block(rng: &mut Rng, range: std::ops::Range<usize>, now: DateTime<Utc>) -> Bl
     b
 }
 
+/// What the k-th activity of a province is: the first three are a training,
+/// an expo and a business matching.
+const ACTIVITY_KINDS: [ActivityKind; 10] = [
+    ActivityKind::Training,
+    ActivityKind::Expo,
+    ActivityKind::BusinessMatching,
+    ActivityKind::MentoringClinic,
+    ActivityKind::Training,
+    ActivityKind::Camp,
+    ActivityKind::Internship,
+    ActivityKind::BusinessMatching,
+    ActivityKind::Training,
+    ActivityKind::Expo,
+];
+
+/// Title, description, capacity range and santri sent per pesantren.
+fn activity_kind(kind: ActivityKind) -> (&'static str, &'static str, (i64, i64), (i64, i64)) {
+    match kind {
+        ActivityKind::Training => (
+            "Pelatihan Manajemen Usaha Pesantren",
+            "Pelatihan pembukuan, perhitungan HPP, pemasaran dan akad syariah bagi pengelola usaha pesantren.",
+            (20, 40),
+            (2, 5),
+        ),
+        ActivityKind::Internship => (
+            "Magang Santri di Industri Mitra",
+            "Magang dua minggu di pabrik dan toko mitra: produksi, pengemasan dan pelayanan pembeli.",
+            (5, 15),
+            (1, 3),
+        ),
+        ActivityKind::Camp => (
+            "Santri OPOP Camp",
+            "Perkemahan kewirausahaan santri: kelas ide usaha, praktik produksi dan presentasi rencana bisnis.",
+            (30, 80),
+            (3, 6),
+        ),
+        ActivityKind::Expo => (
+            "OPOP Expo",
+            "Pameran produk unggulan pesantren, terbuka untuk umum.",
+            (30, 120),
+            (1, 3),
+        ),
+        ActivityKind::BusinessMatching => (
+            "Temu Bisnis OPOP",
+            "Pertemuan pesantren dengan offtaker, peritel, marketplace, instansi pemerintah dan eksportir.",
+            (20, 60),
+            (1, 2),
+        ),
+        ActivityKind::MentoringClinic => (
+            "Klinik Pendampingan Usaha Pesantren",
+            "Pendampingan kelompok: sertifikasi halal, kemasan, label dan perizinan usaha.",
+            (10, 25),
+            (1, 3),
+        ),
+    }
+}
+
+/// The programme year of every province with pesantren, and the mentors'
+/// accounts (to write first). Provinces in `skip_targets` keep the
+/// targets they have.
+fn programme_of(
+    rng: &mut Rng,
+    cal: &Calendar,
+    members: &[Member],
+    skip_targets: &HashSet<String>,
+    password_hash: &str,
+) -> (Programme, Vec<users::ActiveModel>) {
+    let mut out = Programme::default();
+    let mut mentors = Vec::new();
+    for (province, pool) in programme::by_province(members) {
+        let place = match super::province_name(province) {
+            "Indonesia" => format!("Provinsi {province}"),
+            name => name.to_string(),
+        };
+        let n = (pool.len() / PESANTREN_PER_ACTIVITY).max(3);
+        let deals_before = out.deals.len();
+        let mut trained: i64 = 0;
+        for k in 0..n {
+            let kind = ACTIVITY_KINDS[k % ACTIVITY_KINDS.len()];
+            let (label, description, capacity, santri_each) = activity_kind(kind);
+            use ActivityStatus::*;
+            let status = if k < 3 {
+                Done
+            } else {
+                match rng.below(100) {
+                    0..=69 => Done,
+                    70..=79 => Open,
+                    80..=89 => Planned,
+                    90..=94 => Closed,
+                    _ => Cancelled,
+                }
+            };
+            let len = match kind {
+                ActivityKind::Internship => 14,
+                ActivityKind::BusinessMatching => rng.range(1, 2),
+                _ => 3,
+            };
+            let (starts_on, closes_on) = match status {
+                Done => {
+                    let start = cal.past(rng.range(20, 980));
+                    (start, start - days(rng.range(3, 10)))
+                }
+                Closed => {
+                    let start = cal.today + days(rng.range(2, 9));
+                    (start, cal.today - days(rng.range(1, 5)))
+                }
+                _ => {
+                    // Later this year when there is room, else early next year.
+                    let room = cal.days_left(len);
+                    let offset = if room >= 7 {
+                        rng.range(3, room)
+                    } else {
+                        rng.range(10, 120)
+                    };
+                    let start = cal.today + days(offset);
+                    (start, (start - days(rng.range(3, 10))).max(cal.today))
+                }
+            };
+            let ends_on = if status == Done {
+                cal.past_end(starts_on, len)
+            } else {
+                starts_on + days(len - 1)
+            };
+            let online = match kind {
+                ActivityKind::Expo => rng.percent(40),
+                ActivityKind::MentoringClinic => rng.percent(30),
+                _ => false,
+            };
+            let regency = pool[rng.below(pool.len() as u64) as usize].regency.clone();
+            let cap = rng.range(capacity.0, capacity.1);
+            let wanted = match status {
+                Done | Closed => rng.range(cap * 6 / 10, cap),
+                Open => rng.range(cap / 4, cap * 3 / 4),
+                _ => 0,
+            };
+            let spec = ActivitySpec {
+                kind,
+                title: format!("{label} {place} {} (ke-{})", starts_on.year(), k + 1),
+                description: description.to_string(),
+                province: province.to_string(),
+                location: (!online).then(|| format!("Gedung Serbaguna Kabupaten {regency}")),
+                regency: Some(regency),
+                starts_on,
+                ends_on,
+                capacity: Some(cap as i32),
+                closes_on: Some(closes_on),
+                public: kind == ActivityKind::Expo,
+                status,
+                staff: None,
+            };
+            let participants_before = out.participants.len();
+            let held = out.activity(
+                rng,
+                cal,
+                spec,
+                &pool,
+                None,
+                wanted.max(0) as usize,
+                santri_each,
+                92,
+            );
+            if kind.trains() {
+                trained += out.participants[participants_before..]
+                    .iter()
+                    .filter(|p| p.attended.clone().take() == Some(Some(true)))
+                    .filter_map(|p| p.santri_count.clone().take())
+                    .map(i64::from)
+                    .sum::<i64>();
+            }
+            if status == Done {
+                let sellers = held.participants.len();
+                match kind {
+                    ActivityKind::BusinessMatching => {
+                        // About Rp350 million per pesantren selling.
+                        let reported = rng.range(0, 2) as usize;
+                        let confirmed = (sellers * 2 / 3).max(1);
+                        let total = sellers as i64 * rng.range(250, 450) * 1_000_000;
+                        out.deals(
+                            rng,
+                            cal,
+                            &held,
+                            MATCHING_DEALS,
+                            confirmed,
+                            Some(total),
+                            reported,
+                        )
+                    }
+                    ActivityKind::Expo => {
+                        out.deals(rng, cal, &held, EXPO_DEALS, sellers / 3, None, 0)
+                    }
+                    _ => {}
+                }
+            }
+        }
+
+        // Targets the year's work reaches most of (it is not over yet).
+        if !skip_targets.contains(province) {
+            let count = |f: fn(&Member) -> usize| pool.iter().map(|m| f(m) as i64).sum::<i64>();
+            let verified = count(|m| usize::from(m.status == PesantrenStatus::Verified));
+            let confirmed: i64 = out.deals[deals_before..]
+                .iter()
+                .filter(|d| d.status.clone().take() == Some(DealStatus::Confirmed))
+                .filter_map(|d| d.value_idr.clone().take())
+                .sum();
+            let reach = |done: i64, rng: &mut Rng| done * 100 / rng.range(70, 95);
+            let deal_target = reach(confirmed, rng) / 100_000_000 * 100_000_000;
+            out.target(
+                cal,
+                province,
+                TargetValues {
+                    verified_pesantren: verified * 5 / 4 + 1,
+                    flagship_products: verified.max(1),
+                    santripreneurs: count(|m| m.santripreneurs) * 3 / 2 + 1,
+                    sociopreneurs: count(|m| m.alumni) / 3 + 1,
+                    trained_santri: reach(trained, rng).max(10),
+                    deal_value_idr: deal_target.max(1_000_000_000),
+                },
+                None,
+            );
+        }
+
+        for j in 0..(pool.len() / PESANTREN_PER_MENTOR).max(1) {
+            let id = db::new_id();
+            let female = rng.percent(40);
+            mentors.push(users::ActiveModel {
+                id: Set(id),
+                email: Set(format!("mentor{}.p{province}.scale@opop.local", j + 1)),
+                name: Set(format!(
+                    "{}, S.E., M.M.",
+                    person_name(rng, province, female)
+                )),
+                password_hash: Set(password_hash.to_string()),
+                role: Set(Role::Mentor),
+                province_code: Set(Some(province.to_string())),
+                pesantren_id: Set(None),
+                santri_id: Set(None),
+                is_active: Set(true),
+                last_login_at: Set(None),
+                created_at: Set(cal.now),
+                updated_at: Set(cal.now),
+                version: Set(1),
+            });
+            let current = rng.range(3, 7) as usize;
+            out.mentoring(
+                rng,
+                cal,
+                &pool,
+                &Mentoring {
+                    mentor: id,
+                    admin: None,
+                    current,
+                    ended: true,
+                    sessions: (1, 4),
+                },
+            );
+        }
+    }
+    (out, mentors)
+}
+
 fn bar(len: u64, what: &str) -> ProgressBar {
     let bar = ProgressBar::new(len);
     let style = ProgressStyle::with_template(
@@ -300,8 +582,12 @@ pub async fn seed_scale(db: &DatabaseConnection, scale: f64) -> anyhow::Result<S
     }
     let started = std::time::Instant::now();
     let now = db::now();
+    let cal = Calendar::new(now);
     let mut rng = Rng::new(RNG_SEED);
+    let mut prng = Rng::new(PROGRAMME_RNG_SEED);
     let mut counts = ScaleCounts::default();
+    let mut programme_counts = ProgrammeCounts::default();
+    let mut members: Vec<Member> = Vec::new();
     let mut tx = feed::begin(db, &Actor::system()).await?;
 
     let progress = bar(n as u64, "pesantren");
@@ -321,11 +607,17 @@ pub async fn seed_scale(db: &DatabaseConnection, scale: f64) -> anyhow::Result<S
         counts.santri += b.santri.len();
         counts.products += b.products.len();
         counts.certifications += b.certifications.len();
+        // What the programme needs of the block, and its alumni's enterprises.
+        members.extend(programme::members(&b.pesantren, &b.santri, &b.products, 6));
+        let mut enterprises = Programme::default();
+        enterprises.enterprises(&mut prng, &cal, &b.santri, ALUMNI_WITH_ENTERPRISE);
+        programme_counts.add(&enterprises.counts());
         insert_chunked(&tx, b.pesantren).await?;
         insert_chunked(&tx, b.koperasi).await?;
         insert_chunked(&tx, b.santri).await?;
         insert_chunked(&tx, b.products).await?;
         insert_chunked(&tx, b.certifications).await?;
+        enterprises.write(&tx).await?;
         progress.set_position(end as u64);
         start = end;
     }
@@ -389,6 +681,28 @@ pub async fn seed_scale(db: &DatabaseConnection, scale: f64) -> anyhow::Result<S
             .await?;
         }
     }
+
+    // The programme year: targets (where a province has none for the year
+    // yet, e.g. from the demo), activities, mentors and their work.
+    let skip_targets: HashSet<String> = targets::Entity::find()
+        .filter(targets::Column::Year.eq(cal.year))
+        .all(&*tx)
+        .await?
+        .into_iter()
+        .map(|t| t.province_code)
+        .collect();
+    let (work, mentors) = programme_of(
+        &mut prng,
+        &cal,
+        &members,
+        &skip_targets,
+        &password::hash(super::DEMO_PASSWORD)?,
+    );
+    drop(members);
+    let mentor_count = mentors.len();
+    programme_counts.add(&work.counts());
+    insert_chunked(&tx, mentors).await?;
+    work.write(&tx).await?;
 
     // What is published now: listings and orders go to those products, and
     // the listings must be in place before the feed renders them.
@@ -477,6 +791,10 @@ pub async fn seed_scale(db: &DatabaseConnection, scale: f64) -> anyhow::Result<S
             "scale": scale,
             "pesantren": counts.pesantren,
             "products": counts.products,
+            "activities": programme_counts.activities,
+            "deals": programme_counts.deals,
+            "mentors": mentor_count,
+            "enterprises": programme_counts.enterprises,
         }),
     })
     .await?;
@@ -492,15 +810,178 @@ pub async fn seed_scale(db: &DatabaseConnection, scale: f64) -> anyhow::Result<S
         listings,
         orders,
     } = counts;
+    let p = &programme_counts;
     Ok(format!(
         "Loaded scale {scale} in {:.1} s: {pesantren} pesantren in {} provinces, {santri} santri, \
          {koperasi} koperasi, {products} products ({published} published), {certifications} \
          certifications, {listings} partner listings, {orders} orders.\n\
-         Accounts (password {}): pesantren_manager {SCALE_MANAGER_EMAIL}; partners {} \
+         Programme {}: targets for {} provinces, {} activities with {} participants, {} deals \
+         ({} reported; {} confirmed), {mentor_count} mentors with {} assignments and {} \
+         sessions, {} alumni enterprises ({} social).\n\
+         Accounts (password {}): pesantren_manager {SCALE_MANAGER_EMAIL}; mentors \
+         mentor<n>.p<province>.scale@opop.local (mentor1.p{}.scale@opop.local, …); partners {} \
          (client secret {DEMO_PARTNER_SECRET}).",
         started.elapsed().as_secs_f64(),
         PROVINCE_CODES.len().min(pesantren),
+        cal.year,
+        p.targets,
+        p.activities,
+        p.participants,
+        p.deals,
+        p.reported_deals,
+        programme::rupiah(p.confirmed_total()),
+        p.assignments,
+        p.sessions,
+        p.enterprises,
+        p.social_enterprises,
         super::DEMO_PASSWORD,
+        PROVINCE_CODES[0],
         SCALE_PARTNERS.map(|p| p.0).join(", "),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use entity::{
+        activities, activity_participants, deals, enterprises, mentor_assignments,
+        mentoring_sessions, DealStatus, SantriStatus,
+    };
+    use sea_orm::PaginatorTrait;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_small_scale_load_beside_the_demo_has_a_consistent_programme() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("scale.db");
+        let db = db::connect_url(&format!("sqlite://{}?mode=rwc", path.display()), 5)
+            .await
+            .unwrap();
+        db::migrate(&db).await.unwrap();
+        // The demo first: its targets for 35, 32 and 63 are kept.
+        super::super::seed_demo(&db).await.unwrap();
+        let demo_activities = activities::Entity::find().count(&db).await.unwrap();
+        let summary = seed_scale(&db, 0.02).await.unwrap();
+        println!("{summary}");
+        assert!(summary.contains("Programme"), "{summary}");
+
+        let all_p = pesantren::Entity::find().all(&db).await.unwrap();
+        let by_id: HashMap<Uuid, &pesantren::Model> = all_p.iter().map(|p| (p.id, p)).collect();
+        let san = santri::Entity::find().all(&db).await.unwrap();
+        let santri_of: HashMap<Uuid, &santri::Model> = san.iter().map(|s| (s.id, s)).collect();
+        let prods = products::Entity::find().all(&db).await.unwrap();
+        let prod_by_id: HashMap<Uuid, &products::Model> = prods.iter().map(|p| (p.id, p)).collect();
+        let acts = activities::Entity::find().all(&db).await.unwrap();
+        let parts = activity_participants::Entity::find()
+            .all(&db)
+            .await
+            .unwrap();
+        let dls = deals::Entity::find().all(&db).await.unwrap();
+        let assigns = mentor_assignments::Entity::find().all(&db).await.unwrap();
+        let sessions = mentoring_sessions::Entity::find().all(&db).await.unwrap();
+        let ents = enterprises::Entity::find().all(&db).await.unwrap();
+        let tgts = targets::Entity::find().all(&db).await.unwrap();
+        let today = db::now().date_naive();
+        assert!(acts.len() as u64 >= demo_activities + 3 * PROVINCE_CODES.len() as u64);
+        assert!(!dls.is_empty() && !sessions.is_empty() && !ents.is_empty());
+
+        // Targets: one row for each province with pesantren, this year.
+        let provinces: HashSet<&str> = all_p.iter().map(|p| p.province_code.as_str()).collect();
+        for p in &provinces {
+            let of = tgts
+                .iter()
+                .filter(|t| t.province_code == *p && t.year == today.year())
+                .count();
+            assert_eq!(of, 1, "{p}");
+        }
+
+        // Every province has a done training, an expo and a business matching.
+        for p in &provinces {
+            for kind in [
+                ActivityKind::Training,
+                ActivityKind::Expo,
+                ActivityKind::BusinessMatching,
+            ] {
+                assert!(
+                    acts.iter().any(|a| a.province_code == *p
+                        && a.kind == kind
+                        && a.status == ActivityStatus::Done),
+                    "{p} {kind:?}"
+                );
+            }
+        }
+
+        // Places: enrolled is the number of participants, within capacity.
+        for a in &acts {
+            let mine: Vec<_> = parts.iter().filter(|p| p.activity_id == a.id).collect();
+            assert_eq!(a.enrolled as usize, mine.len(), "{}", a.title);
+            assert!(a.capacity.is_none_or(|c| a.enrolled <= c), "{}", a.title);
+            assert!(a.starts_on <= a.ends_on);
+            assert!(a.registration_closes_on.is_none_or(|d| d <= a.ends_on));
+            assert_eq!(a.online, a.location.is_none());
+            let distinct: HashSet<Uuid> = mine.iter().map(|p| p.pesantren_id).collect();
+            assert_eq!(distinct.len(), mine.len());
+            for p in &mine {
+                assert_eq!(by_id[&p.pesantren_id].province_code, a.province_code);
+                assert_eq!(p.province_code, a.province_code);
+                let ids: Vec<Uuid> = serde_json::from_value(p.santri_ids.clone()).unwrap();
+                assert_eq!(p.santri_count as usize, ids.len());
+                for id in &ids {
+                    assert_eq!(santri_of[id].pesantren_id, p.pesantren_id);
+                }
+            }
+        }
+
+        // Deals: sold by a participant, of its own products.
+        let act_by_id: HashMap<Uuid, &activities::Model> = acts.iter().map(|a| (a.id, a)).collect();
+        for d in &dls {
+            let a = act_by_id[&d.activity_id];
+            assert!(a.kind.takes_deals());
+            assert!(parts
+                .iter()
+                .any(|p| p.activity_id == a.id && p.pesantren_id == d.pesantren_id));
+            if let Some(pid) = d.product_id {
+                assert_eq!(prod_by_id[&pid].pesantren_id, d.pesantren_id);
+            }
+            assert_eq!(d.confirmed_at.is_some(), d.status == DealStatus::Confirmed);
+        }
+
+        // Mentors: sessions within an assignment of theirs.
+        let mentors = users::Entity::find()
+            .filter(users::Column::Role.eq(Role::Mentor))
+            .all(&db)
+            .await
+            .unwrap();
+        assert!(mentors.len() >= 3 + provinces.len());
+        for a in &assigns {
+            let m = mentors.iter().find(|m| m.id == a.mentor_id).unwrap();
+            assert_eq!(m.province_code.as_deref(), Some(a.province_code.as_str()));
+            assert_eq!(by_id[&a.pesantren_id].province_code, a.province_code);
+        }
+        for s in &sessions {
+            assert!(s.held_on < today);
+            assert!(assigns.iter().any(|a| a.mentor_id == s.mentor_id
+                && a.pesantren_id == s.pesantren_id
+                && a.starts_on <= s.held_on
+                && a.ends_on.is_none_or(|e| e >= s.held_on)));
+        }
+
+        // Enterprises: only of alumni.
+        for e in &ents {
+            let owner = santri_of[&e.santri_id];
+            assert_eq!(owner.status, SantriStatus::Alumni);
+            assert_eq!(e.pesantren_id, owner.pesantren_id);
+            assert!(e.started_on < today);
+        }
+
+        // A second load is refused and changes nothing.
+        let again = seed_scale(&db, 0.02).await.unwrap();
+        assert!(again.contains("already loaded"), "{again}");
+        assert_eq!(
+            activities::Entity::find().count(&db).await.unwrap() as usize,
+            acts.len()
+        );
+    }
 }
