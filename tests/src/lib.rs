@@ -278,6 +278,7 @@ pub mod alone;
 mod call;
 pub mod catalogue;
 pub mod feed;
+pub mod programme;
 pub mod proxy;
 pub mod world;
 

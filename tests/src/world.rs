@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 
 use entity::{
-    certifications, koperasi, pesantren, products, santri, CertificationStatus, CertificationType,
-    Gender, PesantrenStatus, ProductCategory, ProductCondition, ProductStatus, SantriStatus,
+    certifications, koperasi, mentor_assignments, pesantren, products, santri, CertificationStatus,
+    CertificationType, Gender, PesantrenStatus, ProductCategory, ProductCondition, ProductStatus,
+    SantriStatus,
 };
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{json, Value};
@@ -21,6 +22,12 @@ pub struct Place {
     pub province_code: Option<String>,
     pub pesantren_id: Option<Uuid>,
     pub santri_id: Option<Uuid>,
+    /// A record of the whole province (an activity, targets): the managers
+    /// of every pesantren of `province_code` see it. For a mentor account,
+    /// `pesantren_id` is the pesantren assigned to them today.
+    pub shared: bool,
+    /// A record of this mentor (their assignment).
+    pub mentor_id: Option<Uuid>,
 }
 
 /// One account of the world.
@@ -49,6 +56,8 @@ pub struct World {
     /// A curator of province 35 that no test logs in as: a safe target for
     /// deactivation.
     pub victim_id: Uuid,
+    /// A mentor of province 35 that no test logs in as, assigned nowhere.
+    pub spare_mentor_id: Uuid,
     pub partner_id: Uuid,
     pub partner_client_id: String,
     pub partner_secret: String,
@@ -191,6 +200,9 @@ pub fn new_product(
         sku: Set(Some(sku.into())),
         images: Set(json!([])),
         is_flagship: Set(false),
+        flagship_requested: Set(false),
+        flagship_awarded_by: Set(None),
+        flagship_awarded_at: Set(None),
         status: Set(status),
         rejection_reason: Set(None),
         brand: Set(None),
@@ -247,6 +259,31 @@ pub async fn insert_certification(
 }
 
 /// Creates a user through the API as `token`, answering its id.
+/// Assigns `mentor_id` to pesantren `p` from 2020 on, directly.
+pub async fn insert_assignment(
+    app: &TestApp,
+    mentor_id: Uuid,
+    p: &pesantren::Model,
+    ends_on: Option<chrono::NaiveDate>,
+) -> mentor_assignments::Model {
+    let now = opop_api::db::now();
+    mentor_assignments::ActiveModel {
+        id: Set(opop_api::db::new_id()),
+        mentor_id: Set(mentor_id),
+        pesantren_id: Set(p.id),
+        province_code: Set(p.province_code.clone()),
+        starts_on: Set(chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()),
+        ends_on: Set(ends_on),
+        created_by: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(&app.db)
+    .await
+    .expect("inserting an assignment")
+}
+
 pub async fn create_user(app: &TestApp, token: &str, body: Value) -> Uuid {
     let body = app
         .as_(token)
@@ -387,7 +424,7 @@ impl World {
                 Place {
                     province_code: Some("35".into()),
                     pesantren_id: Some(pesantren_a.id),
-                    santri_id: None,
+                    ..Default::default()
                 },
             ),
             (
@@ -397,7 +434,7 @@ impl World {
                 Place {
                     province_code: Some("32".into()),
                     pesantren_id: Some(pesantren_b.id),
-                    santri_id: None,
+                    ..Default::default()
                 },
             ),
             (
@@ -408,6 +445,7 @@ impl World {
                     province_code: Some("35".into()),
                     pesantren_id: Some(pesantren_a.id),
                     santri_id: Some(santri_a.id),
+                    ..Default::default()
                 },
             ),
         ];
@@ -427,6 +465,44 @@ impl World {
                 user_id: Some(id),
             });
         }
+        // Mentors of province 35: one assigned to pesantren A today, one
+        // whose assignment to it has ended, one spare (no login) for the
+        // assignments the tests make.
+        for (key, ends_on, assigned) in [
+            ("mentor_a", None, true),
+            (
+                "mentor_lapsed",
+                chrono::NaiveDate::from_ymd_opt(2021, 1, 1),
+                false,
+            ),
+        ] {
+            let email = format!("{key}@test.opop");
+            let id = create_user(
+                app,
+                &admin,
+                json!({"email": email, "name": key, "password": PASSWORD, "role": "mentor", "province_code": "35"}),
+            )
+            .await;
+            insert_assignment(app, id, &pesantren_a, ends_on).await;
+            let token = app.login(&email, PASSWORD).await;
+            accounts.push(Account {
+                key,
+                role: Some("mentor"),
+                place: Place {
+                    province_code: Some("35".into()),
+                    pesantren_id: assigned.then_some(pesantren_a.id),
+                    ..Default::default()
+                },
+                token: Some(token),
+                user_id: Some(id),
+            });
+        }
+        let spare_mentor_id = create_user(
+            app,
+            &admin,
+            json!({"email": "spare-mentor@test.opop", "name": "Spare Mentor", "password": PASSWORD, "role": "mentor", "province_code": "35"}),
+        )
+        .await;
         let victim_id = create_user(
             app,
             &admin,
@@ -451,6 +527,7 @@ impl World {
             certification_a,
             accounts,
             victim_id,
+            spare_mentor_id,
             partner_id: partner.id,
             partner_client_id: partner.client_id,
             partner_secret: partner.client_secret,
@@ -476,6 +553,10 @@ impl World {
                 None => true,
                 Some(p) => record.province_code.as_ref() == Some(p),
             },
+            Some("pesantren_manager") if record.shared => {
+                account.place.pesantren_id.is_some()
+                    && account.place.province_code == record.province_code
+            }
             Some("pesantren_manager") => {
                 account.place.pesantren_id.is_some()
                     && account.place.pesantren_id == record.pesantren_id
@@ -483,6 +564,17 @@ impl World {
             Some("santri") => {
                 account.place.santri_id.is_some() && account.place.santri_id == record.santri_id
             }
+            // A mentor sees their own assignments, and the records (never
+            // santri) of the pesantren assigned to them today.
+            Some("mentor") => match record.mentor_id {
+                Some(m) => account.user_id == Some(m),
+                None => {
+                    !record.shared
+                        && record.santri_id.is_none()
+                        && account.place.pesantren_id.is_some()
+                        && account.place.pesantren_id == record.pesantren_id
+                }
+            },
             _ => false,
         }
     }

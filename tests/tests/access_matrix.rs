@@ -42,6 +42,9 @@ pub enum Target {
     /// A record of pesantren A that the case's `arrange` makes for each
     /// caller, as `{id}`.
     Arranged,
+    /// A record of the whole province 35 (an activity) that the case's
+    /// `arrange` makes or finds for each caller, as `{id}`.
+    Shared,
 }
 
 pub struct Case {
@@ -118,8 +121,19 @@ pub async fn pesantren_a_in(app: &TestApp, w: &World, status: PesantrenStatus) -
 }
 
 pub const ADMIN: &[&str] = &["admin"];
-pub const PEOPLE: &[&str] = &["admin", "curator", "pesantren_manager", "santri"];
-pub const ALL: &[&str] = &["admin", "curator", "pesantren_manager", "santri", "partner"];
+pub const PEOPLE: &[&str] = &["admin", "curator", "pesantren_manager", "santri", "mentor"];
+pub const ALL: &[&str] = &[
+    "admin",
+    "curator",
+    "pesantren_manager",
+    "santri",
+    "mentor",
+    "partner",
+];
+/// Those who read a pesantren's register: staff, its managers and mentors.
+pub const REGISTER_READERS: &[&str] = &["admin", "curator", "pesantren_manager", "mentor"];
+/// Those who read santri records (never mentors).
+pub const SANTRI_READERS: &[&str] = &["admin", "curator", "pesantren_manager", "santri"];
 
 mod cases_catalog;
 mod cases_certifications;
@@ -129,6 +143,7 @@ mod cases_koperasi;
 mod cases_orders;
 mod cases_pesantren;
 mod cases_products;
+mod cases_programme;
 mod cases_santri;
 mod cases_stats;
 mod cases_webhooks;
@@ -145,6 +160,7 @@ fn cases() -> Vec<Case> {
     all.extend(cases_orders::cases());
     all.extend(cases_images::cases());
     all.extend(cases_webhooks::cases());
+    all.extend(cases_programme::cases());
     all.extend(cases_pesantren::cases());
     all
 }
@@ -176,6 +192,7 @@ fn a_place(world: &World, santri: Option<Uuid>) -> Place {
         province_code: Some("35".into()),
         pesantren_id: Some(world.pesantren_a.id),
         santri_id: santri,
+        ..Default::default()
     }
 }
 
@@ -203,6 +220,14 @@ fn target_place(
         Target::Arranged => Some((
             arranged.expect("the case's arrange makes its target"),
             a_place(world, None),
+        )),
+        Target::Shared => Some((
+            arranged.expect("the case's arrange makes its target"),
+            Place {
+                province_code: Some("35".into()),
+                shared: true,
+                ..Default::default()
+            },
         )),
     }
 }
@@ -268,7 +293,10 @@ async fn every_route_admits_exactly_its_roles_and_scope() {
             let path = match &target {
                 Some((id, _)) => case.path.replace("{id}", &id.to_string()),
                 None => case.path.to_string(),
-            };
+            }
+            .replace("{pesantren_id}", &world.pesantren_a.id.to_string())
+            .replace("{province_code}", "35")
+            .replace("{year}", "2026");
             let method = Method::from_bytes(case.method.as_bytes()).unwrap();
             let body = (case.body)(account, &world);
             let res = app

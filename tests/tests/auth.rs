@@ -392,7 +392,11 @@ async fn the_user_list_pages_with_a_cursor() {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), seen.len());
-    assert_eq!(seen.len(), 10, "1 national admin + 8 people + the victim");
+    assert_eq!(
+        seen.len(),
+        13,
+        "1 national admin + 8 people + 3 mentors + the victim"
+    );
     assert_problem(app.as_(&admin).get("/api/v1/users?limit=0").await, 422).await;
     assert_problem(app.as_(&admin).get("/api/v1/users?cursor=zzz").await, 400).await;
 }

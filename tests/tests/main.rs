@@ -18,6 +18,7 @@ mod operations;
 mod orders;
 mod pesantren;
 mod products;
+mod programme;
 mod santri;
 mod stats;
 mod variants;

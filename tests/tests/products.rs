@@ -24,7 +24,7 @@ fn input(sku: &str, category: &str) -> Value {
         "weight_grams": 250,
         "sku": sku,
         "images": ["https://images.opop.example/kopi.jpg"],
-        "is_flagship": true,
+        "flagship_requested": true,
         "brand": "Santri Coffee",
         "length_cm": 20, "width_cm": 10, "height_cm": 5,
         "shelf_life_days": 180,
@@ -601,7 +601,7 @@ async fn lists_filter_and_sort_with_stable_cursors() {
         let mut body = input(&format!("S-{i}"), cat);
         body["name"] = json!(name);
         body["price_idr"] = json!(price);
-        body["is_flagship"] = json!(i == 0);
+        body["flagship_requested"] = json!(i == 0);
         app.as_(&m).post("/api/v1/products", &body).ok().await;
     }
     let walk = |sort: &'static str| {
@@ -662,7 +662,7 @@ async fn lists_filter_and_sort_with_stable_cursors() {
     assert_eq!(
         count(
             app.as_(&m)
-                .get("/api/v1/products?is_flagship=true")
+                .get("/api/v1/products?flagship_requested=true")
                 .ok()
                 .await
         ),

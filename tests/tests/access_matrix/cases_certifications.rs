@@ -12,7 +12,7 @@ use super::*;
 
 const WRITERS: &[&str] = &["admin", "pesantren_manager"];
 const STAFF: &[&str] = &["admin", "curator"];
-const READERS: &[&str] = &["admin", "curator", "pesantren_manager"];
+const READERS: &[&str] = REGISTER_READERS;
 
 fn fresh_halal_number() -> String {
     use std::sync::atomic::{AtomicU32, Ordering};

@@ -11,7 +11,7 @@
 use super::*;
 
 const WRITERS: &[&str] = &["admin", "pesantren_manager"];
-const READERS: &[&str] = &["admin", "curator", "pesantren_manager"];
+const READERS: &[&str] = REGISTER_READERS;
 
 /// Admitted writers in product A's scope.
 fn writer_in_scope(a: &Account) -> bool {

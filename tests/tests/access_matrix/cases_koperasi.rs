@@ -13,7 +13,14 @@ use sea_orm::{ColumnTrait, QueryFilter};
 use super::*;
 
 const WRITERS: &[&str] = &["admin", "pesantren_manager"];
-const EVERYONE: &[&str] = &["admin", "curator", "pesantren_manager", "santri", "partner"];
+const EVERYONE: &[&str] = &[
+    "admin",
+    "curator",
+    "pesantren_manager",
+    "santri",
+    "mentor",
+    "partner",
+];
 
 /// Whether a writer's scope covers pesantren A (province 35). `special`
 /// sees only the account, so this restates `World::sees` for that place.

@@ -29,7 +29,7 @@ fn fresh_sku() -> String {
 pub fn cases() -> Vec<Case> {
     let writers: &'static [&'static str] = &["admin", "pesantren_manager"];
     let staff: &'static [&'static str] = &["admin", "curator"];
-    let readers: &'static [&'static str] = &["admin", "curator", "pesantren_manager"];
+    let readers: &'static [&'static str] = REGISTER_READERS;
     vec![
         // The matrix sends no Idempotency-Key: admitted callers get 400 for
         // it (per-item scope is in tests/variants.rs).

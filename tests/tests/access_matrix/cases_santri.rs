@@ -47,7 +47,7 @@ pub fn cases() -> Vec<Case> {
         Case {
             method: "GET",
             path: "/api/v1/santri/{id}",
-            roles: PEOPLE,
+            roles: SANTRI_READERS,
             anonymous: false,
             target: Target::SantriA,
             body: no_body,
