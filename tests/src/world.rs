@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 
 use entity::{
-    certifications, koperasi, mentor_assignments, pesantren, products, santri, CertificationStatus,
-    CertificationType, Gender, PesantrenStatus, ProductCategory, ProductCondition, ProductStatus,
-    SantriStatus,
+    certifications, koperasi, mentor_assignments, pesantren, products, santri, users,
+    CertificationStatus, CertificationType, Gender, PesantrenStatus, ProductCategory,
+    ProductCondition, ProductStatus, Role, SantriStatus,
 };
+use opop_api::auth::token::JwtKeys;
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -259,6 +260,46 @@ pub async fn insert_certification(
 }
 
 /// Creates a user through the API as `token`, answering its id.
+/// The Argon2 hash of [`PASSWORD`], made once: every fixture account
+/// shares it, so the world costs one hash instead of one per account.
+fn password_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| opop_api::auth::password::hash(PASSWORD).expect("hashing"))
+}
+
+/// A fixture account `<key>@test.opop` of `role` at `place`, inserted
+/// directly, and an access token for it signed with the server's key: a
+/// real account and a real token (the server reads the account on every
+/// request), without paying Argon2 to create and log in each one. Creating
+/// users and logging in have their own tests (`auth`), and the password
+/// works for a test that logs in anyway.
+pub async fn fixture_user(app: &TestApp, key: &str, role: &str, place: &Place) -> (Uuid, String) {
+    let now = opop_api::db::now();
+    let role_value: Role = serde_json::from_value(json!(role)).expect("a role");
+    let user = users::ActiveModel {
+        id: Set(opop_api::db::new_id()),
+        email: Set(format!("{key}@test.opop")),
+        name: Set(key.to_string()),
+        password_hash: Set(password_hash().to_string()),
+        role: Set(role_value),
+        province_code: Set(place.province_code.clone()),
+        pesantren_id: Set(place.pesantren_id),
+        santri_id: Set(place.santri_id),
+        is_active: Set(true),
+        last_login_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(&app.db)
+    .await
+    .expect("inserting a user");
+    let token = JwtKeys::new(crate::JWT_SECRET.as_bytes(), 3600)
+        .issue(user.id, role)
+        .expect("a token");
+    (user.id, token)
+}
+
 /// Assigns `mentor_id` to pesantren `p` from 2020 on, directly.
 pub async fn insert_assignment(
     app: &TestApp,
@@ -379,11 +420,10 @@ impl World {
             token: Some(admin.clone()),
             user_id: Some(national_id),
         });
-        let people: [(&'static str, &'static str, Value, Place); 8] = [
+        let people: [(&'static str, &'static str, Place); 8] = [
             (
                 "admin_35",
                 "admin",
-                json!({"province_code": "35"}),
                 Place {
                     province_code: Some("35".into()),
                     ..Default::default()
@@ -392,7 +432,6 @@ impl World {
             (
                 "admin_32",
                 "admin",
-                json!({"province_code": "32"}),
                 Place {
                     province_code: Some("32".into()),
                     ..Default::default()
@@ -401,7 +440,6 @@ impl World {
             (
                 "curator_35",
                 "curator",
-                json!({"province_code": "35"}),
                 Place {
                     province_code: Some("35".into()),
                     ..Default::default()
@@ -410,17 +448,15 @@ impl World {
             (
                 "curator_32",
                 "curator",
-                json!({"province_code": "32"}),
                 Place {
                     province_code: Some("32".into()),
                     ..Default::default()
                 },
             ),
-            ("curator_national", "curator", json!({}), Place::default()),
+            ("curator_national", "curator", Place::default()),
             (
                 "manager_a",
                 "pesantren_manager",
-                json!({"pesantren_id": pesantren_a.id}),
                 Place {
                     province_code: Some("35".into()),
                     pesantren_id: Some(pesantren_a.id),
@@ -430,7 +466,6 @@ impl World {
             (
                 "manager_b",
                 "pesantren_manager",
-                json!({"pesantren_id": pesantren_b.id}),
                 Place {
                     province_code: Some("32".into()),
                     pesantren_id: Some(pesantren_b.id),
@@ -440,7 +475,6 @@ impl World {
             (
                 "santri_a",
                 "santri",
-                json!({"santri_id": santri_a.id}),
                 Place {
                     province_code: Some("35".into()),
                     pesantren_id: Some(pesantren_a.id),
@@ -449,14 +483,8 @@ impl World {
                 },
             ),
         ];
-        for (key, role, extra, place) in people {
-            let email = format!("{key}@test.opop");
-            let mut body = json!({"email": email, "name": key, "password": PASSWORD, "role": role});
-            for (k, v) in extra.as_object().unwrap() {
-                body[k] = v.clone();
-            }
-            let id = create_user(app, &admin, body).await;
-            let token = app.login(&email, PASSWORD).await;
+        for (key, role, place) in people {
+            let (id, token) = fixture_user(app, key, role, &place).await;
             accounts.push(Account {
                 key,
                 role: Some(role),
@@ -476,39 +504,31 @@ impl World {
                 false,
             ),
         ] {
-            let email = format!("{key}@test.opop");
-            let id = create_user(
-                app,
-                &admin,
-                json!({"email": email, "name": key, "password": PASSWORD, "role": "mentor", "province_code": "35"}),
-            )
-            .await;
+            let place = Place {
+                province_code: Some("35".into()),
+                pesantren_id: assigned.then_some(pesantren_a.id),
+                ..Default::default()
+            };
+            let staff = Place {
+                province_code: Some("35".into()),
+                ..Default::default()
+            };
+            let (id, token) = fixture_user(app, key, "mentor", &staff).await;
             insert_assignment(app, id, &pesantren_a, ends_on).await;
-            let token = app.login(&email, PASSWORD).await;
             accounts.push(Account {
                 key,
                 role: Some("mentor"),
-                place: Place {
-                    province_code: Some("35".into()),
-                    pesantren_id: assigned.then_some(pesantren_a.id),
-                    ..Default::default()
-                },
+                place,
                 token: Some(token),
                 user_id: Some(id),
             });
         }
-        let spare_mentor_id = create_user(
-            app,
-            &admin,
-            json!({"email": "spare-mentor@test.opop", "name": "Spare Mentor", "password": PASSWORD, "role": "mentor", "province_code": "35"}),
-        )
-        .await;
-        let victim_id = create_user(
-            app,
-            &admin,
-            json!({"email": "victim@test.opop", "name": "Victim", "password": PASSWORD, "role": "curator", "province_code": "35"}),
-        )
-        .await;
+        let in_35 = Place {
+            province_code: Some("35".into()),
+            ..Default::default()
+        };
+        let spare_mentor_id = fixture_user(app, "spare-mentor", "mentor", &in_35).await.0;
+        let victim_id = fixture_user(app, "victim", "curator", &in_35).await.0;
 
         let partner = create_partner(app, &admin, "Shopee Indonesia", "shopee").await;
         accounts.push(Account {

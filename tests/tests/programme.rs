@@ -10,7 +10,7 @@ use entity::{
 use futures_util::future::join_all;
 use opop_api::publication::today;
 use opop_tests::programme::insert_participant;
-use opop_tests::world::{create_user, insert_pesantren, World, PASSWORD};
+use opop_tests::world::{create_user, fixture_user, insert_pesantren, Place, World, PASSWORD};
 use opop_tests::{assert_problem, TestApp};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
@@ -222,7 +222,7 @@ async fn a_province_runs_a_temu_bisnis_and_reports_its_total_against_its_target(
 }
 
 /// `n` verified pesantren of East Java, each with a manager's token.
-async fn managers(app: &TestApp, admin: &str, n: usize) -> Vec<(pesantren::Model, String)> {
+async fn managers(app: &TestApp, n: usize) -> Vec<(pesantren::Model, String)> {
     let mut out = Vec::new();
     for i in 0..n {
         let p = insert_pesantren(
@@ -233,28 +233,22 @@ async fn managers(app: &TestApp, admin: &str, n: usize) -> Vec<(pesantren::Model
             PesantrenStatus::Verified,
         )
         .await;
-        let email = format!("race-{i}@test.opop");
-        create_user(
-            app,
-            admin,
-            json!({"email": email, "name": "Pengurus", "password": PASSWORD,
-                   "role": "pesantren_manager", "pesantren_id": p.id}),
-        )
-        .await;
-        out.push((p, email));
+        let place = Place {
+            province_code: Some("35".into()),
+            pesantren_id: Some(p.id),
+            ..Default::default()
+        };
+        let (_, token) = fixture_user(app, &format!("race-{i}"), "pesantren_manager", &place).await;
+        out.push((p, token));
     }
-    let mut tokens = Vec::new();
-    for (p, email) in out {
-        tokens.push((p, app.login(&email, PASSWORD).await));
-    }
-    tokens
+    out
 }
 
 #[tokio::test]
 async fn fifty_managers_race_for_twenty_places_and_exactly_twenty_get_one() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
-    let racers = managers(&app, &admin, 50).await;
+    let racers = managers(&app, 50).await;
     let a = open_activity(&app, &admin, activity("training", "35"), Some(20)).await;
     let id = a["id"].as_str().unwrap().to_string();
     let path = format!("/api/v1/activities/{id}/participants");
