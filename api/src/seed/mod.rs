@@ -1228,7 +1228,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
     };
 
     let now = db::now();
-    let year = now.date_naive().year();
+    let year = crate::publication::day_of(now).year();
     let mut plan = build_plan(now, accounts);
     // Targets a province already has for the year are kept as they are.
     let existing_targets: Vec<String> = targets::Entity::find()
@@ -1663,7 +1663,7 @@ mod tests {
         }
 
         // Santri: the NIK agrees with the region, the birth date and the gender.
-        let today = db::now().date_naive();
+        let today = crate::publication::today();
         for s in &san {
             let p = by_id[&s.pesantren_id];
             assert_eq!(s.province_code, p.province_code);

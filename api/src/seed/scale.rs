@@ -883,7 +883,7 @@ mod tests {
         let sessions = mentoring_sessions::Entity::find().all(&db).await.unwrap();
         let ents = enterprises::Entity::find().all(&db).await.unwrap();
         let tgts = targets::Entity::find().all(&db).await.unwrap();
-        let today = db::now().date_naive();
+        let today = crate::publication::today();
         assert!(acts.len() as u64 >= demo_activities + 3 * PROVINCE_CODES.len() as u64);
         assert!(!dls.is_empty() && !sessions.is_empty() && !ents.is_empty());
 
