@@ -10,13 +10,16 @@
 pub mod activities;
 pub mod audit;
 pub mod auth;
+pub mod awards;
 pub mod catalog;
 pub mod certifications;
+pub mod competitions;
 pub mod config;
 pub mod db;
 pub mod deals;
 pub mod edit;
 pub mod enterprises;
+pub mod entries;
 pub mod error;
 pub mod feed;
 pub mod health;

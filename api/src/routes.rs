@@ -34,10 +34,16 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::participants::configure)
             .configure(crate::deals::configure)
             .configure(crate::activities::configure)
+            // Before `competitions`: `/competitions/{id}/entries` and
+            // `/competitions/{id}/awards` belong to their own modules.
+            .configure(crate::entries::configure)
+            .configure(crate::awards::configure)
+            .configure(crate::competitions::configure)
             .service(
                 utoipa_actix_web::scope("/catalog")
                     .configure(crate::catalog::configure)
                     .configure(crate::activities::configure_catalog)
+                    .configure(crate::awards::configure_catalog)
                     .configure(crate::listings::configure)
                     .configure(crate::orders::configure),
             ),

@@ -262,3 +262,29 @@ string_enum! {
         Business = "business",
     }
 }
+
+string_enum! {
+    /// Where a competition (audisi) stands.
+    CompetitionStatus {
+        /// Being prepared by the secretariat; not visible to pesantren.
+        Draft = "draft",
+        /// Taking entries until `entries_close_on`.
+        Open = "open",
+        /// Entries are closed; jurors score, stage by stage.
+        Judging = "judging",
+        /// Every stage is over; awards are public.
+        Closed = "closed",
+    }
+}
+
+string_enum! {
+    /// Where an entry stands in its competition.
+    EntryStatus {
+        /// Still competing at its current `stage`.
+        Active = "active",
+        /// Eliminated at its current `stage`, with a reason.
+        Eliminated = "eliminated",
+        /// Advanced out of the last stage: may receive an award.
+        Finalist = "finalist",
+    }
+}

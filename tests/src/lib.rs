@@ -277,6 +277,7 @@ impl TestApp {
 pub mod alone;
 mod call;
 pub mod catalogue;
+pub mod competitions;
 pub mod feed;
 pub mod programme;
 pub mod proxy;

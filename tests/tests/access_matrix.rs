@@ -137,6 +137,7 @@ pub const SANTRI_READERS: &[&str] = &["admin", "curator", "pesantren_manager", "
 
 mod cases_catalog;
 mod cases_certifications;
+mod cases_competitions;
 mod cases_core;
 mod cases_images;
 mod cases_koperasi;
@@ -161,6 +162,7 @@ fn cases() -> Vec<Case> {
     all.extend(cases_images::cases());
     all.extend(cases_webhooks::cases());
     all.extend(cases_programme::cases());
+    all.extend(cases_competitions::cases());
     all.extend(cases_pesantren::cases());
     all
 }

@@ -7,6 +7,7 @@ mod auth;
 mod catalog;
 mod certifications;
 mod change_feed;
+mod competitions;
 mod explain;
 mod faults;
 mod foundation;

@@ -344,6 +344,8 @@ fn without_as_of(mut body: Value, before: NaiveDate) -> Value {
     assert_eq!(body["participants"]["enrolments"], 0);
     assert_eq!(body["deal_value_idr"]["value"], 0);
     assert_eq!(body["mentoring_sessions"]["value"], 0);
+    assert_eq!(body["grants"]["awards"], 0);
+    assert_eq!(body["grants"]["by_province"], json!([]));
     assert_eq!(
         body["sociopreneurs"]["value"],
         body["totals"]["santri"]["sociopreneurs"]
@@ -357,6 +359,7 @@ fn without_as_of(mut body: Value, before: NaiveDate) -> Value {
         "deal_value_idr",
         "mentoring_sessions",
         "sociopreneurs",
+        "grants",
     ] {
         body.as_object_mut().unwrap().remove(key);
     }

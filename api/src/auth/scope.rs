@@ -220,6 +220,17 @@ scoped!(
     mentor = Assigned
 );
 scoped!(targets, TargetNotFound, pesantren = None);
+scoped!(competitions, CompetitionNotFound, pesantren = None);
+scoped!(
+    competition_entries,
+    EntryNotFound,
+    pesantren = Some(PesantrenId)
+);
+scoped!(
+    competition_awards,
+    AwardNotFound,
+    pesantren = Some(PesantrenId)
+);
 scoped!(
     enterprises,
     EnterpriseNotFound,

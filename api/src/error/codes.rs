@@ -184,6 +184,31 @@ codes! {
     TargetNotFound = "target.not_found" => NotFound,
     EnterpriseNotFound = "enterprise.not_found" => NotFound,
     EnterpriseNotAlumnus = "enterprise.not_alumnus" => Conflict,
+    // Competitions.
+    CompetitionNotFound = "competition.not_found" => NotFound,
+    CompetitionStateConflict = "competition.state_conflict" => Conflict,
+    CompetitionStagesLeft = "competition.stages_left" => Conflict,
+    CompetitionNotOpen = "competition.not_open" => Conflict,
+    CompetitionEntriesClosed = "competition.entries_closed" => Conflict,
+    CompetitionNotJudging = "competition.not_judging" => Conflict,
+    CompetitionStageMoved = "competition.stage_moved" => Conflict,
+    CompetitionStagesDone = "competition.stages_done" => Conflict,
+    CompetitionStageUndecided = "competition.stage_undecided" => Conflict,
+    CompetitionAreaWithoutNominee = "competition.area_without_nominee" => Conflict,
+    EntryNotFound = "entry.not_found" => NotFound,
+    EntryAlreadyEntered = "entry.already_entered" => Conflict,
+    EntryDecided = "entry.decided" => Conflict,
+    EntryNotAtStage = "entry.not_at_stage" => Conflict,
+    EntryAreaNominee = "entry.area_nominee" => Conflict,
+    ScoreAlreadyGiven = "score.already_given" => Conflict,
+    ScoreJurorMentors = "score.juror_mentors" => Forbidden,
+    ScoreJurorCreatedProducts = "score.juror_created_products" => Forbidden,
+    AwardNotFound = "award.not_found" => NotFound,
+    AwardTooEarly = "award.too_early" => Conflict,
+    AwardNotFinalist = "award.not_finalist" => Conflict,
+    AwardAlreadyGiven = "award.already_given" => Conflict,
+    AwardRankTaken = "award.rank_taken" => Conflict,
+    AwardOverGrant = "award.over_grant" => Conflict,
 }
 
 field_codes! {
@@ -291,4 +316,8 @@ field_codes! {
     NotOfPesantren = "field.not_of_pesantren" => "invalid",
     NoSuchProduct = "field.no_such_product" => "invalid",
     TooFarAhead = "field.too_far_ahead" => "range",
+    // Competitions.
+    NameToken = "field.name_token" => "format",
+    PesantrenNotVerified = "field.pesantren_not_verified" => "invalid",
+    DistrictRequired = "field.district_required" => "required",
 }

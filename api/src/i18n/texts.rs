@@ -911,8 +911,8 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
     ("field.not_after", "must not be after {other}", "tidak boleh setelah {other}"),
     (
         "field.not_a_mentor",
-        "names no active mentor",
-        "tidak merujuk pendamping yang aktif",
+        "names no active mentor or curator",
+        "tidak merujuk pendamping atau kurator yang aktif",
     ),
     (
         "field.mentor_other_province",
@@ -933,5 +933,129 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
         "field.too_far_ahead",
         "must not be after {max}",
         "tidak boleh setelah {max}",
+    ),
+    // Competitions.
+    ("competition.not_found", "No such competition.", "Kompetisi tidak ditemukan."),
+    (
+        "competition.state_conflict",
+        "The competition is `{status}`; `{action}` is not allowed from there.",
+        "Kompetisi berstatus `{status}`; `{action}` tidak diizinkan dari status itu.",
+    ),
+    (
+        "competition.stages_left",
+        "{count} stage(s) have not closed yet; close them first (`POST …/close-stage`).",
+        "Masih ada {count} tahap yang belum ditutup; tutup dahulu (`POST …/close-stage`).",
+    ),
+    (
+        "competition.not_open",
+        "The competition is `{status}`: entries are taken only while it is `open`.",
+        "Kompetisi berstatus `{status}`: pendaftaran hanya diterima selama berstatus `open`.",
+    ),
+    (
+        "competition.entries_closed",
+        "Entries closed on {date}.",
+        "Pendaftaran sudah ditutup pada {date}.",
+    ),
+    (
+        "competition.not_judging",
+        "The competition is `{status}`: entries are judged only while it is `judging`.",
+        "Kompetisi berstatus `{status}`: penilaian hanya dilakukan selama berstatus `judging`.",
+    ),
+    (
+        "competition.stage_moved",
+        "The stage being judged has changed meanwhile; read the competition again.",
+        "Tahap yang sedang dinilai baru saja berubah; muat ulang kompetisi ini.",
+    ),
+    (
+        "competition.stages_done",
+        "Every stage has closed already.",
+        "Semua tahap sudah ditutup.",
+    ),
+    (
+        "competition.stage_undecided",
+        "{count} entry(ies) at stage `{stage}` are neither advanced nor eliminated yet.",
+        "Masih ada {count} peserta di tahap `{stage}` yang belum diloloskan atau digugurkan.",
+    ),
+    (
+        "competition.area_without_nominee",
+        "Area {area} was judged at stage `{stage}` but none of its entries advanced; each area nominates at least one.",
+        "Wilayah {area} sudah dinilai di tahap `{stage}` tetapi belum ada pesertanya yang lolos; setiap wilayah mengirim paling sedikit satu.",
+    ),
+    ("entry.not_found", "No such entry.", "Peserta kompetisi tidak ditemukan."),
+    (
+        "entry.already_entered",
+        "This pesantren has entered this competition already.",
+        "Pesantren ini sudah terdaftar dalam kompetisi ini.",
+    ),
+    (
+        "entry.decided",
+        "The entry is `{status}`; only an active entry is judged.",
+        "Peserta ini berstatus `{status}`; hanya peserta aktif yang dinilai.",
+    ),
+    (
+        "entry.not_at_stage",
+        "The entry is at stage `{stage}`, and stage `{current}` is being judged.",
+        "Peserta ini berada di tahap `{stage}`, sedangkan yang sedang dinilai tahap `{current}`.",
+    ),
+    (
+        "entry.area_nominee",
+        "This is the last entry of area {area} and the area was scored; each area nominates at least one.",
+        "Ini peserta terakhir wilayah {area} dan wilayah itu sudah dinilai; setiap wilayah mengirim paling sedikit satu.",
+    ),
+    (
+        "score.already_given",
+        "You have scored this entry at this stage already.",
+        "Anda sudah menilai peserta ini di tahap ini.",
+    ),
+    (
+        "score.juror_mentors",
+        "You mentor this pesantren, so you may not judge it.",
+        "Anda mendampingi pesantren ini, sehingga tidak boleh menilainya.",
+    ),
+    (
+        "score.juror_created_products",
+        "You created products of this pesantren, so you may not judge it.",
+        "Anda membuat produk pesantren ini, sehingga tidak boleh menilainya.",
+    ),
+    ("award.not_found", "No such award.", "Penghargaan tidak ditemukan."),
+    (
+        "award.too_early",
+        "Awards are recorded once the last stage has closed; the competition is `{status}`.",
+        "Penghargaan dicatat setelah tahap terakhir ditutup; kompetisi berstatus `{status}`.",
+    ),
+    (
+        "award.not_finalist",
+        "The entry is `{status}`; only a finalist receives an award.",
+        "Peserta ini berstatus `{status}`; hanya finalis yang menerima penghargaan.",
+    ),
+    (
+        "award.already_given",
+        "This entry has an award already.",
+        "Peserta ini sudah menerima penghargaan.",
+    ),
+    (
+        "award.rank_taken",
+        "Rank {rank} of category `{category}` is awarded already.",
+        "Peringkat {rank} kategori `{category}` sudah diberikan.",
+    ),
+    (
+        "award.over_grant",
+        "That is more than is left of the grant of Rp{grant}: Rp{remaining}.",
+        "Jumlah itu melebihi sisa hibah sebesar Rp{grant}: tinggal Rp{remaining}.",
+    ),
+    (
+        "field.name_token",
+        "must start with a lower-case letter and hold only lower-case letters, digits and `_`, at most 40",
+        "harus diawali huruf kecil dan hanya berisi huruf kecil, angka, dan `_`, paling banyak 40",
+    ),
+    (
+        "field.pesantren_not_verified",
+        "names a pesantren that is `{status}`, not verified",
+        "merujuk pesantren berstatus `{status}`, belum terverifikasi",
+    ),
+    (
+        "field.district_required",
+        "names a pesantren without a `district_code`, which a competition with a `district` stage needs",
+        "merujuk pesantren tanpa `district_code`, yang dibutuhkan kompetisi dengan tahap `district`",
     ),
 ];

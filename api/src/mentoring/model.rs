@@ -54,8 +54,8 @@ impl AssignmentView {
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignmentInput {
-    /// An active user with role `mentor`, of the pesantren's province or of
-    /// none.
+    /// An active user with role `mentor` (or a `curator` who mentors too),
+    /// of the pesantren's province or of none.
     pub mentor_id: Uuid,
     /// A pesantren of the admin's province.
     pub pesantren_id: Uuid,

@@ -33,7 +33,10 @@ pub async fn assign(
         .await
         .map_err(|_| ApiError::field("pesantren_id", FieldCode::NoSuchPesantren))?;
     let mentor = users::Entity::find_by_id(input.mentor_id)
-        .filter(users::Column::Role.eq(Role::Mentor))
+        // Curators mentor too (kurator-pendamping): an assignment changes
+        // nothing of what they see, and bars them from judging the
+        // pesantren in competitions.
+        .filter(users::Column::Role.is_in([Role::Mentor, Role::Curator]))
         .filter(users::Column::IsActive.eq(true))
         .one(db)
         .await?

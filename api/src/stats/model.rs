@@ -42,6 +42,33 @@ pub struct StatsOverview {
     pub mentoring_sessions: MentoringFigures,
     /// Alumni running a social enterprise started by the end of `year`.
     pub sociopreneurs: SociopreneurFigures,
+    /// Competition grants of `year`: awarded and paid, by province.
+    pub grants: GrantFigures,
+}
+
+/// Grants of the competitions of one year.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct GrantFigures {
+    /// Awards recorded.
+    pub awards: u64,
+    /// Their grants added up, whole rupiah.
+    #[schema(example = 1_200_000_000i64)]
+    pub awarded_idr: u64,
+    /// What has been paid of them, whole rupiah.
+    #[schema(example = 800_000_000i64)]
+    pub disbursed_idr: u64,
+    /// The same, per province, sorted by province code.
+    pub by_province: Vec<ProvinceGrants>,
+}
+
+/// Grants of one province's competitions in one year.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct ProvinceGrants {
+    #[schema(example = "32")]
+    pub province_code: String,
+    pub awards: u64,
+    pub awarded_idr: u64,
+    pub disbursed_idr: u64,
 }
 
 /// The province and year asked for.

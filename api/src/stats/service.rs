@@ -22,7 +22,7 @@ use entity::{
 use sea_orm::sea_query::{Alias, Expr, Func, Query};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, ExprTrait, Iterable, PaginatorTrait,
-    QueryFilter, QuerySelect,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::activities::service::{year_bounds, year_error};
@@ -388,7 +388,46 @@ pub async fn overview(
         deal_value_idr,
         mentoring_sessions,
         sociopreneurs,
+        grants: grants(db, caller, province, year).await?,
     })
+}
+
+/// The awards of the year's competitions and what was paid of them, one
+/// row per province.
+async fn grants(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    province: Option<&str>,
+    year: i32,
+) -> ApiResult<GrantFigures> {
+    use entity::competition_awards as awards;
+    let rows: Vec<(String, i64, Option<i64>, Option<i64>)> = awards::Entity::find()
+        .select_only()
+        .column(awards::Column::ProvinceCode)
+        .column_as(Expr::col(awards::Column::Id).count(), "n")
+        .column_as(sum(Expr::col(awards::Column::GrantIdr)), "awarded")
+        .column_as(sum(Expr::col(awards::Column::DisbursedIdr)), "paid")
+        .filter(within::<awards::Entity>(caller, province))
+        .filter(awards::Column::Year.eq(year))
+        .group_by(awards::Column::ProvinceCode)
+        .order_by_asc(awards::Column::ProvinceCode)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut g = GrantFigures::default();
+    for (province_code, count, awarded, paid) in rows {
+        let row = ProvinceGrants {
+            province_code,
+            awards: n(count),
+            awarded_idr: n_opt(awarded),
+            disbursed_idr: n_opt(paid),
+        };
+        g.awards += row.awards;
+        g.awarded_idr += row.awarded_idr;
+        g.disbursed_idr += row.disbursed_idr;
+        g.by_province.push(row);
+    }
+    Ok(g)
 }
 
 async fn enterprises_of(
