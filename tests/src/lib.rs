@@ -59,6 +59,7 @@ enum Cleanup {
 impl TestDatabase {
     pub async fn create() -> Self {
         let turn = alone::database_turn().await;
+        let template = template().await;
         match postgres_base_url() {
             Some(base_url) => {
                 let name = format!("opop_test_{}", uuid::Uuid::new_v4().simple());
@@ -66,7 +67,9 @@ impl TestDatabase {
                     .await
                     .expect("OPOP_TEST_DATABASE_URL must point at a reachable PostgreSQL");
                 admin
-                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .execute_unprepared(&format!(
+                        "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+                    ))
                     .await
                     .expect("creating the test database");
                 admin.close().await.ok();
@@ -79,13 +82,113 @@ impl TestDatabase {
             }
             None => {
                 let dir = tempfile::tempdir().expect("creating a temporary directory");
-                let url = format!("sqlite://{}/opop.db?mode=rwc", dir.path().display());
+                let file = dir.path().join("opop.db");
+                std::fs::copy(template, &file).expect("copying the migrated database");
+                let url = format!("sqlite://{}?mode=rwc", file.display());
                 Self {
                     url,
                     cleanup: Cleanup::Sqlite(dir),
                     _turn: Some(turn),
                 }
             }
+        }
+    }
+}
+
+/// A database with every migration applied, made once per test process:
+/// each test's database starts as a copy of it (`CREATE DATABASE … TEMPLATE`
+/// on PostgreSQL, a file copy on SQLite), so the migrations, the regions
+/// table's thousands of rows among them, run once rather than once per test.
+/// The application still runs its migrations at start-up, and finds none to
+/// apply. Answers the template's database name or file.
+async fn template() -> &'static str {
+    static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    TEMPLATE.get_or_init(make_template).await
+}
+
+/// Templates are named after the process that made them, so that one left
+/// by a process that has ended (tests never drop it) can be told apart from
+/// one still in use by a run in parallel, and removed.
+const TEMPLATE_PREFIX: &str = "opop_template_";
+
+fn template_is_stale(name: &str) -> bool {
+    let pid = name
+        .trim_start_matches(TEMPLATE_PREFIX)
+        .split(['_', '.'])
+        .next()
+        .unwrap_or_default();
+    !pid.is_empty() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+async fn make_template() -> String {
+    let name = format!(
+        "{TEMPLATE_PREFIX}{}_{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    );
+    match postgres_base_url() {
+        Some(base_url) => {
+            let admin = sea_orm::Database::connect(&base_url)
+                .await
+                .expect("OPOP_TEST_DATABASE_URL must point at a reachable PostgreSQL");
+            let old: Vec<String> = admin
+                .query_all_raw(sea_orm::Statement::from_string(
+                    admin.get_database_backend(),
+                    format!(
+                        "SELECT datname FROM pg_database WHERE datname LIKE '{TEMPLATE_PREFIX}%'"
+                    ),
+                ))
+                .await
+                .expect("listing test templates")
+                .iter()
+                .filter_map(|row| row.try_get::<String>("", "datname").ok())
+                .collect();
+            for stale in old.iter().filter(|n| template_is_stale(n)) {
+                let _ = admin
+                    .execute_unprepared(&format!(
+                        "DROP DATABASE IF EXISTS \"{stale}\" WITH (FORCE)"
+                    ))
+                    .await;
+            }
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("creating the template database");
+            admin.close().await.ok();
+            let db = sea_orm::Database::connect(replace_database(&base_url, &name))
+                .await
+                .expect("connecting to the template database");
+            opop_api::db::migrate(&db)
+                .await
+                .expect("migrating the template database");
+            db.close().await.ok();
+            name
+        }
+        None => {
+            let dir = std::env::temp_dir();
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                for entry in entries.flatten() {
+                    let file = entry.file_name().to_string_lossy().to_string();
+                    if file.starts_with(TEMPLATE_PREFIX) && template_is_stale(&file) {
+                        let _ = std::fs::remove_file(entry.path());
+                    }
+                }
+            }
+            let work = tempfile::tempdir().expect("creating a temporary directory");
+            let url = format!("sqlite://{}/opop.db?mode=rwc", work.path().display());
+            let db = sea_orm::Database::connect(&url)
+                .await
+                .expect("creating the template database");
+            opop_api::db::migrate(&db)
+                .await
+                .expect("migrating the template database");
+            // One self-contained file, whatever the journal mode left beside it.
+            let file = dir.join(format!("{name}.db"));
+            db.execute_unprepared(&format!("VACUUM INTO '{}'", file.display()))
+                .await
+                .expect("writing the template database");
+            db.close().await.ok();
+            file.display().to_string()
         }
     }
 }
