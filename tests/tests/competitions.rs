@@ -548,3 +548,65 @@ async fn west_java_auditions_its_pesantren_juara_and_pays_the_grants_in_tranches
         assert!(n >= at_least, "{kind}: {n} audit entries");
     }
 }
+
+#[tokio::test]
+async fn racing_requests_enter_once_and_never_leave_a_scored_district_without_a_nominee() {
+    use entity::{CompetitionStatus, EntryStatus, PesantrenStatus};
+    use opop_tests::competitions::{insert_competition, insert_entry};
+    use opop_tests::world::insert_pesantren;
+
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+
+    // The same entry sent twice at once (a double tap on a poor line).
+    let open = insert_competition(&app, "35", CompetitionStatus::Open, &["province"], 0).await;
+    let manager = world.token("manager_a");
+    let body = json!({"pesantren_id": world.pesantren_a.id, "category": "start_up",
+                      "product_ids": [world.product_a.id]});
+    let path = format!("/api/v1/competitions/{}/entries", open.id);
+    let sent = join_all((0..2).map(|_| app.as_(&manager).post(&path, &body).send())).await;
+    let mut statuses: Vec<u16> = sent.iter().map(|r| r.status().as_u16()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409]);
+
+    // Two entries of one district, both scored; two admins eliminate one
+    // each at the same moment: one of them must be refused.
+    let c = insert_competition(
+        &app,
+        "35",
+        CompetitionStatus::Judging,
+        &["district", "province"],
+        0,
+    )
+    .await;
+    let mut entries = Vec::new();
+    for nspp in ["510035780901", "510035780902"] {
+        let p = insert_pesantren(&app, nspp, "35", "3578", PesantrenStatus::Verified).await;
+        let e = insert_entry(&app, &c, &p, 0, EntryStatus::Active).await;
+        score(&app, &world.token("curator_35"), &e.id.to_string(), 70).await;
+        entries.push(e.id);
+    }
+    let admin = world.token("admin_35");
+    let reason = json!({"reason": "Nilai di bawah ambang."});
+    let sent = join_all(entries.iter().map(|id| {
+        app.as_(&admin)
+            .post(&format!("/api/v1/entries/{id}/eliminate"), &reason)
+            .send()
+    }))
+    .await;
+    let mut statuses: Vec<u16> = sent.iter().map(|r| r.status().as_u16()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409]);
+    let out = competition_entries_eliminated(&app, c.id).await;
+    assert_eq!(out, 1);
+}
+
+async fn competition_entries_eliminated(app: &TestApp, competition: uuid::Uuid) -> u64 {
+    use entity::{competition_entries as e, EntryStatus};
+    e::Entity::find()
+        .filter(e::Column::CompetitionId.eq(competition))
+        .filter(e::Column::Status.eq(EntryStatus::Eliminated))
+        .count(&app.db)
+        .await
+        .unwrap()
+}

@@ -7,8 +7,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use entity::{
     competition_entries, competition_scores, competitions, mentor_assignments, pesantren, products,
-    users, EntryStatus, PesantrenStatus, Role,
+    users, CompetitionStatus, EntryStatus, PesantrenStatus, Role,
 };
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -214,6 +215,24 @@ pub async fn enter(
         version: Set(1),
     };
     let mut tx = WriteTx::begin(db, &caller.actor()).await?;
+    // Still open when the entry is written: judging may have started since
+    // the competition was read.
+    let open = competitions::Entity::update_many()
+        .col_expr(
+            competitions::Column::UpdatedAt,
+            Expr::col(competitions::Column::UpdatedAt),
+        )
+        .filter(competitions::Column::Id.eq(c.id))
+        .filter(competitions::Column::Status.eq(CompetitionStatus::Open))
+        .exec(&*tx)
+        .await?;
+    if open.rows_affected == 0 {
+        let now = competitions::Entity::find_by_id(c.id)
+            .one(&*tx)
+            .await?
+            .ok_or_else(|| ApiError::new(Code::CompetitionNotFound))?;
+        return Err(ApiError::new(Code::CompetitionNotOpen).with("status", now.status.as_str()));
+    }
     let saved = row.insert(&*tx).await.map_err(|e| {
         if crate::error::is_unique_violation(&e) {
             ApiError::new(Code::EntryAlreadyEntered)
