@@ -14,6 +14,8 @@ mod m20261123_000005_product_images;
 mod m20261123_000006_catalogue_indexes;
 mod m20261201_000007_product_drafts;
 mod m20261201_000008_programme;
+mod m20261201_000009_regions;
+pub mod regions;
 
 pub struct Migrator;
 
@@ -29,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_catalogue_indexes::Migration),
             Box::new(m20261201_000007_product_drafts::Migration),
             Box::new(m20261201_000008_programme::Migration),
+            Box::new(m20261201_000009_regions::Migration),
         ]
     }
 }
