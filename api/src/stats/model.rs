@@ -216,6 +216,10 @@ pub struct ProvinceFigures {
     /// Province code, two digits (Kemendagri).
     #[schema(example = "35")]
     pub province_code: String,
+    /// The province's name (Kemendagri); `null` only for a code the data
+    /// set lacks.
+    #[schema(example = "Jawa Timur", required = true)]
+    pub province_name: Option<String>,
     /// The province's counts.
     #[serde(flatten)]
     pub figures: Figures,

@@ -302,6 +302,7 @@ pub async fn overview(
         .map(|(province_code, mut figures)| {
             figures.halal.ratio = ratio(figures.halal.covered, figures.halal.required);
             ProvinceFigures {
+                province_name: ids::region_name(&province_code),
                 province_code,
                 figures,
             }
