@@ -67,7 +67,9 @@ async fn the_38_provinces_then_their_regencies_then_their_districts() {
     let cursor = first["next_cursor"].as_str().unwrap();
     let rest = app
         .anon()
-        .get(&format!("/api/v1/regions?parent=3578&limit=20&cursor={cursor}"))
+        .get(&format!(
+            "/api/v1/regions?parent=3578&limit=20&cursor={cursor}"
+        ))
         .ok()
         .await;
     assert_eq!(codes(&rest).len(), 11);

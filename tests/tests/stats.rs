@@ -316,6 +316,13 @@ fn national() -> Value {
 fn with_province(code: &str, figures: Value) -> Value {
     let mut v = figures;
     v["province_code"] = json!(code);
+    v["province_name"] = json!(match code {
+        "11" => "Aceh",
+        "32" => "Jawa Barat",
+        "35" => "Jawa Timur",
+        "63" => "Kalimantan Selatan",
+        _ => panic!("no name for province {code} here"),
+    });
     v
 }
 
