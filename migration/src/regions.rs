@@ -195,7 +195,12 @@ mod tests {
         assert_eq!(normalize("35.78.01"), "357801");
         let p = "code,name\n35,Jawa Timur\n";
         let r = "code,province_code,name\n35.78,35,Kota Surabaya\n";
-        assert!(parse(p, r, "code,regency_code,name\n35.78.01,35.78,Karang Pilang\n").is_ok());
+        assert!(parse(
+            p,
+            r,
+            "code,regency_code,name\n35.78.01,35.78,Karang Pilang\n"
+        )
+        .is_ok());
         assert!(parse(p, r, "code,regency_code,name\n35.79.01,35.79,Nowhere\n").is_err());
         assert!(parse(p, r, "code,regency_code,name\n35.78.01,35.01,Elsewhere\n").is_err());
         assert!(parse(p, r, "code,name\n357801,Wrong columns\n").is_err());

@@ -33,14 +33,17 @@ fn limit(params: &RegionsParams) -> ApiResult<u64> {
 /// The provinces (no `parent`), or the children of a province or regency,
 /// ordered by code. A `parent` that is no province or regency of the data
 /// set is a 422 naming `parent`.
-pub async fn list(db: &impl ConnectionTrait, params: &RegionsParams) -> ApiResult<Page<RegionView>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    params: &RegionsParams,
+) -> ApiResult<Page<RegionView>> {
     let limit = limit(params)?;
     let mut q = regions::Entity::find().order_by_asc(regions::Column::Code);
     q = match params.parent.as_deref() {
         None => q.filter(regions::Column::Parent.is_null()),
         Some(parent) => {
-            let has_children = ids::region(parent)
-                .is_some_and(|r| r.level != migration::regions::Level::District);
+            let has_children =
+                ids::region(parent).is_some_and(|r| r.level != migration::regions::Level::District);
             if !has_children {
                 return Err(ApiError::field("parent", FieldCode::RegionParent));
             }

@@ -1653,7 +1653,11 @@ mod tests {
             assert!(crate::ids::validate_regency_code(&p.regency_code).is_ok());
             assert!(crate::ids::validate_district_code(district).is_ok());
             let district_name = crate::ids::region_name(district).unwrap();
-            assert!(p.address.contains(&format!("Kec. {district_name},")), "{}", p.address);
+            assert!(
+                p.address.contains(&format!("Kec. {district_name},")),
+                "{}",
+                p.address
+            );
             assert!(p.phone.starts_with("+628"));
             assert!(
                 (10..=13).contains(&(p.phone.len() - 3))
