@@ -335,7 +335,9 @@ fn progress(target: u64, achieved: u64) -> Value {
 }
 
 fn province_progress(code: &str, target: u64, achieved: u64) -> Value {
-    with_province(code, progress(target, achieved))
+    let mut v = progress(target, achieved);
+    v["province_code"] = json!(code);
+    v
 }
 
 /// Checks `as_of` against the dates around the request, then drops it so
