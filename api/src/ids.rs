@@ -2,20 +2,50 @@
 //! Each check is a `validator` custom function, so a failing field is
 //! reported with its own message alongside every other failing field.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use chrono::{Datelike, NaiveDate};
+use migration::regions::{Level, Region};
 use validator::ValidationError;
 
 use crate::error::FieldCode;
 
-/// The 38 province codes of Kemendagri (after the 2022 split of Papua).
+/// The 38 province codes of Kemendagri (after the 2022 split of Papua), as
+/// the data set has them (a test checks that they agree).
 pub const PROVINCE_CODES: [&str; 38] = [
     "11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "31", "32", "33", "34", "35", "36",
     "51", "52", "53", "61", "62", "63", "64", "65", "71", "72", "73", "74", "75", "76", "81", "82",
     "91", "92", "93", "94", "95", "96",
 ];
 
+/// Every region of the embedded Kemendagri data set by code: the same rows
+/// that migration 000009 loads into the `regions` table
+/// (`migration::regions`), so what is accepted here and what the table
+/// holds cannot differ.
+static REGIONS: LazyLock<HashMap<&'static str, &'static Region>> = LazyLock::new(|| {
+    migration::regions::all()
+        .iter()
+        .map(|r| (r.code.as_str(), r))
+        .collect()
+});
+
+/// The region of a code (`35`, `3578`, `357801`), if the data set has it.
+pub fn region(code: &str) -> Option<&'static Region> {
+    REGIONS.get(code).copied()
+}
+
+/// The name of a region (`Kota Surabaya` for `3578`), if the data set has it.
+pub fn region_name(code: &str) -> Option<String> {
+    region(code).map(|r| r.name.clone())
+}
+
+fn is_region(code: &str, level: Level) -> bool {
+    region(code).is_some_and(|r| r.level == level)
+}
+
 pub fn is_province_code(code: &str) -> bool {
-    PROVINCE_CODES.contains(&code)
+    is_region(code, Level::Province)
 }
 
 fn err(code: FieldCode) -> ValidationError {
@@ -34,26 +64,34 @@ pub fn validate_province_code(code: &str) -> Result<(), ValidationError> {
     }
 }
 
-/// Regency (kabupaten/kota) code: 4 digits, the province code first, then
-/// 01–69 for a regency or 71–99 for a city.
+/// Regency (kabupaten/kota) code: 4 digits (`field.regency_code`) naming a
+/// regency or city of the data set (`field.no_such_regency`).
 pub fn validate_regency_code(code: &str) -> Result<(), ValidationError> {
-    let ok = all_digits(code, 4)
-        && is_province_code(&code[..2])
-        && matches!(code[2..].parse::<u8>(), Ok(n) if (1..=69).contains(&n) || (71..=99).contains(&n));
-    if ok {
-        Ok(())
-    } else {
+    if !all_digits(code, 4) {
         Err(err(FieldCode::RegencyCode))
+    } else if !is_region(code, Level::Regency) {
+        Err(err(FieldCode::NoSuchRegency))
+    } else {
+        Ok(())
     }
 }
 
-/// District (kecamatan) code: 6 digits starting with a regency code.
+/// District (kecamatan) code: 6 digits (`field.district_code`) naming a
+/// district of the data set (`field.no_such_district`). That it lies in the
+/// regency given beside it is checked with [`is_within`].
 pub fn validate_district_code(code: &str) -> Result<(), ValidationError> {
-    if all_digits(code, 6) && validate_regency_code(&code[..4]).is_ok() && &code[4..] != "00" {
-        Ok(())
-    } else {
+    if !all_digits(code, 6) {
         Err(err(FieldCode::DistrictCode))
+    } else if !is_region(code, Level::District) {
+        Err(err(FieldCode::NoSuchDistrict))
+    } else {
+        Ok(())
     }
+}
+
+/// Whether a code names a district of the data set.
+pub fn is_district_code(code: &str) -> bool {
+    is_region(code, Level::District)
 }
 
 /// Whether `child` starts with its `parent` code (regency in province, …).
@@ -103,17 +141,18 @@ pub fn nik_birth(nik: &str, today: NaiveDate) -> Option<(NaiveDate, bool)> {
     Some((date, female))
 }
 
-/// NIK: 16 digits, a real province, a plausible regency and district part,
-/// a valid (gender-coded) birth date, and a sequence other than 0000.
+/// NIK: 16 digits, a valid (gender-coded) birth date and a sequence other
+/// than 0000 (`field.nik`), whose first six digits name a district of the
+/// data set (`field.nik_no_such_district`).
 pub fn validate_nik(nik: &str) -> Result<(), ValidationError> {
     if !all_digits(nik, 16)
-        || !is_province_code(&nik[..2])
-        || &nik[2..4] == "00"
-        || &nik[4..6] == "00"
         || &nik[12..] == "0000"
         || nik_birth(nik, chrono::Utc::now().date_naive()).is_none()
     {
         return Err(err(FieldCode::Nik));
+    }
+    if !is_district_code(&nik[..6]) {
+        return Err(err(FieldCode::NikNoSuchDistrict));
     }
     Ok(())
 }
@@ -177,22 +216,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn there_are_38_distinct_provinces() {
+    fn there_are_38_distinct_provinces_as_in_the_data_set() {
         let mut codes = PROVINCE_CODES.to_vec();
         codes.dedup();
         assert_eq!(codes.len(), 38);
+        let mut from_data: Vec<&str> = migration::regions::all()
+            .iter()
+            .filter(|r| r.level == Level::Province)
+            .map(|r| r.code.as_str())
+            .collect();
+        from_data.sort_unstable();
+        assert_eq!(from_data, PROVINCE_CODES);
         assert!(is_province_code("35") && is_province_code("96"));
         assert!(!is_province_code("37") && !is_province_code("3"));
+        assert!(!is_province_code("3578"));
+    }
+
+    fn code_of(r: Result<(), ValidationError>) -> Option<String> {
+        r.err().and_then(|e| e.message).map(|m| m.to_string())
     }
 
     #[test]
-    fn region_codes_nest_and_respect_the_ranges() {
+    fn region_codes_must_exist_and_nest() {
         assert!(validate_regency_code("3578").is_ok());
         assert!(validate_regency_code("3526").is_ok());
-        assert!(validate_regency_code("3570").is_err());
+        // Well formed, but Jawa Timur has 29 regencies and 9 cities.
+        let unknown = code_of(validate_regency_code("3569"));
+        assert_eq!(unknown.as_deref(), Some(FieldCode::NoSuchRegency.as_str()));
         assert!(validate_regency_code("3700").is_err());
+        let malformed = code_of(validate_regency_code("35a8"));
+        assert_eq!(malformed.as_deref(), Some(FieldCode::RegencyCode.as_str()));
+        assert!(validate_regency_code("35").is_err());
         assert!(validate_district_code("357801").is_ok());
         assert!(validate_district_code("357800").is_err());
+        assert!(validate_district_code("3578").is_err());
+        assert_eq!(region_name("3578").as_deref(), Some("Kota Surabaya"));
+        assert_eq!(region_name("35").as_deref(), Some("Jawa Timur"));
         assert!(is_within("357801", "3578") && !is_within("327301", "3578"));
     }
 
@@ -210,6 +269,11 @@ mod tests {
         assert!(validate_nik("3578014101990001").is_ok()); // woman born 1 Jan 1999
         assert!(validate_nik("3578010101050001").is_ok()); // man born 1 Jan 2005
         assert!(validate_nik("3778014101990001").is_err()); // no province 37
+        let no_district = code_of(validate_nik("3578994101990001")); // no district 357899
+        assert_eq!(
+            no_district.as_deref(),
+            Some(FieldCode::NikNoSuchDistrict.as_str())
+        );
         assert!(validate_nik("3578013201990001").is_err()); // day 32
         assert!(validate_nik("3578014113990001").is_err()); // month 13
         assert!(validate_nik("3578014101990000").is_err()); // sequence 0000

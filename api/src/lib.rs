@@ -45,6 +45,7 @@ pub mod pesantren;
 pub mod products;
 pub mod publication;
 pub mod ratelimit;
+pub mod regions;
 pub mod routes;
 pub mod santri;
 pub mod seed;

@@ -58,6 +58,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate => {
             let db = opop_api::db::connect(&config).await?;
             opop_api::db::migrate(&db).await?;
+            opop_api::regions::service::report_unknown_codes(&db).await;
             tracing::info!("migrations applied");
         }
         Command::SeedDemo { scale } => {

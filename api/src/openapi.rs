@@ -37,6 +37,7 @@ Errors are RFC 9457 problem details (`application/problem+json`) with a stable `
         (name = "users", description = "User accounts (admins, curators, pesantren managers, santri), managed by admins within their province."),
         (name = "partners", description = "E-commerce partners and off-takers: machine clients of the catalogue."),
         (name = "pesantren", description = "The register of pesantren, and online registration of new ones."),
+        (name = "regions", description = "Kemendagri's provinces, regencies and cities, and districts (kecamatan), by code: the codes every region field must name (no token needed)."),
         (name = "santri", description = "Students and alumni of a pesantren. Personal data: never public, NIK always masked."),
         (name = "koperasi", description = "The cooperative (kopontren) of a pesantren: the legal body that sells."),
         (name = "products", description = "Products of a pesantren and their curation: draft, in review, approved or rejected, unlisted. Published when approved, of a verified pesantren, and (food, beverage, herbal, cosmetics) halal-certified."),

@@ -22,6 +22,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::santri::configure)
             .configure(crate::pesantren::configure)
             .configure(crate::koperasi::configure)
+            .configure(crate::regions::configure)
             // Before `products`: `/products/{id}/certifications` and
             // `/products/{id}/images` belong to their own modules.
             .configure(crate::certifications::configure)

@@ -74,6 +74,7 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
+        crate::regions::service::report_unknown_codes(&db).await;
         crate::auth::bootstrap::ensure_admin(&db, &config).await?;
         Self::build_with_db(config, db)
     }

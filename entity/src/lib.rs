@@ -35,6 +35,7 @@ pub mod product_images;
 pub mod product_variants;
 pub mod products;
 pub mod refresh_tokens;
+pub mod regions;
 pub mod santri;
 pub mod targets;
 pub mod users;

@@ -14,7 +14,9 @@ mod m20261123_000005_product_images;
 mod m20261123_000006_catalogue_indexes;
 mod m20261201_000007_product_drafts;
 mod m20261201_000008_programme;
+mod m20261201_000009_regions;
 mod m20261202_000010_competitions;
+pub mod regions;
 
 pub struct Migrator;
 
@@ -30,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_catalogue_indexes::Migration),
             Box::new(m20261201_000007_product_drafts::Migration),
             Box::new(m20261201_000008_programme::Migration),
+            Box::new(m20261201_000009_regions::Migration),
             Box::new(m20261202_000010_competitions::Migration),
         ]
     }

@@ -145,6 +145,7 @@ mod cases_orders;
 mod cases_pesantren;
 mod cases_products;
 mod cases_programme;
+mod cases_regions;
 mod cases_santri;
 mod cases_stats;
 mod cases_webhooks;
@@ -163,6 +164,7 @@ fn cases() -> Vec<Case> {
     all.extend(cases_webhooks::cases());
     all.extend(cases_programme::cases());
     all.extend(cases_competitions::cases());
+    all.extend(cases_regions::cases());
     all.extend(cases_pesantren::cases());
     all
 }
@@ -298,7 +300,8 @@ async fn every_route_admits_exactly_its_roles_and_scope() {
             }
             .replace("{pesantren_id}", &world.pesantren_a.id.to_string())
             .replace("{province_code}", "35")
-            .replace("{year}", "2026");
+            .replace("{year}", "2026")
+            .replace("{code}", "3578");
             let method = Method::from_bytes(case.method.as_bytes()).unwrap();
             let body = (case.body)(account, &world);
             let res = app

@@ -316,6 +316,7 @@ async fn west_java_auditions_its_pesantren_juara_and_pays_the_grants_in_tranches
         .collect();
     assert_eq!(best, [true, true, false, true]);
     assert_eq!(rows[1]["area_code"], "320405");
+    assert_eq!(rows[1]["area_name"], "Cileunyi");
 
     // Not closable while undecided; the only entry of a scored district
     // may not be eliminated.
@@ -460,6 +461,8 @@ async fn west_java_auditions_its_pesantren_juara_and_pays_the_grants_in_tranches
     assert_eq!(winners[0]["rank"], 1);
     assert_eq!(winners[2]["rank"], 2);
     assert_eq!(winners[2]["pesantren_name"], "Pondok Pesantren Juara 3");
+    assert_eq!(winners[2]["regency_name"], "Kota Bandung");
+    assert_eq!(winners[2]["province_name"], "Jawa Barat");
     let none = app
         .anon()
         .get("/api/v1/catalog/winners?province_code=35")
@@ -533,6 +536,10 @@ async fn west_java_auditions_its_pesantren_juara_and_pays_the_grants_in_tranches
     assert_eq!(stats["grants"]["awarded_idr"], 1_200_000_000i64);
     assert_eq!(stats["grants"]["disbursed_idr"], 700_000_000);
     assert_eq!(stats["grants"]["by_province"][0]["province_code"], "32");
+    assert_eq!(
+        stats["grants"]["by_province"][0]["province_name"],
+        "Jawa Barat"
+    );
 
     // Every step is in the audit trail.
     for (kind, at_least) in [

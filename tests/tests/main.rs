@@ -20,6 +20,7 @@ mod orders;
 mod pesantren;
 mod products;
 mod programme;
+mod regions;
 mod santri;
 mod stats;
 mod variants;

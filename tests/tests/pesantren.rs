@@ -346,11 +346,14 @@ async fn the_public_sees_verified_pesantren_through_public_fields_only() {
         [
             "address",
             "district_code",
+            "district_name",
             "id",
             "leader_name",
             "name",
             "province_code",
-            "regency_code"
+            "province_name",
+            "regency_code",
+            "regency_name"
         ]
     );
 

@@ -316,6 +316,13 @@ fn national() -> Value {
 fn with_province(code: &str, figures: Value) -> Value {
     let mut v = figures;
     v["province_code"] = json!(code);
+    v["province_name"] = json!(match code {
+        "11" => "Aceh",
+        "32" => "Jawa Barat",
+        "35" => "Jawa Timur",
+        "63" => "Kalimantan Selatan",
+        _ => panic!("no name for province {code} here"),
+    });
     v
 }
 
@@ -328,7 +335,9 @@ fn progress(target: u64, achieved: u64) -> Value {
 }
 
 fn province_progress(code: &str, target: u64, achieved: u64) -> Value {
-    with_province(code, progress(target, achieved))
+    let mut v = progress(target, achieved);
+    v["province_code"] = json!(code);
+    v
 }
 
 /// Checks `as_of` against the dates around the request, then drops it so

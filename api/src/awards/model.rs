@@ -156,7 +156,14 @@ pub struct WinnerView {
     pub pesantren_id: Uuid,
     #[schema(example = "Pondok Pesantren Al-Ittifaq")]
     pub pesantren_name: String,
+    /// Name of the province (Kemendagri).
+    #[schema(example = "Jawa Barat")]
+    pub province_name: Option<String>,
+    #[schema(example = "3204")]
     pub regency_code: String,
+    /// Name of the regency or city (Kemendagri).
+    #[schema(example = "Kabupaten Bandung")]
+    pub regency_name: Option<String>,
 }
 
 /// Filters of the winners.

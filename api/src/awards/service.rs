@@ -25,6 +25,7 @@ use crate::competitions::model::{names, CompetitionFilter};
 use crate::competitions::service as competitions_service;
 use crate::db;
 use crate::error::{is_unique_violation, ApiError, ApiResult, Code};
+use crate::ids;
 use crate::pagination::{Page, PageParams};
 use crate::validation::validate;
 
@@ -345,6 +346,7 @@ pub async fn winners(
                 award_id: a.id,
                 competition_id: a.competition_id,
                 competition_title: titles.get(&a.competition_id).cloned().unwrap_or_default(),
+                province_name: ids::region_name(&a.province_code),
                 province_code: a.province_code,
                 year: a.year,
                 category: a.category,
@@ -352,6 +354,7 @@ pub async fn winners(
                 grant_idr: a.grant_idr,
                 pesantren_id: a.pesantren_id,
                 pesantren_name: name,
+                regency_name: ids::region_name(&regency),
                 regency_code: regency,
             }
         },

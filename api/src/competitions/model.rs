@@ -227,8 +227,11 @@ pub struct Standing {
     pub scores: u32,
     /// The kecamatan (`district` stage) or kabupaten/kota (`regency`
     /// stage) the entry competes for; `null` at other stages.
-    #[schema(example = "320401")]
+    #[schema(example = "320405")]
     pub area_code: Option<String>,
+    /// The area's name (Kemendagri).
+    #[schema(example = "Cileunyi")]
+    pub area_name: Option<String>,
     /// The best of its area at an area stage (the area's nominee by
     /// score).
     pub best_in_area: bool,

@@ -24,6 +24,7 @@ use crate::auth::{rules, scope, Caller};
 use crate::db;
 use crate::edit::check_version;
 use crate::error::{ApiError, ApiResult, Code, FieldCode, FieldError};
+use crate::ids;
 use crate::pagination::{Page, PageParams};
 use crate::validation::validate;
 
@@ -410,6 +411,7 @@ pub async fn standings(
                 mean_score: mean.map(|m| (m * 100.0).round() / 100.0),
                 scores: count,
                 area_code: level.map(|_| at.area.clone()),
+                area_name: level.and_then(|_| ids::region_name(&at.area)),
                 best_in_area,
                 outcome: if at.advanced {
                     Outcome::Advanced

@@ -117,6 +117,8 @@ codes! {
     UserSelfDeactivation = "user.self_deactivation" => Conflict,
     PartnerCodeTaken = "partner.code_taken" => Conflict,
     PartnerNationalOnly = "partner.national_only" => Forbidden,
+    // Regions.
+    RegionNotFound = "region.not_found" => NotFound,
     // The register.
     PesantrenNotFound = "pesantren.not_found" => NotFound,
     PesantrenNsppTaken = "pesantren.nspp_taken" => Conflict,
@@ -261,6 +263,11 @@ field_codes! {
     DistrictCode = "field.district_code" => "format",
     WithinProvince = "field.within_province" => "parent",
     WithinRegency = "field.within_regency" => "parent",
+    // Region codes well formed but not in the Kemendagri data set.
+    NoSuchRegency = "field.no_such_regency" => "format",
+    NoSuchDistrict = "field.no_such_district" => "format",
+    NikNoSuchDistrict = "field.nik_no_such_district" => "format",
+    RegionParent = "field.region_parent" => "format",
     Sku = "field.sku" => "format",
     PartnerCode = "field.partner_code" => "format",
     NoControlCharacters = "field.no_control_characters" => "format",

@@ -26,6 +26,16 @@ pub struct CatalogPesantren {
     pub province_code: String,
     #[schema(example = "3514")]
     pub regency_code: String,
+    /// The province's name (Kemendagri); `null` only for a code the data
+    /// set lacks (see `docs/regions.md`).
+    #[serde(default)]
+    #[schema(example = "Jawa Timur", required = true)]
+    pub province_name: Option<String>,
+    /// The regency's or city's name (Kemendagri); `null` only for a code
+    /// the data set lacks.
+    #[serde(default)]
+    #[schema(example = "Kabupaten Pasuruan", required = true)]
+    pub regency_name: Option<String>,
 }
 
 /// A verified certificate, as buyers and marketplaces need it.
@@ -194,6 +204,8 @@ pub async fn render(
                     name: owner.name.clone(),
                     province_code: owner.province_code.clone(),
                     regency_code: owner.regency_code.clone(),
+                    province_name: crate::ids::region_name(&owner.province_code),
+                    regency_name: crate::ids::region_name(&owner.regency_code),
                 },
                 name: p.name,
                 description: p.description.unwrap_or_default(),

@@ -264,6 +264,12 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
         "Partners serve every province: only a national admin (without a province) manages them.",
         "Mitra melayani semua provinsi: hanya admin nasional (tanpa provinsi) yang mengelolanya.",
     ),
+    // Regions.
+    (
+        "region.not_found",
+        "No region with this code.",
+        "Wilayah dengan kode ini tidak ditemukan.",
+    ),
     // The register.
     (
         "pesantren.not_found",
@@ -610,6 +616,26 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
         "field.within_regency",
         "must start with the regency code {regency}",
         "harus diawali kode kabupaten/kota {regency}",
+    ),
+    (
+        "field.no_such_regency",
+        "names no regency or city of Kemendagri's list, such as 3578 (see GET /api/v1/regions?parent=35)",
+        "tidak merujuk kabupaten/kota dalam daftar Kemendagri, misalnya 3578 (lihat GET /api/v1/regions?parent=35)",
+    ),
+    (
+        "field.no_such_district",
+        "names no district (kecamatan) of Kemendagri's list, such as 357801 (see GET /api/v1/regions?parent=3578)",
+        "tidak merujuk kecamatan dalam daftar Kemendagri, misalnya 357801 (lihat GET /api/v1/regions?parent=3578)",
+    ),
+    (
+        "field.nik_no_such_district",
+        "must start with the 6-digit code of a district (kecamatan) of Kemendagri's list",
+        "harus diawali kode kecamatan 6 digit dalam daftar Kemendagri",
+    ),
+    (
+        "field.region_parent",
+        "must be the code of a province (such as 35) or of a regency or city (such as 3578)",
+        "harus berupa kode provinsi (misalnya 35) atau kabupaten/kota (misalnya 3578)",
     ),
     (
         "field.sku",

@@ -22,10 +22,22 @@ pub struct PesantrenView {
     pub name: String,
     #[schema(example = "35")]
     pub province_code: String,
+    /// The province's name (Kemendagri); `null` only for a code the data
+    /// set lacks (see `docs/regions.md`).
+    #[schema(example = "Jawa Timur", required = true)]
+    pub province_name: Option<String>,
     #[schema(example = "3514")]
     pub regency_code: String,
+    /// The regency's or city's name; `null` only for a code the data set
+    /// lacks.
+    #[schema(example = "Kabupaten Pasuruan", required = true)]
+    pub regency_name: Option<String>,
     #[schema(example = "351401")]
     pub district_code: Option<String>,
+    /// The district's (kecamatan) name; `null` without a district or for a
+    /// code the data set lacks.
+    #[schema(example = "Purwodadi", required = true)]
+    pub district_name: Option<String>,
     #[schema(example = "Jl. Raya Sidogiri, Kraton, Pasuruan, Jawa Timur")]
     pub address: String,
     #[schema(example = "KH. Fuad Noerhasan")]
@@ -54,6 +66,9 @@ impl From<pesantren::Model> for PesantrenView {
             id: p.id,
             nspp: p.nspp,
             name: p.name,
+            province_name: ids::region_name(&p.province_code),
+            regency_name: ids::region_name(&p.regency_code),
+            district_name: p.district_code.as_deref().and_then(ids::region_name),
             province_code: p.province_code,
             regency_code: p.regency_code,
             district_code: p.district_code,
@@ -84,10 +99,22 @@ pub struct PublicPesantren {
     pub name: String,
     #[schema(example = "35")]
     pub province_code: String,
+    /// The province's name (Kemendagri); `null` only for a code the data
+    /// set lacks (see `docs/regions.md`).
+    #[schema(example = "Jawa Timur", required = true)]
+    pub province_name: Option<String>,
     #[schema(example = "3514")]
     pub regency_code: String,
+    /// The regency's or city's name; `null` only for a code the data set
+    /// lacks.
+    #[schema(example = "Kabupaten Pasuruan", required = true)]
+    pub regency_name: Option<String>,
     #[schema(example = "351401")]
     pub district_code: Option<String>,
+    /// The district's (kecamatan) name; `null` without a district or for a
+    /// code the data set lacks.
+    #[schema(example = "Purwodadi", required = true)]
+    pub district_name: Option<String>,
     #[schema(example = "Jl. Raya Sidogiri, Kraton, Pasuruan, Jawa Timur")]
     pub address: String,
     #[schema(example = "KH. Fuad Noerhasan")]
@@ -99,6 +126,9 @@ impl From<pesantren::Model> for PublicPesantren {
         Self {
             id: p.id,
             name: p.name,
+            province_name: ids::region_name(&p.province_code),
+            regency_name: ids::region_name(&p.regency_code),
+            district_name: p.district_code.as_deref().and_then(ids::region_name),
             province_code: p.province_code,
             regency_code: p.regency_code,
             district_code: p.district_code,

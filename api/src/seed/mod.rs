@@ -176,6 +176,15 @@ fn regency_name(code: &str) -> &'static str {
         .unwrap_or("Kabupaten")
 }
 
+/// The Kemendagri code of the district named `name` in `regency`.
+fn district_code(regency: &str, name: &str) -> String {
+    migration::regions::all()
+        .iter()
+        .find(|r| r.parent.as_deref() == Some(regency) && r.name.eq_ignore_ascii_case(name))
+        .map(|r| r.code.clone())
+        .unwrap_or_else(|| panic!("no district {name} in regency {regency}"))
+}
+
 struct PesantrenSeed {
     name: &'static str,
     /// Short name for the koperasi, brands and product names.
@@ -525,7 +534,10 @@ fn build_plan(now: DateTime<Utc>, accounts: AccountIds) -> Plan {
         let id = db::new_id();
         let province = p.regency[..2].to_string();
         let regency_label = regency_name(p.regency);
-        let district_code = format!("{}{:02}", p.regency, rng.range(1, 24));
+        let district_code = district_code(p.regency, p.district);
+        // The draw that once made up a district number, kept so that the
+        // rest of the demo data stays as it was.
+        let _ = rng.range(1, 24);
         let slug = p.code.to_ascii_lowercase();
         let verified_at =
             (p.status != PesantrenStatus::Registered).then(|| now - days(rng.range(60, 1500)));
@@ -1637,6 +1649,15 @@ mod tests {
             assert!(digits(&p.regency_code, 4) && p.regency_code.starts_with(&p.province_code));
             let district = p.district_code.as_deref().unwrap();
             assert!(digits(district, 6) && district.starts_with(&p.regency_code));
+            // Real Kemendagri codes, the district the address names.
+            assert!(crate::ids::validate_regency_code(&p.regency_code).is_ok());
+            assert!(crate::ids::validate_district_code(district).is_ok());
+            let district_name = crate::ids::region_name(district).unwrap();
+            assert!(
+                p.address.contains(&format!("Kec. {district_name},")),
+                "{}",
+                p.address
+            );
             assert!(p.phone.starts_with("+628"));
             assert!(
                 (10..=13).contains(&(p.phone.len() - 3))
@@ -1670,6 +1691,7 @@ mod tests {
             let nik = s.nik.as_deref().unwrap();
             assert!(digits(nik, 16));
             assert!(nik.starts_with(p.district_code.as_deref().unwrap()));
+            assert!(crate::ids::validate_nik(nik).is_ok());
             let birth = s.birth_date.unwrap();
             let day: u32 = nik[6..8].parse().unwrap();
             assert_eq!(day > 40, s.gender == Gender::P);

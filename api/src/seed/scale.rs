@@ -14,7 +14,8 @@
 //! bind-parameter limits, a block of pesantren at a time, in one audited
 //! transaction: a failed load leaves nothing behind.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 use chrono::{DateTime, Datelike, Utc};
 use entity::{
@@ -44,6 +45,23 @@ use crate::auth::password;
 use crate::db;
 use crate::feed;
 use crate::ids::PROVINCE_CODES;
+use migration::regions::Region;
+
+/// The regencies of each province and the districts of each regency, in
+/// code order, from the Kemendagri data set.
+static CHILDREN: LazyLock<HashMap<&'static str, Vec<&'static Region>>> = LazyLock::new(|| {
+    let mut out: HashMap<&'static str, Vec<&'static Region>> = HashMap::new();
+    for r in migration::regions::all() {
+        if let Some(parent) = &r.parent {
+            out.entry(parent.as_str()).or_default().push(r);
+        }
+    }
+    out
+});
+
+fn children(code: &str) -> &'static [&'static Region] {
+    CHILDREN.get(code).map(Vec::as_slice).unwrap_or_default()
+}
 
 /// Pesantren at scale 1.
 const PESANTREN_PER_SCALE: f64 = 10_000.0;
@@ -115,9 +133,16 @@ fn block(rng: &mut Rng, range: std::ops::Range<usize>, now: DateTime<Utc>) -> Bl
     for i in range {
         let id = db::new_id();
         let province = PROVINCE_CODES[i % PROVINCE_CODES.len()];
-        let regency = format!("{province}{:02}", rng.range(1, 20));
-        let regency_label = format!("Kabupaten {regency}");
-        let district_code = format!("{regency}{:02}", rng.range(1, 24));
+        // Real regencies and districts of the province, drawn as the made-up
+        // numbers once were, so that the rest of the data set stays as it was.
+        let regencies = children(province);
+        let regency_region = regencies[rng.range(1, 20) as usize % regencies.len()];
+        let regency = regency_region.code.clone();
+        let regency_label = regency_region.name.clone();
+        let districts = children(&regency);
+        let district_code = districts[rng.range(1, 24) as usize % districts.len()]
+            .code
+            .clone();
         let village = rng.pick(VILLAGES);
         let first = rng.pick(NAME_FIRST);
         let name = format!("Pondok Pesantren {first} {village}");
@@ -432,7 +457,10 @@ fn programme_of(
                 title: format!("{label} {place} {} (ke-{})", starts_on.year(), k + 1),
                 description: description.to_string(),
                 province: province.to_string(),
-                location: (!online).then(|| format!("Gedung Serbaguna Kabupaten {regency}")),
+                location: (!online).then(|| {
+                    let name = crate::ids::region_name(&regency).unwrap_or_default();
+                    format!("Gedung Serbaguna {name}")
+                }),
                 regency: Some(regency),
                 starts_on,
                 ends_on,
@@ -885,6 +913,23 @@ mod tests {
         let tgts = targets::Entity::find().all(&db).await.unwrap();
         let today = crate::publication::today();
         assert!(acts.len() as u64 >= demo_activities + 3 * PROVINCE_CODES.len() as u64);
+
+        // Region codes and NIKs name real regions, so they pass the API's checks.
+        for p in &all_p {
+            assert!(crate::ids::validate_regency_code(&p.regency_code).is_ok());
+            assert!(p.regency_code.starts_with(&p.province_code));
+            let district = p.district_code.as_deref().unwrap();
+            assert!(crate::ids::validate_district_code(district).is_ok());
+            assert!(district.starts_with(&p.regency_code));
+        }
+        for s in &san {
+            assert!(crate::ids::validate_nik(s.nik.as_deref().unwrap()).is_ok());
+        }
+        for a in &acts {
+            if let Some(r) = &a.regency_code {
+                assert!(crate::ids::validate_regency_code(r).is_ok(), "{r}");
+            }
+        }
         assert!(!dls.is_empty() && !sessions.is_empty() && !ents.is_empty());
 
         // Targets: one row for each province with pesantren, this year.

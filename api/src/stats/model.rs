@@ -66,6 +66,9 @@ pub struct GrantFigures {
 pub struct ProvinceGrants {
     #[schema(example = "32")]
     pub province_code: String,
+    /// Name of the province (Kemendagri).
+    #[schema(example = "Jawa Barat")]
+    pub province_name: Option<String>,
     pub awards: u64,
     pub awarded_idr: u64,
     pub disbursed_idr: u64,
@@ -243,6 +246,10 @@ pub struct ProvinceFigures {
     /// Province code, two digits (Kemendagri).
     #[schema(example = "35")]
     pub province_code: String,
+    /// The province's name (Kemendagri); `null` only for a code the data
+    /// set lacks.
+    #[schema(example = "Jawa Timur", required = true)]
+    pub province_name: Option<String>,
     /// The province's counts.
     #[serde(flatten)]
     pub figures: Figures,

@@ -302,6 +302,7 @@ pub async fn overview(
         .map(|(province_code, mut figures)| {
             figures.halal.ratio = ratio(figures.halal.covered, figures.halal.required);
             ProvinceFigures {
+                province_name: ids::region_name(&province_code),
                 province_code,
                 figures,
             }
@@ -417,6 +418,7 @@ async fn grants(
     let mut g = GrantFigures::default();
     for (province_code, count, awarded, paid) in rows {
         let row = ProvinceGrants {
+            province_name: ids::region_name(&province_code),
             province_code,
             awards: n(count),
             awarded_idr: n_opt(awarded),
