@@ -123,3 +123,21 @@ pub(super) async fn list_winners(
 ) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(service::winners(&state.db, &filter, &page).await?))
 }
+
+/// Get one winner.
+///
+/// For anyone: an award of a closed competition (404 for any other).
+#[utoipa::path(
+    get,
+    path = "/winners/{id}",
+    tag = "catalog",
+    params(("id" = Uuid, Path, description = "Award id")),
+    responses((status = 200, description = "The winner.", body = WinnerView))
+)]
+pub(super) async fn get_winner(
+    _: Require<Public>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::winner(&state.db, *id).await?))
+}

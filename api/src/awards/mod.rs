@@ -20,5 +20,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// Routes under `/catalog` (the scope is the route table's).
 pub fn configure_catalog(cfg: &mut ServiceConfig) {
-    cfg.service(op(list_winners, __path_list_winners));
+    cfg.service(op(list_winners, __path_list_winners))
+        .service(op(get_winner, __path_get_winner));
 }

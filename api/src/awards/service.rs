@@ -272,6 +272,24 @@ fn after_position(p: Position) -> Condition {
         )
 }
 
+/// One award of a closed competition, for anyone; 404 otherwise.
+pub async fn winner(db: &DatabaseConnection, id: Uuid) -> ApiResult<WinnerView> {
+    let closed = SqlQuery::select()
+        .column(competitions::Column::Id)
+        .from(competitions::Entity)
+        .and_where(competitions::Column::Status.eq(CompetitionStatus::Closed))
+        .to_owned();
+    let row = competition_awards::Entity::find_by_id(id)
+        .filter(competition_awards::Column::CompetitionId.in_subquery(closed))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::new(Code::AwardNotFound))?;
+    render_winners(db, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::new(Code::AwardNotFound))
+}
+
 /// The awards of closed competitions, for anyone: by competition, then
 /// rank (the winners of every category first), then order of award.
 pub async fn winners(
@@ -308,6 +326,27 @@ pub async fn winners(
         q = q.filter(after_position(after));
     }
     let rows = q.limit(limit + 1).all(db).await?;
+    let page = Page::from_rows(
+        rows,
+        limit,
+        |a| Position {
+            competition_id: a.competition_id,
+            rank: a.rank,
+            id: a.id,
+        },
+        |a| a,
+    );
+    Ok(Page {
+        data: render_winners(db, page.data).await?,
+        next_cursor: page.next_cursor,
+    })
+}
+
+/// Awards as the public sees them, with their competition and pesantren.
+async fn render_winners(
+    db: &DatabaseConnection,
+    rows: Vec<competition_awards::Model>,
+) -> ApiResult<Vec<WinnerView>> {
     let competition_ids: Vec<Uuid> = rows.iter().map(|a| a.competition_id).collect();
     let pesantren_ids: Vec<Uuid> = rows.iter().map(|a| a.pesantren_id).collect();
     let titles: HashMap<Uuid, String> = competitions::Entity::find()
@@ -332,15 +371,9 @@ pub async fn winners(
         .into_iter()
         .map(|(id, name, regency)| (id, (name, regency)))
         .collect();
-    Ok(Page::from_rows(
-        rows,
-        limit,
-        |a| Position {
-            competition_id: a.competition_id,
-            rank: a.rank,
-            id: a.id,
-        },
-        |a| {
+    Ok(rows
+        .into_iter()
+        .map(|a| {
             let (name, regency) = places.get(&a.pesantren_id).cloned().unwrap_or_default();
             WinnerView {
                 award_id: a.id,
@@ -357,6 +390,6 @@ pub async fn winners(
                 regency_name: ids::region_name(&regency),
                 regency_code: regency,
             }
-        },
-    ))
+        })
+        .collect())
 }

@@ -185,6 +185,17 @@ pub fn cases() -> Vec<Case> {
         },
         Case {
             method: "GET",
+            path: "/api/v1/catalog/winners/{id}",
+            roles: ALL,
+            anonymous: true,
+            target: Target::Arranged,
+            body: no_body,
+            // A winner of a closed competition: anyone sees it.
+            special: |_| Some(200),
+            arrange: |app, w| Box::pin(award(app, w)),
+        },
+        Case {
+            method: "GET",
             path: "/api/v1/catalog/winners",
             roles: ALL,
             anonymous: true,
