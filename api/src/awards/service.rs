@@ -272,15 +272,19 @@ fn after_position(p: Position) -> Condition {
         )
 }
 
-/// One award of a closed competition, for anyone; 404 otherwise.
-pub async fn winner(db: &DatabaseConnection, id: Uuid) -> ApiResult<WinnerView> {
-    let closed = SqlQuery::select()
+/// The ids of closed competitions: the only ones whose awards are public.
+fn closed_competitions() -> sea_orm::sea_query::SelectStatement {
+    SqlQuery::select()
         .column(competitions::Column::Id)
         .from(competitions::Entity)
         .and_where(competitions::Column::Status.eq(CompetitionStatus::Closed))
-        .to_owned();
+        .to_owned()
+}
+
+/// One award of a closed competition, for anyone; 404 otherwise.
+pub async fn winner(db: &DatabaseConnection, id: Uuid) -> ApiResult<WinnerView> {
     let row = competition_awards::Entity::find_by_id(id)
-        .filter(competition_awards::Column::CompetitionId.in_subquery(closed))
+        .filter(competition_awards::Column::CompetitionId.in_subquery(closed_competitions()))
         .one(db)
         .await?
         .ok_or_else(|| ApiError::new(Code::AwardNotFound))?;
@@ -306,13 +310,8 @@ pub async fn winners(
         }
         .check(),
     )?;
-    let closed = SqlQuery::select()
-        .column(competitions::Column::Id)
-        .from(competitions::Entity)
-        .and_where(competitions::Column::Status.eq(CompetitionStatus::Closed))
-        .to_owned();
     let mut q = competition_awards::Entity::find()
-        .filter(competition_awards::Column::CompetitionId.in_subquery(closed))
+        .filter(competition_awards::Column::CompetitionId.in_subquery(closed_competitions()))
         .order_by_asc(competition_awards::Column::CompetitionId)
         .order_by_asc(competition_awards::Column::Rank)
         .order_by_asc(competition_awards::Column::Id);
