@@ -2,9 +2,17 @@
 //! transaction that refuses to commit unless at least one audit entry was
 //! recorded in it, so a write path that forgets its audit entry fails loudly
 //! in its first test instead of silently leaving no trace.
+//!
+//! Entries about santri (personal data of often minor persons, UU 27/2022)
+//! keep the names of the fields that changed and never their values: see
+//! [`names_only`] and `docs/data-protection.md`. The trail is read through
+//! `GET /api/v1/audit` (`crate::audit_log`).
 
 use entity::{audit_log, ActorType};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Set,
+    TransactionTrait,
+};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -81,6 +89,11 @@ impl WriteTx {
     /// Records an entry inside this transaction, so it commits or rolls back
     /// with the change it describes.
     pub async fn record(&mut self, entry: Entry) -> ApiResult<()> {
+        let changes = if is_personal(entry.resource_type) {
+            names_only(&entry.changes)
+        } else {
+            entry.changes
+        };
         audit_log::ActiveModel {
             id: Set(db::new_id()),
             actor_type: Set(self.actor.kind),
@@ -89,7 +102,7 @@ impl WriteTx {
             resource_type: Set(entry.resource_type.to_string()),
             resource_id: Set(entry.resource_id),
             province_code: Set(entry.province_code),
-            changes: Set(entry.changes),
+            changes: Set(changes),
             request_id: Set(self.actor.request_id.clone()),
             created_at: Set(db::now()),
         }
@@ -117,6 +130,60 @@ impl std::ops::Deref for WriteTx {
     fn deref(&self) -> &Self::Target {
         &self.txn
     }
+}
+
+/// Resource types whose entries keep field names only: their values are
+/// personal data that must not outlive the record (erasure) and that an
+/// admin reading the trail has no need to see.
+pub const PERSONAL: [&str; 1] = ["santri"];
+
+pub fn is_personal(resource_type: &str) -> bool {
+    PERSONAL.contains(&resource_type)
+}
+
+/// `{"fields": [names]}`: the changed fields of `changes` (as made by
+/// [`created`] or [`diff`]), sorted, without their values. Idempotent.
+pub fn names_only(changes: &Value) -> Value {
+    let mut names: Vec<String> = match changes {
+        Value::Object(map) if map.len() == 1 && map.get("fields").is_some_and(Value::is_array) => {
+            return changes.clone()
+        }
+        Value::Object(map) => map.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
+    names.sort();
+    serde_json::json!({ "fields": names })
+}
+
+/// Records that `actor` read the personal data of the records `ids` (each
+/// with its province), as the law asks of processing: one `read` entry per
+/// record, so a santri's history finds every read of them by index. `via`
+/// names how (`get`, `list`, `export`).
+pub async fn record_reads(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    resource_type: &'static str,
+    ids: &[(Uuid, String)],
+    via: &'static str,
+) -> ApiResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let now = db::now();
+    let rows = ids.iter().map(|(id, province)| audit_log::ActiveModel {
+        id: Set(db::new_id()),
+        actor_type: Set(actor.kind),
+        actor_id: Set(actor.id),
+        action: Set("read".to_string()),
+        resource_type: Set(resource_type.to_string()),
+        resource_id: Set(*id),
+        province_code: Set(Some(province.clone())),
+        changes: Set(serde_json::json!({ "via": via })),
+        request_id: Set(actor.request_id.clone()),
+        created_at: Set(now),
+    });
+    audit_log::Entity::insert_many(rows).exec(db).await?;
+    Ok(())
 }
 
 /// Field names whose values never enter the audit trail.
@@ -195,6 +262,14 @@ mod tests {
         assert_eq!(v["client_secret"], "[redacted]");
         assert_eq!(v["refresh_token"], "[redacted]");
         assert_eq!(v["nik"], "3578********0001");
+    }
+
+    #[test]
+    fn personal_entries_keep_field_names_only() {
+        let once = names_only(&json!({"phone": {"from": "+62811", "to": null}, "name": "Siti"}));
+        assert_eq!(once, json!({"fields": ["name", "phone"]}));
+        assert_eq!(names_only(&once), once);
+        assert!(is_personal("santri") && !is_personal("product"));
     }
 
     #[test]

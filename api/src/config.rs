@@ -42,6 +42,9 @@ pub struct Config {
     pub targets: Targets,
     /// Seconds between passes of the certificate-expiry task; 0 disables it.
     pub expiry_interval_secs: u64,
+    /// Children's data: how long alumni records are kept, and how soon a
+    /// record whose consent was withdrawn is erased.
+    pub retention: Retention,
     /// How fast each partner may call the partner endpoints.
     pub partner_rate: PartnerRate,
     /// Whether webhook endpoints may resolve to loopback, link-local or
@@ -68,6 +71,31 @@ pub struct Config {
     /// `Strict-Transport-Security` max-age; 0 sends no such header (the
     /// default, since only a deployment behind TLS may promise HTTPS).
     pub hsts_max_age_secs: u64,
+}
+
+/// When the retention task erases santri records (UU 27/2022: kept no
+/// longer than the purpose needs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// `OPOP_SANTRI_RETENTION_YEARS`: alumni are erased this many years
+    /// after `left_on` (default 5).
+    pub alumni_years: u32,
+    /// `OPOP_CONSENT_WITHDRAWN_ERASE_DAYS`: a record whose consent was
+    /// withdrawn is erased this many days later (default 3).
+    pub withdrawn_days: u32,
+    /// `OPOP_RETENTION_INTERVAL_SECS`: seconds between passes (default
+    /// 3600); 0 disables the task on this instance.
+    pub interval_secs: u64,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Self {
+            alumni_years: 5,
+            withdrawn_days: 3,
+            interval_secs: 3600,
+        }
+    }
 }
 
 /// An S3-compatible bucket (AWS S3, MinIO, Cloudflare R2, ...).
@@ -285,6 +313,11 @@ impl Config {
                 })
                 .unwrap_or_default(),
             expiry_interval_secs: parse_num("OPOP_EXPIRY_INTERVAL_SECS", 60)?,
+            retention: Retention {
+                alumni_years: parse_num("OPOP_SANTRI_RETENTION_YEARS", 5)? as u32,
+                withdrawn_days: parse_num("OPOP_CONSENT_WITHDRAWN_ERASE_DAYS", 3)? as u32,
+                interval_secs: parse_num("OPOP_RETENTION_INTERVAL_SECS", 3600)?,
+            },
             webhook_allow_private: match non_empty("OPOP_WEBHOOK_ALLOW_PRIVATE").as_deref() {
                 None | Some("false") | Some("0") => false,
                 Some("true") | Some("1") => true,

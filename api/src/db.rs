@@ -70,6 +70,10 @@ pub async fn connect_url(url: &str, max_connections: u32) -> anyhow::Result<Data
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(30))
                 .foreign_keys(true)
+                // Deleted and overwritten content is zeroed, so an erased
+                // santri's data does not linger in free pages of the file
+                // (docs/data-protection.md).
+                .pragma("secure_delete", "ON")
         });
     // At start-up the database may still be coming up (a container started
     // beside the API) or the machine may be busy: try for half a minute.

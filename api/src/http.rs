@@ -27,6 +27,31 @@ pub fn request_lang(req: &HttpRequest) -> Lang {
     )
 }
 
+/// Whether the client asked for a spreadsheet (`Accept: text/csv`).
+pub fn wants_csv(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',').any(|t| {
+                t.split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/csv"))
+            })
+        })
+}
+
+/// A CSV answer, offered as a download named `filename`.
+pub fn csv_response(filename: &str, body: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(body)
+}
+
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default()
         .error_handler(|_: PathError, _req| ApiError::new(Code::RequestPathInvalid).into())

@@ -9,6 +9,7 @@
 
 pub mod activities;
 pub mod audit;
+pub mod audit_log;
 pub mod auth;
 pub mod awards;
 pub mod catalog;

@@ -43,6 +43,7 @@ Errors are RFC 9457 problem details (`application/problem+json`) with a stable `
         (name = "products", description = "Products of a pesantren and their curation: draft, in review, approved or rejected, unlisted. Published when approved, of a verified pesantren, and (food, beverage, herbal, cosmetics) halal-certified."),
         (name = "certifications", description = "Certificates of a product (halal, P-IRT, BPOM, SNI, trademark), added by the pesantren and verified by curators; the renewals to chase."),
         (name = "competitions", description = "Competitions (audisi) of a province and year: entries of pesantren, jurors' scores stage by stage, standings, awards and the payments of their grants. See docs/competitions.md."),
+        (name = "audit", description = "The audit trail: every write and every read of a santri's personal data, for admins and inspectors; santri entries keep field names, never values. See docs/data-protection.md."),
         (name = "stats", description = "The programme's figures against its targets, by province."),
         (name = "catalog", description = "The public catalogue of published products (no token needed), and what marketplaces use to mirror it: the change feed, their listings, and the orders they report. Partner endpoints are rate-limited per partner (`RateLimit-*` headers, 429 with `Retry-After`). See docs/partner-integration.md."),
     ),

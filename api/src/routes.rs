@@ -28,6 +28,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::certifications::configure)
             .configure(crate::images::configure)
             .configure(crate::products::configure)
+            .configure(crate::audit_log::configure)
             .configure(crate::stats::configure)
             .configure(crate::targets::configure)
             // Before `activities`: `/activities/{id}/participants` and

@@ -99,6 +99,12 @@ impl Application {
                 Duration::from_secs(config.expiry_interval_secs),
             ));
         }
+        if config.retention.interval_secs > 0 {
+            tasks.push(crate::santri::retention::spawn(
+                db.clone(),
+                config.retention,
+            ));
+        }
         let webhooks = if config.webhook_interval_ms > 0 {
             Some(crate::webhooks::spawn(
                 db.clone(),
@@ -182,6 +188,7 @@ fn run(listener: TcpListener, config: Config, db: DatabaseConnection) -> anyhow:
                 "RateLimit-Reset",
                 "RateLimit-Policy",
                 "Idempotent-Replayed",
+                "X-Next-Cursor",
             ])
             .max_age(3600);
         App::new()
@@ -228,7 +235,7 @@ fn run(listener: TcpListener, config: Config, db: DatabaseConnection) -> anyhow:
             .wrap(from_fn(request_id_header))
             // Inside the tracing span, so its access line has the request id.
             .wrap(from_fn(crate::metrics::record))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<crate::telemetry::RootSpan>::new())
     })
     .listen(listener)?
     // Slow clients: the request head must arrive within 10 s (slowloris),

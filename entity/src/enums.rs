@@ -83,6 +83,18 @@ string_enum! {
 }
 
 string_enum! {
+    /// How a parent or guardian gave consent for a minor's data.
+    ConsentMethod {
+        /// A signed paper form, kept by the pesantren.
+        WrittenForm = "written_form",
+        /// Given in person to the pesantren's staff.
+        InPerson = "in_person",
+        /// Through a digital form or message.
+        Digital = "digital",
+    }
+}
+
+string_enum! {
     /// Product category; food, beverage, herbal and cosmetics need a halal certificate.
     ProductCategory {
         Food = "food",

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::{Gender, SantriStatus};
+use crate::{ConsentMethod, Gender, SantriStatus};
 
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -28,6 +28,19 @@ pub struct Model {
     pub guardian_name: Option<String>,
     /// When a parent or guardian consented to the data of a minor being kept.
     pub guardian_consent_at: Option<DateTimeUtc>,
+    /// The consenting guardian's relation to the santri (`ibu`, `ayah`, …).
+    pub consent_relation: Option<String>,
+    pub consent_method: Option<ConsentMethod>,
+    /// The day consent was given (may precede its recording).
+    pub consent_given_on: Option<Date>,
+    /// The user who recorded the consent.
+    pub consent_recorded_by: Option<Uuid>,
+    /// Consent withdrawn: the record is restricted to admins until erased.
+    pub consent_withdrawn_at: Option<DateTimeUtc>,
+    /// The day an alumnus left, from which retention is counted.
+    pub left_on: Option<Date>,
+    /// When the personal fields were erased; the row stays only to be counted.
+    pub erased_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

@@ -148,12 +148,14 @@ mod cases_programme;
 mod cases_regions;
 mod cases_santri;
 mod cases_stats;
+mod cases_trust;
 mod cases_webhooks;
 
 fn cases() -> Vec<Case> {
     // Pesantren last: its cases suspend and re-verify pesantren A.
     let mut all = cases_core::cases();
     all.extend(cases_santri::cases());
+    all.extend(cases_trust::cases());
     all.extend(cases_koperasi::cases());
     all.extend(cases_products::cases());
     all.extend(cases_certifications::cases());

@@ -1,7 +1,7 @@
 //! The catalogue, the change feed and the scoped lists are served from
 //! indexes. Over a populated database (`seed-demo --scale 0.1`: 1,000
 //! pesantren, 10,000 products, 30,000 santri, ...), every statement those
-//! reads send (captured from the connection as the domain functions run) is
+//! reads and the audit trail send (captured from the connection as the domain functions run) is
 //! explained, and the test fails on a full scan of a large table: a
 //! `Seq Scan` on PostgreSQL, a `SCAN <table>` without an index on SQLite.
 
@@ -124,6 +124,36 @@ async fn catalogue_feed_and_scoped_list_queries_never_scan_a_large_table() {
         .await
         .unwrap()
         .expect("products were loaded");
+    // The demo loader writes no audit trail: a year's worth, 20,000
+    // entries over many resources and actors in several provinces.
+    let actor = uuid::Uuid::now_v7();
+    let start = opop_api::db::now() - chrono::Duration::days(365);
+    for chunk in 0..20 {
+        let rows = (0..1000).map(|i| {
+            let n = chunk * 1000 + i;
+            entity::audit_log::ActiveModel {
+                id: sea_orm::Set(opop_api::db::new_id()),
+                actor_type: sea_orm::Set(entity::ActorType::User),
+                actor_id: sea_orm::Set(Some(if n % 50 == 0 {
+                    actor
+                } else {
+                    uuid::Uuid::now_v7()
+                })),
+                action: sea_orm::Set(if n % 3 == 0 { "read" } else { "update" }.into()),
+                resource_type: sea_orm::Set(if n % 2 == 0 { "product" } else { "santri" }.into()),
+                resource_id: sea_orm::Set(uuid::Uuid::now_v7()),
+                province_code: sea_orm::Set(Some(["35", "32", "33", "11"][n % 4].into())),
+                changes: sea_orm::Set(json!({"fields": ["name"]})),
+                request_id: sea_orm::Set(None),
+                created_at: sea_orm::Set(start + chrono::Duration::minutes(n as i64 * 26)),
+            }
+        });
+        entity::audit_log::Entity::insert_many(rows)
+            .exec(&db)
+            .await
+            .unwrap();
+    }
+    db.execute_unprepared("ANALYZE").await.unwrap();
     let captured: Arc<Mutex<Vec<Statement>>> = Arc::default();
     let sink = captured.clone();
     db.set_metric_callback(move |info| {
@@ -217,6 +247,56 @@ async fn catalogue_feed_and_scoped_list_queries_never_scan_a_large_table() {
     .await
     .unwrap();
     mark("a manager's santri", &captured);
+
+    // The audit trail, by province, resource, actor and day, and paged.
+    let admin = user(entity::Role::Admin, &some.province_code, None);
+    let national = Caller {
+        principal: Principal::User(UserPrincipal {
+            id: uuid::Uuid::now_v7(),
+            role: entity::Role::Admin,
+            province_code: None,
+            pesantren_id: None,
+            santri_id: None,
+        }),
+        request_id: None,
+        lang: Default::default(),
+    };
+    let trail = |q: Value| -> opop_api::audit_log::model::AuditFilter { params(q) };
+    let first = opop_api::audit_log::service::list(&db, &national, &trail(json!({})), &page(20))
+        .await
+        .unwrap();
+    mark("audit trail, national", &captured);
+    opop_api::audit_log::service::list(
+        &db,
+        &national,
+        &trail(json!({})),
+        &params(json!({"limit": 20, "cursor": first.next_cursor})),
+    )
+    .await
+    .unwrap();
+    mark("audit trail, next page", &captured);
+    opop_api::audit_log::service::list(&db, &admin, &trail(json!({})), &page(20))
+        .await
+        .unwrap();
+    mark("audit trail of a province", &captured);
+    opop_api::audit_log::service::list(
+        &db,
+        &admin,
+        &trail(json!({"resource_type": "product", "resource_id": some.id})),
+        &page(20),
+    )
+    .await
+    .unwrap();
+    mark("audit trail of one resource", &captured);
+    opop_api::audit_log::service::list(
+        &db,
+        &national,
+        &trail(json!({"actor_id": actor, "from": "2026-01-01", "to": "2026-12-31"})),
+        &page(20),
+    )
+    .await
+    .unwrap();
+    mark("audit trail of one actor over a year", &captured);
 
     let statements = captured.lock().unwrap().clone();
     let mut failures = Vec::new();

@@ -23,5 +23,6 @@ mod programme;
 mod regions;
 mod santri;
 mod stats;
+mod trust;
 mod variants;
 mod webhooks;

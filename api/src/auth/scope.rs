@@ -41,6 +41,11 @@ pub trait Scoped: EntityTrait {
     fn santri_column() -> Option<Self::Column> {
         None
     }
+    /// Rows that only admins see (a santri whose consent was withdrawn or
+    /// whose data was erased): the condition the others' rows must meet.
+    fn unrestricted() -> Option<Condition> {
+        None
+    }
     /// What a mentor sees of the table.
     fn mentor_sees() -> MentorSees<Self::Column> {
         MentorSees::Nothing
@@ -75,6 +80,14 @@ fn nothing() -> SimpleExpr {
 
 /// The rows of `E` the caller may see.
 pub fn condition<E: Scoped>(caller: &Caller) -> Condition {
+    let base = role_condition::<E>(caller);
+    match (caller.role(), E::unrestricted()) {
+        (Some(Role::Admin), _) | (_, None) => base,
+        (_, Some(unrestricted)) => base.add(unrestricted),
+    }
+}
+
+fn role_condition<E: Scoped>(caller: &Caller) -> Condition {
     let Principal::User(user) = &caller.principal else {
         // Anonymous callers and partners see no register rows; public views
         // (catalogue, verified pesantren) are separate queries.
@@ -112,6 +125,19 @@ pub fn condition<E: Scoped>(caller: &Caller) -> Condition {
     }
 }
 
+/// The audit entries a caller may read: those of an admin's province, all
+/// of them for a national admin, none for anybody else. Entries without a
+/// province (partners, national settings) are national.
+pub fn trail(caller: &Caller) -> Condition {
+    match caller.user() {
+        Some(u) if u.role == Role::Admin => match &u.province_code {
+            Some(p) => Condition::all().add(entity::audit_log::Column::ProvinceCode.eq(p.clone())),
+            None => Condition::all(),
+        },
+        _ => Condition::all().add(nothing()),
+    }
+}
+
 /// A query over the rows of `E` in the caller's scope.
 pub fn find<E: Scoped>(caller: &Caller) -> Select<E> {
     E::find().filter(condition::<E>(caller))
@@ -132,7 +158,8 @@ where
 
 macro_rules! scoped {
     ($module:ident, $code:ident, pesantren = $pesantren:expr
-        $(, santri = $santri:ident)? $(, mentor = $mentor:expr)?) => {
+        $(, santri = $santri:ident)? $(, mentor = $mentor:expr)?
+        $(, unrestricted = $unrestricted:expr)?) => {
         impl Scoped for entity::$module::Entity {
             const NOT_FOUND: Code = Code::$code;
             fn province_column() -> Self::Column {
@@ -151,6 +178,11 @@ macro_rules! scoped {
             }
             $(fn santri_column() -> Option<Self::Column> {
                 Some(entity::$module::Column::$santri)
+            })?
+            $(fn unrestricted() -> Option<Condition> {
+                #[allow(unused_imports)]
+                use entity::$module::Column::*;
+                Some($unrestricted)
             })?
             $(fn mentor_sees() -> MentorSees<Self::Column> {
                 #[allow(unused_imports)]
@@ -173,7 +205,10 @@ scoped!(
     santri,
     SantriNotFound,
     pesantren = Some(PesantrenId),
-    santri = Id
+    santri = Id,
+    unrestricted = Condition::all()
+        .add(ConsentWithdrawnAt.is_null())
+        .add(ErasedAt.is_null())
 );
 scoped!(
     koperasi,

@@ -130,6 +130,8 @@ codes! {
     SantriSelfEditLimited = "santri.self_edit_limited" => Forbidden,
     SantriReadOnly = "santri.read_only" => Forbidden,
     SantriHasAccount = "santri.has_account" => Conflict,
+    SantriErased = "santri.erased" => Conflict,
+    SantriNoConsent = "santri.no_consent" => Conflict,
     KoperasiNotFound = "koperasi.not_found" => NotFound,
     KoperasiOnePerPesantren = "koperasi.one_per_pesantren" => Conflict,
     KoperasiAlreadyExists = "koperasi.already_exists" => Conflict,

@@ -317,6 +317,16 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
         "Kurator boleh membaca data santri tetapi tidak boleh mengubahnya.",
     ),
     (
+        "santri.erased",
+        "The personal data of this santri was erased; the record is kept only to be counted and cannot change.",
+        "Data pribadi santri ini sudah dihapus; catatannya disimpan hanya untuk dihitung dan tidak dapat diubah.",
+    ),
+    (
+        "santri.no_consent",
+        "No consent is recorded for this santri, or it was already withdrawn.",
+        "Tidak ada persetujuan yang tercatat untuk santri ini, atau persetujuan sudah ditarik.",
+    ),
+    (
         "santri.has_account",
         "This santri has an active user account; an admin must deactivate it first (POST /api/v1/users/{id}/deactivate).",
         "Santri ini masih memiliki akun pengguna yang aktif; admin harus menonaktifkannya dulu (POST /api/v1/users/{id}/deactivate).",

@@ -3,7 +3,9 @@
 use actix_web::{web, HttpResponse};
 use uuid::Uuid;
 
-use super::model::{CreateSantri, SantriFilter, SantriPatch, SantriView, UpdateSantri};
+use super::model::{
+    CreateSantri, SantriExport, SantriFilter, SantriPatch, SantriView, UpdateSantri,
+};
 use super::service;
 use crate::auth::{RegisterStaff, RegisterWriters, Require, SantriReaders, SantriWriters};
 use crate::edit::Edit;
@@ -170,4 +172,80 @@ pub(super) async fn delete_santri(
 ) -> ApiResult<HttpResponse> {
     service::delete(&state.db, &auth, *id, if_match.0).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Erase a santri's personal data, keeping the record counted.
+///
+/// For an alumnus whose record must stay in the programme's figures (or
+/// any santri, on request under UU 27/2022): the name becomes empty and
+/// every other personal field `null`; user accounts bound to the record
+/// are deactivated and anonymised and their sessions revoked; the audit
+/// trail about them keeps field names only. Afterwards the record is
+/// restricted (admins only, in no list) and cannot change. Admins of the
+/// province and the pesantren's managers. See docs/data-protection.md.
+#[utoipa::path(
+    post,
+    path = "/{id}/erase",
+    tag = "santri",
+    params(("id" = Uuid, Path, description = "Santri id")),
+    responses(
+        (status = 200, description = "Erased; the record as it now is.", body = SantriView),
+        (status = 409, description = "Already erased.")
+    )
+)]
+pub(super) async fn erase_santri(
+    auth: Require<RegisterWriters>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let s = service::erase(&state.db, &auth, *id).await?;
+    Ok(with_etag(HttpResponse::Ok(), s.version).json(s))
+}
+
+/// Everything held about a santri, and who processed it.
+///
+/// The right of access: the record (NIK masked), its consent, the user
+/// accounts bound to it, the santri's enterprises and activities, and
+/// every read and change of the record (who, when, which fields), newest
+/// first. For the santri themself, the pesantren's managers and admins of
+/// the province. The export is itself recorded as a read.
+#[utoipa::path(
+    get,
+    path = "/{id}/export",
+    tag = "santri",
+    params(("id" = Uuid, Path, description = "Santri id")),
+    responses((status = 200, description = "What is held.", body = SantriExport))
+)]
+pub(super) async fn export_santri(
+    auth: Require<SantriWriters>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::export(&state.db, &auth, *id).await?))
+}
+
+/// Withdraw the consent to a santri's data being kept.
+///
+/// The record is restricted at once (only admins see it; it leaves every
+/// list) and its personal data is erased `OPOP_CONSENT_WITHDRAWN_ERASE_DAYS`
+/// (default 3) later by the retention task. For the santri themself, the
+/// pesantren's managers (on the guardian's word) and admins of the
+/// province.
+#[utoipa::path(
+    post,
+    path = "/{id}/consent/withdraw",
+    tag = "santri",
+    params(("id" = Uuid, Path, description = "Santri id")),
+    responses(
+        (status = 200, description = "Withdrawn; the record as it now is.", body = SantriView),
+        (status = 409, description = "No consent is recorded, or it was already withdrawn; or the data was erased.")
+    )
+)]
+pub(super) async fn withdraw_consent(
+    auth: Require<SantriWriters>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let s = service::withdraw_consent(&state.db, &auth, *id).await?;
+    Ok(with_etag(HttpResponse::Ok(), s.version).json(s))
 }

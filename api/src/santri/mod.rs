@@ -1,7 +1,9 @@
 //! Santri (students and alumni) of a pesantren.
 
 pub mod endpoints;
+pub mod erasure;
 pub mod model;
+pub mod retention;
 pub mod service;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -22,6 +24,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(op(get_santri, __path_get_santri))
             .service(op(update_santri, __path_update_santri))
             .service(op(patch_santri, __path_patch_santri))
-            .service(op(delete_santri, __path_delete_santri)),
+            .service(op(delete_santri, __path_delete_santri))
+            .service(op(erase_santri, __path_erase_santri))
+            .service(op(export_santri, __path_export_santri))
+            .service(op(withdraw_consent, __path_withdraw_consent)),
     );
 }

@@ -1,7 +1,7 @@
 //! Request and response types of santri: personal data, the NIK masked.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{santri, Gender, SantriStatus};
+use entity::{santri, ConsentMethod, Gender, SantriStatus};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -51,9 +51,23 @@ pub struct SantriView {
     /// Parent or guardian (required for a santri under 18).
     #[schema(example = "Suparman")]
     pub guardian_name: Option<String>,
-    /// When the parent or guardian consented to the data being kept
-    /// (required for a santri under 18).
+    /// When the parent or guardian's consent was recorded (required for a
+    /// santri under 18); `consent` holds the whole record.
     pub guardian_consent_at: Option<DateTime<Utc>>,
+    /// The consent record: who consented, how, when, recorded by whom, and
+    /// whether it was withdrawn; `null` when none was recorded.
+    pub consent: Option<ConsentView>,
+    /// The day an alumnus left; retention (`OPOP_SANTRI_RETENTION_YEARS`)
+    /// counts from it.
+    #[schema(example = "2025-06-30")]
+    pub left_on: Option<NaiveDate>,
+    /// Restricted after consent was withdrawn or the data erased: only
+    /// admins see the record, and it leaves every list.
+    pub restricted: bool,
+    /// When the personal fields were erased (`POST /santri/{id}/erase`, a
+    /// withdrawal of consent, or retention); the record stays only to be
+    /// counted, its name empty and every other personal field `null`.
+    pub erased_at: Option<DateTime<Utc>>,
     /// When the record was created.
     pub created_at: DateTime<Utc>,
     /// When the record last changed.
@@ -79,13 +93,70 @@ impl From<santri::Model> for SantriView {
             phone: s.phone,
             email: s.email,
             address: s.address,
-            guardian_name: s.guardian_name,
+            guardian_name: s.guardian_name.clone(),
             guardian_consent_at: s.guardian_consent_at,
+            consent: s.guardian_consent_at.map(|recorded_at| ConsentView {
+                guardian_name: s.guardian_name.clone(),
+                guardian_relation: s.consent_relation.clone(),
+                method: s.consent_method,
+                given_on: s.consent_given_on,
+                recorded_by: s.consent_recorded_by,
+                recorded_at,
+                withdrawn_at: s.consent_withdrawn_at,
+            }),
+            left_on: s.left_on,
+            restricted: s.consent_withdrawn_at.is_some() || s.erased_at.is_some(),
+            erased_at: s.erased_at,
             created_at: s.created_at,
             updated_at: s.updated_at,
             version: s.version,
         }
     }
+}
+
+/// A parent's or guardian's consent to a minor's data being kept, as
+/// recorded (UU 27/2022 art. 25).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ConsentView {
+    /// Who consented.
+    #[schema(example = "Hj. Aminah")]
+    pub guardian_name: Option<String>,
+    /// Their relation to the santri; `null` on consents recorded before
+    /// relations were (the `guardian_consent: true` shorthand).
+    #[schema(example = "ibu")]
+    pub guardian_relation: Option<String>,
+    /// How consent was given; `null` as for `guardian_relation`.
+    pub method: Option<ConsentMethod>,
+    /// The day consent was given.
+    #[schema(example = "2026-07-15")]
+    pub given_on: Option<NaiveDate>,
+    /// The user who recorded it.
+    pub recorded_by: Option<Uuid>,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// When it was withdrawn (`POST /santri/{id}/consent/withdraw`); the
+    /// record is then restricted and erased after
+    /// `OPOP_CONSENT_WITHDRAWN_ERASE_DAYS`.
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+/// A consent to record: who gave it, their relation, how and when.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentInput {
+    /// Who consented; defaults to the santri's `guardian_name`.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(example = "Hj. Aminah", min_length = 1, max_length = 200)]
+    pub guardian_name: Option<String>,
+    /// Their relation to the santri (`ibu`, `ayah`, `wali`, …), 1 to 50 characters.
+    #[validate(length(min = 1, max = 50))]
+    #[schema(example = "ibu", min_length = 1, max_length = 50)]
+    pub guardian_relation: String,
+    /// `written_form`, `in_person` or `digital`.
+    pub method: ConsentMethod,
+    /// The day consent was given, not in the future; today by default.
+    #[schema(example = "2026-07-15")]
+    pub given_on: Option<NaiveDate>,
 }
 
 fn validate_name(name: &str) -> Result<(), ValidationError> {
@@ -155,11 +226,19 @@ pub struct CreateSantri {
     #[schema(max_length = 200)]
     #[schema(example = "Hj. Aminah")]
     pub guardian_name: Option<String>,
-    /// The parent or guardian consents to the data being kept; must be `true`
-    /// for a santri under 18. The time of consent is recorded as
-    /// `guardian_consent_at`.
+    /// Shorthand for a consent without its details: `true` records that the
+    /// parent or guardian consented, today. Prefer `consent`; a santri under
+    /// 18 needs one of the two.
     #[serde(default)]
     pub guardian_consent: bool,
+    /// The parent's or guardian's consent, recorded with who gave it, how
+    /// and when (and who recorded it: the caller).
+    #[validate(nested)]
+    pub consent: Option<ConsentInput>,
+    /// The day an alumnus left (`status: alumni`); today when an alumnus is
+    /// recorded without it. Not in the future.
+    #[schema(example = "2025-06-30")]
+    pub left_on: Option<NaiveDate>,
 }
 
 /// Deserialises a field that may be absent (outer `None`: leave unchanged),
@@ -228,8 +307,17 @@ pub struct UpdateSantri {
     #[schema(example = "Suparman")]
     pub guardian_name: Option<Option<String>>,
     /// `true` records the guardian's consent (its first time is kept);
-    /// `false` withdraws it, which a santri under 18 cannot do.
+    /// `false` clears it, which a santri under 18 cannot do. To withdraw
+    /// consent (restricting and then erasing the record) use
+    /// `POST /santri/{id}/consent/withdraw`.
     pub guardian_consent: Option<bool>,
+    /// A consent record, replacing the one held.
+    #[validate(nested)]
+    pub consent: Option<ConsentInput>,
+    /// The day an alumnus left, not in the future.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<NaiveDate>, example = "2025-06-30")]
+    pub left_on: Option<Option<NaiveDate>>,
 }
 
 impl UpdateSantri {
@@ -248,6 +336,8 @@ impl UpdateSantri {
             ("address", self.address.is_some()),
             ("guardian_name", self.guardian_name.is_some()),
             ("guardian_consent", self.guardian_consent.is_some()),
+            ("consent", self.consent.is_some()),
+            ("left_on", self.left_on.is_some()),
         ]
         .into_iter()
         .filter_map(|(f, sent)| sent.then_some(f))
@@ -296,6 +386,9 @@ impl UpdateSantri {
         if self.guardian_consent == Some(current.guardian_consent_at.is_some()) {
             self.guardian_consent = None;
         }
+        if self.left_on == Some(current.left_on) {
+            self.left_on = None;
+        }
         self
     }
 }
@@ -322,3 +415,44 @@ crate::merge_patch_schema!(
     SantriPatch,
     UpdateSantri
 );
+
+/// Everything held about a santri, and who processed it: the answer to
+/// the data subject's right of access (UU 27/2022 art. 7 and 32).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SantriExport {
+    /// The record as held (the NIK masked, as everywhere).
+    pub santri: SantriView,
+    /// User accounts bound to the record.
+    pub accounts: Vec<ExportAccount>,
+    /// Enterprises the santri started.
+    pub enterprises: Vec<crate::enterprises::model::EnterpriseView>,
+    /// Programme activities the santri was enrolled in.
+    pub activities: Vec<ExportActivity>,
+    /// Who read or changed the record and when, newest first (changes
+    /// name the fields, never their values).
+    pub processing: Vec<crate::audit_log::model::AuditEntryView>,
+}
+
+/// A user account bound to a santri record.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportAccount {
+    pub id: Uuid,
+    #[schema(example = "ahmad.fauzi@example.org")]
+    pub email: String,
+    pub name: String,
+    pub is_active: bool,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An activity a santri was enrolled in, through their pesantren.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportActivity {
+    pub activity_id: Uuid,
+    #[schema(example = "Pelatihan Manajerial Kopontren")]
+    pub title: String,
+    pub starts_on: NaiveDate,
+    /// Whether the pesantren's attendance was confirmed.
+    pub attended: Option<bool>,
+    pub enrolled_at: DateTime<Utc>,
+}

@@ -3,17 +3,18 @@
 //! answered or audited in full; a minor's record needs a guardian's consent.
 
 use chrono::{Datelike, NaiveDate, Utc};
-use entity::{pesantren, santri, users, Gender};
+use entity::{pesantren, santri, users, Gender, SantriStatus};
 use sea_orm::sea_query::{Expr, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, ExprTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
-use serde_json::{Map, Value};
+use serde_json::Value;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::model::{CreateSantri, SantriFilter, SantriView, UpdateSantri};
+use super::erasure;
+use super::model::{ConsentInput, CreateSantri, SantriFilter, SantriView, UpdateSantri};
 use crate::audit::{self, WriteTx};
 use crate::auth::{rules, scope, Caller};
 use crate::db;
@@ -128,6 +129,30 @@ fn finish(mut errors: Vec<FieldError>) -> ApiResult<()> {
     ApiError::check(errors)
 }
 
+/// A consent's texts trimmed, blank meaning absent.
+fn clean_consent(c: ConsentInput) -> ConsentInput {
+    ConsentInput {
+        guardian_name: clean(c.guardian_name),
+        guardian_relation: c.guardian_relation.trim().to_string(),
+        ..c
+    }
+}
+
+/// The consent's day and the day of leaving are not in the future.
+fn check_days(
+    consent: Option<&ConsentInput>,
+    left_on: Option<NaiveDate>,
+    errors: &mut Vec<FieldError>,
+    today: NaiveDate,
+) {
+    if consent.and_then(|c| c.given_on).is_some_and(|d| d > today) {
+        errors.push(FieldError::new("consent.given_on", FieldCode::NotInFuture));
+    }
+    if left_on.is_some_and(|d| d > today) {
+        errors.push(FieldError::new("left_on", FieldCode::NotInFuture));
+    }
+}
+
 fn derive_errors(v: &impl Validate) -> Vec<FieldError> {
     validator_errors(v.validate())
 }
@@ -181,18 +206,24 @@ pub async fn create(
         ..body
     };
     let mut errors = derive_errors(&body);
+    let consent = body.consent.clone().map(clean_consent);
+    let guardian_name = body
+        .guardian_name
+        .clone()
+        .or_else(|| consent.as_ref().and_then(|c| c.guardian_name.clone()));
     check_facts(
         &Facts {
             nik: body.nik.as_deref(),
             gender: body.gender,
             birth_date: body.birth_date,
             entry_year: body.entry_year,
-            guardian_name: body.guardian_name.as_deref(),
-            consented: body.guardian_consent,
+            guardian_name: guardian_name.as_deref(),
+            consented: body.guardian_consent || consent.is_some(),
         },
         &mut errors,
         today(),
     );
+    check_days(consent.as_ref(), body.left_on, &mut errors, today());
     finish(errors)?;
     if let Some(nik) = &body.nik {
         if nik_taken(db, caller, parent.id, nik, None).await? {
@@ -216,8 +247,25 @@ pub async fn create(
         phone: Set(normalize_phone(body.phone)),
         email: Set(normalize_email(body.email)),
         address: Set(body.address),
-        guardian_name: Set(body.guardian_name),
-        guardian_consent_at: Set(body.guardian_consent.then_some(now)),
+        guardian_name: Set(guardian_name),
+        guardian_consent_at: Set((body.guardian_consent || consent.is_some()).then_some(now)),
+        consent_relation: Set(consent.as_ref().map(|c| c.guardian_relation.clone())),
+        consent_method: Set(consent.as_ref().map(|c| c.method)),
+        consent_given_on: Set((body.guardian_consent || consent.is_some()).then(|| {
+            consent
+                .as_ref()
+                .and_then(|c| c.given_on)
+                .unwrap_or_else(today)
+        })),
+        consent_recorded_by: Set((body.guardian_consent || consent.is_some())
+            .then(|| caller.user_id())
+            .flatten()),
+        consent_withdrawn_at: Set(None),
+        left_on: Set(match body.status {
+            SantriStatus::Alumni => Some(body.left_on.unwrap_or_else(today)),
+            SantriStatus::Active => body.left_on,
+        }),
+        erased_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
@@ -247,8 +295,12 @@ pub async fn list(
 ) -> ApiResult<Page<SantriView>> {
     let limit = page.limit()?;
     let parent = scope::load::<pesantren::Entity>(db, caller, pesantren_id).await?;
+    // Restricted records (consent withdrawn, data erased) leave every list,
+    // an admin's included: they are reached by id only.
     let mut q = scope::find::<santri::Entity>(caller)
         .filter(santri::Column::PesantrenId.eq(parent.id))
+        .filter(santri::Column::ConsentWithdrawnAt.is_null())
+        .filter(santri::Column::ErasedAt.is_null())
         .order_by_asc(santri::Column::Id);
     if let Some(status) = filter.status {
         q = q.filter(santri::Column::Status.eq(status));
@@ -269,21 +321,52 @@ pub async fn list(
         q = q.filter(santri::Column::Id.gt(after));
     }
     let rows = q.limit(limit + 1).all(db).await?;
-    Ok(Page::from_rows(rows, limit, |s| s.id, SantriView::from))
+    let page = Page::from_rows(rows, limit, |s| s.id, SantriView::from);
+    let read: Vec<(Uuid, String)> = page
+        .data
+        .iter()
+        .map(|s| (s.id, s.province_code.clone()))
+        .collect();
+    audit::record_reads(db, &caller.actor(), "santri", &read, "list").await?;
+    Ok(page)
 }
 
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> ApiResult<SantriView> {
-    Ok(scope::load::<santri::Entity>(db, caller, id).await?.into())
+    let row = scope::load::<santri::Entity>(db, caller, id).await?;
+    audit::record_reads(
+        db,
+        &caller.actor(),
+        "santri",
+        &[(row.id, row.province_code.clone())],
+        "get",
+    )
+    .await?;
+    Ok(row.into())
 }
 
 /// A record read and sent back carries its NIK masked: that is the NIK it
 /// has, not a malformed new one, so it is taken out before the body is read
-/// and judged.
+/// and judged. Its consent as read is the consent it has, likewise; a
+/// changed one is a new consent, whose recording fields are the server's.
 fn keep_masked_nik(body: &mut Value, current: &Value) {
-    if let (Value::Object(fields), Some(now)) = (body, current.get("nik")) {
+    let Value::Object(fields) = body else {
+        return;
+    };
+    if let Some(now) = current.get("nik") {
         if !now.is_null() && fields.get("nik") == Some(now) {
             fields.remove("nik");
         }
+    }
+    match (fields.get_mut("consent"), current.get("consent")) {
+        (Some(sent), Some(now)) if sent == now => {
+            fields.remove("consent");
+        }
+        (Some(Value::Object(sent)), _) => {
+            for key in ["recorded_by", "recorded_at", "withdrawn_at"] {
+                sent.remove(key);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -298,6 +381,9 @@ pub async fn update(
     expected_version: Option<i32>,
 ) -> ApiResult<SantriView> {
     let current = scope::load::<santri::Entity>(db, caller, id).await?;
+    if current.erased_at.is_some() {
+        return Err(ApiError::new(Code::SantriErased));
+    }
     let patch = edit
         .resolve_with(&SantriView::from(current.clone()), keep_masked_nik)?
         .without_unchanged(&current);
@@ -318,14 +404,23 @@ pub async fn update(
     let gender = patch.gender.unwrap_or(current.gender);
     let birth_date = patch.birth_date.unwrap_or(current.birth_date);
     let entry_year = patch.entry_year.unwrap_or(current.entry_year);
+    let consent = patch.consent.clone().map(clean_consent);
     let guardian_name = patch
         .guardian_name
         .clone()
-        .unwrap_or_else(|| current.guardian_name.clone());
-    let guardian_consent_at = match patch.guardian_consent {
-        None => current.guardian_consent_at,
-        Some(true) => current.guardian_consent_at.or(Some(now)),
-        Some(false) => None,
+        .unwrap_or_else(|| current.guardian_name.clone())
+        .or_else(|| consent.as_ref().and_then(|c| c.guardian_name.clone()));
+    let guardian_consent_at = match (patch.guardian_consent, &consent) {
+        (_, Some(_)) => Some(now),
+        (None, None) => current.guardian_consent_at,
+        (Some(true), None) => current.guardian_consent_at.or(Some(now)),
+        (Some(false), None) => None,
+    };
+    let status = patch.status.unwrap_or(current.status);
+    let left_on = match (patch.left_on, status) {
+        (Some(day), _) => day,
+        (None, SantriStatus::Alumni) => current.left_on.or_else(|| Some(today())),
+        (None, SantriStatus::Active) => current.left_on,
     };
     check_facts(
         &Facts {
@@ -339,6 +434,7 @@ pub async fn update(
         &mut errors,
         today(),
     );
+    check_days(consent.as_ref(), left_on, &mut errors, today());
     finish(errors)?;
     check_version(expected_version, current.version)?;
     if let Some(n) = &nik {
@@ -353,10 +449,25 @@ pub async fn update(
         entry_year: Set(entry_year),
         guardian_name: Set(guardian_name),
         guardian_consent_at: Set(guardian_consent_at),
+        left_on: Set(left_on),
         updated_at: Set(now),
         version: Set(current.version + 1),
         ..Default::default()
     };
+    if let Some(c) = &consent {
+        changes.consent_relation = Set(Some(c.guardian_relation.clone()));
+        changes.consent_method = Set(Some(c.method));
+        changes.consent_given_on = Set(Some(c.given_on.unwrap_or_else(today)));
+        changes.consent_recorded_by = Set(caller.user_id());
+    } else if guardian_consent_at.is_none() {
+        changes.consent_relation = Set(None);
+        changes.consent_method = Set(None);
+        changes.consent_given_on = Set(None);
+        changes.consent_recorded_by = Set(None);
+    } else if current.guardian_consent_at.is_none() {
+        changes.consent_given_on = Set(Some(today()));
+        changes.consent_recorded_by = Set(caller.user_id());
+    }
     if let Some(name) = patch.name {
         changes.search_name = Set(text::fold(&name));
         changes.name = Set(name);
@@ -430,25 +541,163 @@ pub async fn delete(
     }
     let before = SantriView::from(current.clone());
     let mut tx = WriteTx::begin(db, &caller.actor()).await?;
+    // The accounts (all inactive by now) and the trail lose what they hold
+    // of the person before the row goes.
+    erasure::scrub_links(&tx, id).await?;
     scope::delete_if_version::<santri::Entity>(&*tx, id, current.version).await?;
-    // Every field goes from its value (redacted as on creation) to nothing.
-    let removed: Map<String, Value> = match audit::created(&before) {
-        Value::Object(fields) => fields
-            .into_iter()
-            .map(|(k, v)| (k, serde_json::json!({"from": v, "to": null})))
-            .collect(),
-        _ => Map::new(),
-    };
     tx.record(audit::Entry {
         action: "delete",
         resource_type: "santri",
         resource_id: id,
         province_code: Some(before.province_code.clone()),
-        changes: Value::Object(removed),
+        changes: audit::created(&before),
     })
     .await?;
     tx.commit().await?;
+    erasure::sweep(db).await;
     Ok(())
+}
+
+/// Erases the personal data of a santri whose record must stay counted
+/// (an alumnus): every personal field emptied, linked accounts deactivated
+/// and anonymised, the trail about them reduced to field names.
+pub async fn erase(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> ApiResult<SantriView> {
+    let current = scope::load::<santri::Entity>(db, caller, id).await?;
+    if current.erased_at.is_some() {
+        return Err(ApiError::new(Code::SantriErased));
+    }
+    let mut tx = WriteTx::begin(db, &caller.actor()).await?;
+    let erased = erasure::erase(&mut tx, &current, "on request").await?;
+    tx.commit().await?;
+    erasure::sweep(db).await;
+    Ok(erased.into())
+}
+
+/// Withdraws the guardian's (or the adult santri's) consent: the record is
+/// restricted to admins at once and erased after
+/// `OPOP_CONSENT_WITHDRAWN_ERASE_DAYS` by the retention task.
+pub async fn withdraw_consent(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+) -> ApiResult<SantriView> {
+    let current = scope::load::<santri::Entity>(db, caller, id).await?;
+    if current.erased_at.is_some() {
+        return Err(ApiError::new(Code::SantriErased));
+    }
+    if current.guardian_consent_at.is_none() || current.consent_withdrawn_at.is_some() {
+        return Err(ApiError::new(Code::SantriNoConsent));
+    }
+    let now = db::now();
+    let mut tx = WriteTx::begin(db, &caller.actor()).await?;
+    scope::update_if_version::<santri::Entity>(
+        &*tx,
+        id,
+        current.version,
+        santri::ActiveModel {
+            consent_withdrawn_at: Set(Some(now)),
+            updated_at: Set(now),
+            version: Set(current.version + 1),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.record(audit::Entry {
+        action: "withdraw_consent",
+        resource_type: "santri",
+        resource_id: id,
+        province_code: Some(current.province_code.clone()),
+        changes: serde_json::json!({"consent_withdrawn_at": null}),
+    })
+    .await?;
+    tx.commit().await?;
+    let after = santri::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::new(Code::SantriNotFound))?;
+    Ok(after.into())
+}
+
+/// Everything held about a santri and who processed it (the right of
+/// access); the export is itself recorded as a read.
+pub async fn export(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+) -> ApiResult<super::model::SantriExport> {
+    use super::model::{ExportAccount, ExportActivity, SantriExport};
+    use entity::{activities, activity_participants, enterprises};
+    let row = scope::load::<santri::Entity>(db, caller, id).await?;
+    audit::record_reads(
+        db,
+        &caller.actor(),
+        "santri",
+        &[(row.id, row.province_code.clone())],
+        "export",
+    )
+    .await?;
+    let accounts = users::Entity::find()
+        .filter(users::Column::SantriId.eq(id))
+        .order_by_asc(users::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| ExportAccount {
+            id: u.id,
+            email: u.email,
+            name: u.name,
+            is_active: u.is_active,
+            last_login_at: u.last_login_at,
+            created_at: u.created_at,
+        })
+        .collect();
+    let started = enterprises::Entity::find()
+        .filter(enterprises::Column::SantriId.eq(id))
+        .order_by_asc(enterprises::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    // Enrolments name santri in a JSON list: read the pesantren's (few)
+    // enrolments and keep those naming this santri.
+    let enrolments: Vec<activity_participants::Model> = activity_participants::Entity::find()
+        .filter(activity_participants::Column::PesantrenId.eq(row.pesantren_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|p| {
+            serde_json::from_value::<Vec<Uuid>>(p.santri_ids.clone())
+                .is_ok_and(|ids| ids.contains(&id))
+        })
+        .collect();
+    let titles: std::collections::HashMap<Uuid, activities::Model> = activities::Entity::find()
+        .filter(activities::Column::Id.is_in(enrolments.iter().map(|p| p.activity_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let enrolled = enrolments
+        .into_iter()
+        .filter_map(|p| {
+            titles.get(&p.activity_id).map(|a| ExportActivity {
+                activity_id: a.id,
+                title: a.title.clone(),
+                starts_on: a.starts_on,
+                attended: p.attended,
+                enrolled_at: p.enrolled_at,
+            })
+        })
+        .collect();
+    let processing = crate::audit_log::service::about(db, "santri", id).await?;
+    Ok(SantriExport {
+        santri: row.into(),
+        accounts,
+        enterprises: started,
+        activities: enrolled,
+        processing,
+    })
 }
 
 impl Check for CreateSantri {
@@ -456,7 +705,9 @@ impl Check for CreateSantri {
     /// birth date, a guardian's consent for a minor), on the trimmed body.
     fn check(&self) -> Vec<FieldError> {
         let nik = clean(self.nik.clone());
-        let guardian = clean(self.guardian_name.clone());
+        let consent = self.consent.clone().map(clean_consent);
+        let guardian = clean(self.guardian_name.clone())
+            .or_else(|| consent.as_ref().and_then(|c| c.guardian_name.clone()));
         let mut errors = derive_errors(self);
         check_facts(
             &Facts {
@@ -465,11 +716,12 @@ impl Check for CreateSantri {
                 birth_date: self.birth_date,
                 entry_year: self.entry_year,
                 guardian_name: guardian.as_deref(),
-                consented: self.guardian_consent,
+                consented: self.guardian_consent || consent.is_some(),
             },
             &mut errors,
             today(),
         );
+        check_days(consent.as_ref(), self.left_on, &mut errors, today());
         errors.sort_by(|a, b| a.field.cmp(&b.field));
         errors.dedup_by(|a, b| a.field == b.field);
         errors

@@ -832,6 +832,16 @@ fn santri_row(rng: &mut Rng, ctx: &SantriCtx<'_>, nik_seq: &mut i64) -> santri::
         ))),
         guardian_name: Set(minor.then(|| rng.pick(GUARDIANS).to_string())),
         guardian_consent_at: Set(minor.then(|| now - days(rng.range(10, 700)))),
+        consent_relation: Set(
+            minor.then(|| if rng.percent(60) { "ibu" } else { "ayah" }.to_string())
+        ),
+        consent_method: Set(minor.then_some(entity::ConsentMethod::WrittenForm)),
+        consent_given_on: Set(minor.then(|| (now - days(rng.range(700, 800))).date_naive())),
+        consent_recorded_by: Set(None),
+        consent_withdrawn_at: Set(None),
+        // Within retention, so that the demo's alumni are not erased at start.
+        left_on: Set(alumni.then(|| (now - days(rng.range(30, 1500))).date_naive())),
+        erased_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),

@@ -1,29 +1,14 @@
 //! `/api/v1/stats`.
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::model::{StatsOverview, StatsQuery};
 use super::{csv, service};
 use crate::auth::{Require, Staff};
 use crate::error::{ApiError, ApiResult};
-use crate::http::Query;
+use crate::http::{csv_response, wants_csv, Query};
 use crate::publication;
 use crate::state::AppState;
-
-/// Whether the client asked for a spreadsheet.
-fn wants_csv(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',').any(|t| {
-                t.split(';')
-                    .next()
-                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/csv"))
-            })
-        })
-}
 
 /// The programme's figures.
 ///
@@ -69,13 +54,10 @@ pub(super) async fn get_stats_overview(
     .await?;
     if wants_csv(&req) {
         let text = csv::render(&figures).map_err(|e| ApiError::internal(anyhow::Error::from(e)))?;
-        return Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"opop-figures-{}.csv\"", figures.year),
-            ))
-            .body(text));
+        return Ok(csv_response(
+            &format!("opop-figures-{}.csv", figures.year),
+            text.into_bytes(),
+        ));
     }
     Ok(HttpResponse::Ok().json(figures))
 }
