@@ -16,6 +16,7 @@ mod m20261201_000007_product_drafts;
 mod m20261201_000008_programme;
 mod m20261201_000009_regions;
 mod m20261202_000010_competitions;
+mod m20261203_000011_reviews;
 pub mod regions;
 
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_programme::Migration),
             Box::new(m20261201_000009_regions::Migration),
             Box::new(m20261202_000010_competitions::Migration),
+            Box::new(m20261203_000011_reviews::Migration),
         ]
     }
 }
