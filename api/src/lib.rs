@@ -47,6 +47,7 @@ pub mod products;
 pub mod publication;
 pub mod ratelimit;
 pub mod regions;
+pub mod reviews;
 pub mod routes;
 pub mod santri;
 pub mod seed;

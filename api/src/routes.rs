@@ -17,6 +17,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             // Before `pesantren`: actix gives a path to the first scope whose
             // prefix matches, and `/pesantren/{id}/santri` belongs to santri.
             // Before `santri` and `pesantren`: full paths under their prefixes.
+            // `reviews` also has one under `/products`.
+            .configure(crate::reviews::configure)
             .configure(crate::enterprises::configure)
             .configure(crate::mentoring::configure)
             .configure(crate::santri::configure)

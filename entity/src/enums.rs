@@ -300,3 +300,36 @@ string_enum! {
         Finalist = "finalist",
     }
 }
+
+string_enum! {
+    /// What a review history row is about.
+    ReviewedResource {
+        Product = "product",
+        Certification = "certification",
+        Pesantren = "pesantren",
+    }
+}
+
+string_enum! {
+    /// A decision kept in a review history.
+    ReviewDecision {
+        /// A product's pesantren sent it to curation.
+        Submit = "submit",
+        /// A curator or admin approved a product.
+        Approve = "approve",
+        /// A curator or admin rejected a product or a certificate, with a reason.
+        Reject = "reject",
+        /// A product's pesantren took it out of the catalogue.
+        Unlist = "unlist",
+        /// A product's pesantren put it back.
+        Relist = "relist",
+        /// A curator awarded a product flagship status.
+        Flagship = "flagship",
+        /// A curator withdrew a product's flagship status.
+        WithdrawFlagship = "withdraw_flagship",
+        /// A curator or admin verified a certificate, or an admin a pesantren.
+        Verify = "verify",
+        /// An admin suspended a pesantren, perhaps with a reason.
+        Suspend = "suspend",
+    }
+}

@@ -36,6 +36,7 @@ pub mod product_variants;
 pub mod products;
 pub mod refresh_tokens;
 pub mod regions;
+pub mod reviews;
 pub mod santri;
 pub mod targets;
 pub mod users;

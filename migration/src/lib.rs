@@ -16,6 +16,7 @@ mod m20261201_000007_product_drafts;
 mod m20261201_000008_programme;
 mod m20261201_000009_regions;
 mod m20261202_000010_competitions;
+mod m20261203_000011_reviews;
 mod m20261203_000012_data_protection;
 pub mod regions;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_programme::Migration),
             Box::new(m20261201_000009_regions::Migration),
             Box::new(m20261202_000010_competitions::Migration),
+            Box::new(m20261203_000011_reviews::Migration),
             Box::new(m20261203_000012_data_protection::Migration),
         ]
     }

@@ -146,6 +146,7 @@ mod cases_pesantren;
 mod cases_products;
 mod cases_programme;
 mod cases_regions;
+mod cases_reviews;
 mod cases_santri;
 mod cases_stats;
 mod cases_trust;
@@ -167,6 +168,7 @@ fn cases() -> Vec<Case> {
     all.extend(cases_programme::cases());
     all.extend(cases_competitions::cases());
     all.extend(cases_regions::cases());
+    all.extend(cases_reviews::cases());
     all.extend(cases_pesantren::cases());
     all
 }

@@ -2,6 +2,7 @@
 //! follows which.
 
 use entity::CertificationStatus::{self, *};
+use entity::ReviewDecision;
 
 use crate::error::{ApiError, Code};
 
@@ -17,6 +18,14 @@ impl Action {
         match self {
             Self::Verify => "verify",
             Self::Reject => "reject",
+        }
+    }
+
+    /// How the review history names it.
+    pub fn decision(self) -> ReviewDecision {
+        match self {
+            Self::Verify => ReviewDecision::Verify,
+            Self::Reject => ReviewDecision::Reject,
         }
     }
 }
@@ -64,6 +73,13 @@ mod tests {
                     (got, want) => panic!("{status} + {action:?}: got {got:?}, want {want:?}"),
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_review_history_names_every_action_as_the_audit_trail_does() {
+        for action in [Action::Verify, Action::Reject] {
+            assert_eq!(action.decision().as_str(), action.verb());
         }
     }
 

@@ -4,7 +4,7 @@
 //! beverage, herbal and cosmetics, so every write here ends with the
 //! product's change-feed sync in the same transaction.
 
-use entity::{certifications, products, CertificationStatus, CertificationType};
+use entity::{certifications, products, CertificationStatus, CertificationType, ReviewedResource};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -21,6 +21,7 @@ use crate::error::{unique_as, ApiError, ApiResult, Code, FieldCode, FieldError};
 use crate::feed;
 use crate::pagination::{Page, PageParams};
 use crate::publication;
+use crate::reviews;
 use crate::validation::validate;
 
 fn duplicate() -> ApiError {
@@ -216,7 +217,7 @@ pub async fn act(
     let now = db::now();
     let row = certifications::ActiveModel {
         status: Set(status),
-        rejection_reason: Set(reason),
+        rejection_reason: Set(reason.clone()),
         verified_by: Set(caller.user_id()),
         verified_at: Set(Some(now)),
         updated_at: Set(now),
@@ -228,6 +229,16 @@ pub async fn act(
     scope::update_if_version::<certifications::Entity>(&*tx, id, current.version, row).await?;
     feed::sync_product(&tx, current.product_id).await?;
     let after = reload(&*tx, id).await?;
+    reviews::service::record(
+        &tx,
+        caller,
+        ReviewedResource::Certification,
+        id,
+        &after.province_code,
+        action.decision(),
+        reason.as_deref(),
+    )
+    .await?;
     tx.record(audit::Entry {
         action: action.verb(),
         resource_type: "certification",

@@ -218,7 +218,9 @@ pub(super) async fn verify_pesantren(
 /// Suspend a pesantren (secretariat).
 ///
 /// From `registered` or `verified`. Nothing of it is public while suspended,
-/// and its managers cannot log in. The optional `reason` goes to the audit trail.
+/// and its managers cannot log in. The optional `reason` is kept in the
+/// pesantren's review history (`GET /pesantren/{id}/reviews`) and the audit
+/// trail.
 #[utoipa::path(
     post,
     path = "/{id}/suspend",
@@ -245,7 +247,10 @@ pub(super) async fn suspend_pesantren(
         &auth,
         *id,
         PesantrenStatus::Suspended,
-        body.reason,
+        // A blank reason is no reason: the history shows `null`, not "".
+        body.reason
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty()),
         if_match.0,
     )
     .await?;

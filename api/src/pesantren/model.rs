@@ -315,7 +315,7 @@ pub struct Registration {
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
-    /// Recorded in the audit trail.
+    /// Kept in the pesantren's review history (and the audit trail).
     #[validate(length(max = 1000))]
     #[schema(max_length = 1000)]
     #[schema(example = "The operating permit is under review.")]

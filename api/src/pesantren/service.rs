@@ -5,7 +5,7 @@
 use entity::{
     activity_participants, certifications, deals, enterprises, koperasi, mentor_assignments,
     mentoring_sessions, orders, pesantren, product_images, products, santri, users,
-    PesantrenStatus, Role,
+    PesantrenStatus, ReviewedResource, Role,
 };
 use sea_orm::sea_query::{Expr, LikeExpr};
 use sea_orm::{
@@ -26,6 +26,7 @@ use crate::edit::{check_version, Edit};
 use crate::error::{unique_as, ApiError, ApiResult, Code};
 use crate::feed;
 use crate::pagination::{Page, PageParams};
+use crate::reviews;
 use crate::users::UserView;
 use crate::validation::validate;
 
@@ -299,6 +300,21 @@ pub async fn set_status(
             .await?
             .ok_or_else(|| ApiError::new(Code::PesantrenNotFound))?,
     );
+    let decision = status::decision(to).ok_or_else(|| {
+        ApiError::internal(anyhow::anyhow!(
+            "a pesantren moved to `{to}`, which is no decision"
+        ))
+    })?;
+    reviews::service::record(
+        &tx,
+        caller,
+        ReviewedResource::Pesantren,
+        id,
+        &after.province_code,
+        decision,
+        reason.as_deref(),
+    )
+    .await?;
     let mut diff = audit::diff(&before, &after);
     if let (Some(reason), Some(obj)) = (reason, diff.as_object_mut()) {
         obj.insert("reason".into(), serde_json::Value::String(reason));

@@ -5,6 +5,7 @@
 //! verified again. Nothing goes back to `registered`.
 
 use entity::PesantrenStatus::{self, *};
+use entity::ReviewDecision;
 
 use crate::error::{ApiError, Code};
 
@@ -25,6 +26,16 @@ pub fn action(to: PesantrenStatus) -> &'static str {
         Verified => "verify",
         Suspended => "suspend",
         Registered => "register",
+    }
+}
+
+/// How the review history names a move to `to`; `None` for `registered`,
+/// which [`next`] never moves a pesantren to.
+pub fn decision(to: PesantrenStatus) -> Option<ReviewDecision> {
+    match to {
+        Verified => Some(ReviewDecision::Verify),
+        Suspended => Some(ReviewDecision::Suspend),
+        Registered => None,
     }
 }
 
@@ -55,6 +66,18 @@ mod tests {
                         let detail = e.detail(crate::i18n::Lang::En);
                         assert!(detail.contains(&format!("`{from}`")), "{detail}");
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_allowed_move_is_a_decision_named_as_in_the_audit_trail() {
+        for to in PesantrenStatus::iter() {
+            for from in PesantrenStatus::iter() {
+                if next(from, to).is_ok() {
+                    let decision = decision(to).expect("a decision");
+                    assert_eq!(decision.as_str(), action(to));
                 }
             }
         }

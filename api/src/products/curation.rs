@@ -1,8 +1,8 @@
 //! The curation state machine: the only place that knows which state
 //! follows which, and what a product must have before curators see it.
 
-use entity::ProductCategory;
 use entity::ProductStatus::{self, *};
+use entity::{ProductCategory, ReviewDecision};
 
 use crate::error::{ApiError, Code, FieldCode, FieldError};
 
@@ -24,6 +24,17 @@ impl Action {
             Self::Reject => "reject",
             Self::Unlist => "unlist",
             Self::Relist => "relist",
+        }
+    }
+
+    /// How the review history names it.
+    pub fn decision(self) -> ReviewDecision {
+        match self {
+            Self::Submit => ReviewDecision::Submit,
+            Self::Approve => ReviewDecision::Approve,
+            Self::Reject => ReviewDecision::Reject,
+            Self::Unlist => ReviewDecision::Unlist,
+            Self::Relist => ReviewDecision::Relist,
         }
     }
 }
@@ -153,6 +164,19 @@ mod tests {
                     (got, want) => panic!("{status} + {action:?}: got {got:?}, want {want:?}"),
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_review_history_names_every_action_as_the_audit_trail_does() {
+        for action in [
+            Action::Submit,
+            Action::Approve,
+            Action::Reject,
+            Action::Unlist,
+            Action::Relist,
+        ] {
+            assert_eq!(action.decision().as_str(), action.verb());
         }
     }
 

@@ -2,7 +2,10 @@
 //! approved (or rejected), unlisted and relisted, with every rule of the
 //! state machine in [`super::curation`].
 
-use entity::{koperasi, pesantren, products, ProductCondition, ProductStatus, Role};
+use entity::{
+    koperasi, pesantren, products, ProductCondition, ProductStatus, ReviewDecision,
+    ReviewedResource, Role,
+};
 use sea_orm::sea_query::{Expr, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -20,6 +23,7 @@ use crate::edit::{check_version, Edit};
 use crate::error::{ApiError, ApiResult, Code, FieldCode};
 use crate::feed::{self, view::load_variants};
 use crate::pagination::{decode_cursor, encode_cursor, Page, PageParams};
+use crate::reviews;
 use crate::validation::validate;
 
 /// The ids among `ids` that are published today.
@@ -383,6 +387,16 @@ pub async fn act(
     scope::update_if_version::<products::Entity>(&*tx, id, current.version, row).await?;
     feed::sync_product(&tx, id).await?;
     let after = reload(&*tx, id).await?;
+    reviews::service::record(
+        &tx,
+        caller,
+        ReviewedResource::Product,
+        id,
+        &after.province_code,
+        action.decision(),
+        reason.as_deref(),
+    )
+    .await?;
     tx.record(audit::Entry {
         action: action.verb(),
         resource_type: "product",
@@ -442,6 +456,20 @@ pub async fn set_flagship(
     scope::update_if_version::<products::Entity>(&*tx, id, current.version, row).await?;
     feed::sync_product(&tx, id).await?;
     let after = reload(&*tx, id).await?;
+    reviews::service::record(
+        &tx,
+        caller,
+        ReviewedResource::Product,
+        id,
+        &after.province_code,
+        if award {
+            ReviewDecision::Flagship
+        } else {
+            ReviewDecision::WithdrawFlagship
+        },
+        None,
+    )
+    .await?;
     tx.record(audit::Entry {
         action: if award {
             "award_flagship"
