@@ -279,4 +279,43 @@ mod tests {
         assert_eq!(lines[2]["field.request_id"], "forged");
         assert_eq!(lines[2]["message"], "deep in domain code");
     }
+
+    /// The request span's fields are printed with every line logged inside
+    /// a request (the default format); the query is not among them.
+    #[actix_web::test]
+    async fn the_request_span_keeps_the_query_string_out_of_the_logs() {
+        use actix_web::{test, web, App, HttpResponse};
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tfmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .compact()
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let app = test::init_service(
+            App::new()
+                .wrap(tracing_actix_web::TracingLogger::<RootSpan>::new())
+                .route(
+                    "/api/v1/pesantren/{id}/santri",
+                    web::get().to(|| async {
+                        tracing::warn!("listing santri");
+                        HttpResponse::Ok().finish()
+                    }),
+                ),
+        )
+        .await;
+        let req = test::TestRequest::get()
+            .uri("/api/v1/pesantren/7/santri?q=Zulaikha%20Quenvarisma")
+            .to_request();
+        assert!(test::call_service(&app, req).await.status().is_success());
+        let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        assert!(text.contains("listing santri"), "{text}");
+        assert!(
+            text.contains("http.target=/api/v1/pesantren/7/santri"),
+            "{text}"
+        );
+        assert!(text.contains("request_id="), "{text}");
+        assert!(!text.contains("Zulaikha") && !text.contains("q="), "{text}");
+    }
 }

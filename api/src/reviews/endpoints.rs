@@ -4,12 +4,12 @@
 use actix_web::{web, HttpResponse};
 use uuid::Uuid;
 
-use super::model::ReviewView;
+use super::model::ReviewPage;
 use super::service;
 use crate::auth::{RegisterReaders, Require};
 use crate::error::ApiResult;
 use crate::http::Query;
-use crate::pagination::{Page, PageParams};
+use crate::pagination::PageParams;
 use crate::state::AppState;
 
 /// List the curation decisions on a product.
@@ -25,7 +25,7 @@ use crate::state::AppState;
     path = "/products/{id}/reviews",
     tag = "products",
     params(("id" = Uuid, Path, description = "Product id"), PageParams),
-    responses((status = 200, description = "One page of the product's decisions, newest first.", body = Page<ReviewView>))
+    responses((status = 200, description = "One page of the product's decisions, newest first.", body = ReviewPage))
 )]
 pub(super) async fn list_product_reviews(
     auth: Require<RegisterReaders>,
@@ -33,7 +33,9 @@ pub(super) async fn list_product_reviews(
     id: web::Path<Uuid>,
     page: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(service::for_product(&state.db, &auth, *id, &page).await?))
+    Ok(HttpResponse::Ok().json(ReviewPage::from(
+        service::for_product(&state.db, &auth, *id, &page).await?,
+    )))
 }
 
 /// List the review decisions on a certificate.
@@ -46,7 +48,7 @@ pub(super) async fn list_product_reviews(
     path = "/certifications/{id}/reviews",
     tag = "certifications",
     params(("id" = Uuid, Path, description = "Certification id"), PageParams),
-    responses((status = 200, description = "One page of the certificate's decisions, newest first.", body = Page<ReviewView>))
+    responses((status = 200, description = "One page of the certificate's decisions, newest first.", body = ReviewPage))
 )]
 pub(super) async fn list_certification_reviews(
     auth: Require<RegisterReaders>,
@@ -54,7 +56,9 @@ pub(super) async fn list_certification_reviews(
     id: web::Path<Uuid>,
     page: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(service::for_certification(&state.db, &auth, *id, &page).await?))
+    Ok(HttpResponse::Ok().json(ReviewPage::from(
+        service::for_certification(&state.db, &auth, *id, &page).await?,
+    )))
 }
 
 /// List the secretariat's decisions on a pesantren.
@@ -69,7 +73,7 @@ pub(super) async fn list_certification_reviews(
     path = "/pesantren/{id}/reviews",
     tag = "pesantren",
     params(("id" = Uuid, Path, description = "Pesantren id"), PageParams),
-    responses((status = 200, description = "One page of the pesantren's decisions, newest first.", body = Page<ReviewView>,
+    responses((status = 200, description = "One page of the pesantren's decisions, newest first.", body = ReviewPage,
         example = json!({"data": [
             {"at": "2026-02-03T02:15:00Z", "decision": "verify", "reason": null, "by_role": "admin", "by_name": "Hj. Nur Aini"},
             {"at": "2026-01-20T07:40:00Z", "decision": "suspend", "reason": "Izin operasional sedang ditinjau ulang", "by_role": "admin", "by_name": "Hj. Nur Aini"}
@@ -81,5 +85,7 @@ pub(super) async fn list_pesantren_reviews(
     id: web::Path<Uuid>,
     page: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(service::for_pesantren(&state.db, &auth, *id, &page).await?))
+    Ok(HttpResponse::Ok().json(ReviewPage::from(
+        service::for_pesantren(&state.db, &auth, *id, &page).await?,
+    )))
 }

@@ -38,3 +38,23 @@ pub struct ReviewView {
     #[schema(nullable = false, example = "Dr. Siti Rahmawati")]
     pub by_name: Option<String>,
 }
+
+/// One page of a resource's decisions, newest first: the shape of every
+/// list (`data`, `next_cursor`), named so that the document shows a
+/// review's fields once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewPage {
+    pub data: Vec<ReviewView>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[schema(required = true)]
+    pub next_cursor: Option<String>,
+}
+
+impl From<crate::pagination::Page<ReviewView>> for ReviewPage {
+    fn from(p: crate::pagination::Page<ReviewView>) -> Self {
+        Self {
+            data: p.data,
+            next_cursor: p.next_cursor,
+        }
+    }
+}
