@@ -56,6 +56,27 @@ fn all_digits(s: &str, n: usize) -> bool {
     s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// A link the API stores and shows to people (a certificate's document, a
+/// pesantren's website): `https:` only, so that no `javascript:` or `data:`
+/// URL reaches a reviewer's browser; `http:` only to the machine itself,
+/// where a development server serves its own uploads.
+pub fn validate_https_url(url: &str) -> Result<(), ValidationError> {
+    let lower = url.to_ascii_lowercase();
+    let local_http = lower.strip_prefix("http://").is_some_and(|rest| {
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host = match authority.rsplit_once(':') {
+            Some((h, port)) if !h.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => h,
+            _ => authority,
+        };
+        matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+    });
+    if (lower.starts_with("https://") || local_http) && validator::ValidateUrl::validate_url(url) {
+        Ok(())
+    } else {
+        Err(crate::validation::invalid(FieldCode::HttpsUrl))
+    }
+}
+
 pub fn validate_province_code(code: &str) -> Result<(), ValidationError> {
     if is_province_code(code) {
         Ok(())
@@ -214,6 +235,30 @@ fn percent_encode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_links_are_https_or_the_machine_s_own_http() {
+        for ok in [
+            "https://sidogiri.net",
+            "HTTPS://sidogiri.net/profil",
+            "http://127.0.0.1:8080/media/a.pdf",
+            "http://localhost/media/a.pdf",
+        ] {
+            assert!(validate_https_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(document.cookie)",
+            "JavaScript://%0aalert(1)",
+            "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+            "http://sidogiri.net",
+            "http://localhost.evil.example/x",
+            "http://127.0.0.1@evil.example/x",
+            "ftp://sidogiri.net/a.pdf",
+            "vbscript:msgbox(1)",
+        ] {
+            assert!(validate_https_url(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn there_are_38_distinct_provinces_as_in_the_data_set() {

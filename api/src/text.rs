@@ -18,6 +18,16 @@ pub fn fold(s: &str) -> String {
         .join(" ")
 }
 
+/// The one form of an email address (or other account name) for looking
+/// it up, storing it and counting failed attempts against it: NFKC (so a
+/// full-width `ａ` is `a`), without surrounding whitespace of any kind
+/// (Unicode's, so a non-breaking space too), lower case. Login, the login
+/// throttle, user creation and registration all use it, so `"a@b.id "`
+/// cannot be a fresh account to the throttle while login finds `a@b.id`.
+pub fn normalize_email(s: &str) -> String {
+    s.nfkc().collect::<String>().trim().to_lowercase()
+}
+
 /// A `LIKE` pattern matching `q` anywhere, with `%`, `_` and `\` escaped
 /// (used with `ESCAPE '\'`).
 pub fn like_pattern(q: &str) -> String {
@@ -35,6 +45,19 @@ pub fn like_pattern(q: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn emails_have_one_form() {
+        for raw in [
+            "a@b.id",
+            "A@B.ID ",
+            "\ta@b.id",
+            "a@b.id\u{00a0}",
+            "\u{2003}ａ@ｂ.id\n",
+        ] {
+            assert_eq!(normalize_email(raw), "a@b.id", "{raw:?}");
+        }
+    }
 
     #[test]
     fn accents_case_and_spacing_fold_away() {

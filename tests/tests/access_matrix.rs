@@ -133,7 +133,8 @@ pub const ALL: &[&str] = &[
 /// Those who read a pesantren's register: staff, its managers and mentors.
 pub const REGISTER_READERS: &[&str] = &["admin", "curator", "pesantren_manager", "mentor"];
 /// Those who read santri records (never mentors).
-pub const SANTRI_READERS: &[&str] = &["admin", "curator", "pesantren_manager", "santri"];
+/// Curators and mentors get no santri personal data (counts only).
+pub const SANTRI_READERS: &[&str] = &["admin", "pesantren_manager", "santri"];
 
 mod cases_catalog;
 mod cases_certifications;

@@ -23,6 +23,7 @@ mod programme;
 mod regions;
 mod reviews;
 mod santri;
+mod security;
 mod stats;
 mod trust;
 mod variants;

@@ -13,6 +13,7 @@ pub mod token;
 
 pub use policy::{
     AdminOnly, AnyUser, CuratorOnly, MentorOnly, Open, Partner, PartnerOnly, Public,
-    RegisterReaders, RegisterStaff, RegisterWriters, Require, SantriReaders, SantriWriters, Staff,
+    RegisterReaders, RegisterStaff, RegisterWriters, Require, SantriKeepers, SantriReaders,
+    SantriWriters, Staff,
 };
 pub use principal::{Authenticator, Caller, Principal};

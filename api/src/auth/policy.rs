@@ -290,9 +290,15 @@ policy!(
     RegisterReaders, [ADMIN, CURATOR, MANAGER, MENTOR], anonymous = false
 );
 policy!(
-    /// Those who read santri records: staff, the pesantren's managers and
-    /// the santri themself; mentors never.
-    SantriReaders, [ADMIN, CURATOR, MANAGER, SANTRI], anonymous = false
+    /// Those who read a santri record: admins, the pesantren's managers and
+    /// the santri themself. Curators review products and mentors coach
+    /// pesantren: neither needs a child's personal data, so both see counts
+    /// only (UU 27/2022: need to know).
+    SantriReaders, [ADMIN, MANAGER, SANTRI], anonymous = false
+);
+policy!(
+    /// Those who list a pesantren's santri: admins and its managers.
+    SantriKeepers, [ADMIN, MANAGER], anonymous = false
 );
 policy!(
     /// Curators, who award flagship status.

@@ -145,11 +145,20 @@ impl Authenticator {
                 code: partner.code,
             }));
         }
-        let user = users::Entity::find_by_id(claims.sub)
+        // The account and its pesantren in one statement: a pesantren that
+        // is suspended (or no longer verified) ends its people's sessions
+        // at once, not when their access tokens expire.
+        let (user, pesantren) = users::Entity::find_by_id(claims.sub)
+            .find_also_related(pesantren::Entity)
             .one(&self.db)
             .await?
-            .filter(|u| u.is_active && u.role.as_str() == claims.role)
+            .filter(|(u, _)| u.is_active && u.role.as_str() == claims.role)
             .ok_or_else(unauthorized)?;
+        if matches!(user.role, Role::PesantrenManager | Role::Santri)
+            && !pesantren.is_some_and(|p| p.status == PesantrenStatus::Verified)
+        {
+            return Err(ApiError::new(Code::AuthPesantrenUnverified));
+        }
         Ok(Principal::User(UserPrincipal {
             id: user.id,
             role: user.role,

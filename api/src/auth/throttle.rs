@@ -120,7 +120,7 @@ impl Throttle {
             check(&self.by_address, &ip, Code::RequestRateLimited)?;
         }
         self.by_account
-            .check(&account.to_lowercase())
+            .check(&crate::text::normalize_email(account))
             .map_err(|wait| {
                 ApiError::new(Code::AuthLocked)
                     .with("seconds", wait)
@@ -130,7 +130,7 @@ impl Throttle {
 
     /// Records the outcome of an admitted attempt.
     pub fn credential_outcome(&self, account: &str, succeeded: bool) {
-        let key = account.to_lowercase();
+        let key = crate::text::normalize_email(account);
         if succeeded {
             self.by_account.succeed(&key);
         } else {

@@ -97,7 +97,7 @@ pub struct CertificationInput {
     /// Last day of validity; omit when it does not expire. Not before
     /// `issued_on`.
     pub expires_on: Option<NaiveDate>,
-    #[validate(url, length(max = 500))]
+    #[validate(custom(function = "crate::ids::validate_https_url"), length(max = 500))]
     #[schema(example = "https://opop.example.go.id/dokumen/halal-ID35110012345670224.pdf")]
     pub document_url: Option<String>,
 }

@@ -47,14 +47,6 @@ impl From<partner_listings::Model> for ListingView {
     }
 }
 
-fn https_url(url: &str) -> Result<(), validator::ValidationError> {
-    if url.starts_with("https://") && validator::ValidateUrl::validate_url(url) {
-        Ok(())
-    } else {
-        Err(invalid(FieldCode::HttpsUrl))
-    }
-}
-
 /// The partner's listing, as it records it.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -65,7 +57,7 @@ pub struct ListingInput {
     #[schema(example = "23456789012")]
     pub external_id: String,
     /// The item's public page on your marketplace (https).
-    #[validate(length(max = 500), custom(function = "https_url"))]
+    #[validate(length(max = 500), custom(function = "crate::ids::validate_https_url"))]
     #[schema(example = "https://shopee.co.id/product/123/23456789012")]
     pub url: String,
     /// Your own category id for the product (kept for you; not shown to

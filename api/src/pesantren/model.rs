@@ -190,7 +190,7 @@ pub struct PesantrenInput {
     #[schema(max_length = 254)]
     #[schema(example = "info@sidogiri.net")]
     pub email: Option<String>,
-    #[validate(url, length(max = 500))]
+    #[validate(custom(function = "crate::ids::validate_https_url"), length(max = 500))]
     #[schema(example = "https://sidogiri.net")]
     pub website: Option<String>,
     #[validate(length(max = 5000))]

@@ -340,7 +340,7 @@ pub async fn register(
     if nspp_taken(db, &body.pesantren.nspp, None).await? {
         return Err(duplicate_nspp());
     }
-    let email = body.manager.email.trim().to_lowercase();
+    let email = crate::text::normalize_email(&body.manager.email);
     let email_taken = users::Entity::find()
         .filter(users::Column::Email.eq(email.as_str()))
         .one(db)

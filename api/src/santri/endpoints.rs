@@ -7,7 +7,7 @@ use super::model::{
     CreateSantri, SantriExport, SantriFilter, SantriPatch, SantriView, UpdateSantri,
 };
 use super::service;
-use crate::auth::{RegisterStaff, RegisterWriters, Require, SantriReaders, SantriWriters};
+use crate::auth::{RegisterWriters, Require, SantriKeepers, SantriReaders, SantriWriters};
 use crate::edit::Edit;
 use crate::error::ApiResult;
 use crate::http::{with_etag, Body, IfMatch, JsonValue, MergePatch, Query};
@@ -47,8 +47,9 @@ pub(super) async fn create_santri(
 
 /// List the santri of a pesantren.
 ///
-/// Admins and curators of its province and its managers. Ordered by
-/// registration; NIKs are masked.
+/// Admins of its province and its managers; curators and mentors see
+/// santri as counts only, in the figures. Ordered by registration; NIKs
+/// are masked. Every record listed is recorded as read.
 #[utoipa::path(
     get,
     path = "/pesantren/{id}/santri",
@@ -57,7 +58,7 @@ pub(super) async fn create_santri(
     responses((status = 200, description = "One page of santri.", body = Page<SantriView>))
 )]
 pub(super) async fn list_santri(
-    auth: Require<RegisterStaff>,
+    auth: Require<SantriKeepers>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     page: Query<PageParams>,
@@ -68,8 +69,9 @@ pub(super) async fn list_santri(
 
 /// Get a santri.
 ///
-/// Admins and curators of the province, the pesantren's managers, and the
-/// santri themself. The NIK is masked.
+/// Admins of the province, the pesantren's managers, and the santri
+/// themself (curators and mentors: counts only). The NIK is masked; the
+/// read is recorded in the audit trail.
 #[utoipa::path(
     get,
     path = "/{id}",

@@ -160,12 +160,14 @@ pub(super) async fn token(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     validate(&body)?;
-    state.throttle.credential_attempt(
-        &format!("client:{}", body.client_id),
-        crate::ratelimit::client_address(&req),
-    )?;
-    let token =
-        service::partner_token(&state.db, &state.keys, &body.client_id, &body.client_secret)
-            .await?;
-    Ok(HttpResponse::Ok().json(token))
+    // Failures lock a client id as they lock an email: a wrong secret
+    // counts, and the lock holds for the right one too.
+    let account = format!("client:{}", crate::text::normalize_email(&body.client_id));
+    state
+        .throttle
+        .credential_attempt(&account, crate::ratelimit::client_address(&req))?;
+    let result =
+        service::partner_token(&state.db, &state.keys, &body.client_id, &body.client_secret).await;
+    record_outcome(&state, &account, &result);
+    Ok(HttpResponse::Ok().json(result?))
 }

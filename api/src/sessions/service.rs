@@ -69,7 +69,7 @@ pub async fn login(
     password_given: &str,
     request_id: Option<String>,
 ) -> ApiResult<TokenPair> {
-    let email = email.trim().to_lowercase();
+    let email = crate::text::normalize_email(email);
     let user = users::Entity::find()
         .filter(users::Column::Email.eq(email.as_str()))
         .one(db)

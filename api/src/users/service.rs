@@ -66,7 +66,7 @@ pub async fn create(
 ) -> ApiResult<UserView> {
     crate::validation::validate(&body)?;
     let (province_code, pesantren_id, santri_id) = placement(db, caller, &body).await?;
-    let email = body.email.trim().to_lowercase();
+    let email = crate::text::normalize_email(&body.email);
     let taken = users::Entity::find()
         .filter(users::Column::Email.eq(email.as_str()))
         .one(db)

@@ -37,7 +37,7 @@ pub fn cases() -> Vec<Case> {
         Case {
             method: "GET",
             path: "/api/v1/pesantren/{id}/santri",
-            roles: &["admin", "curator", "pesantren_manager"],
+            roles: &["admin", "pesantren_manager"],
             anonymous: false,
             target: Target::PesantrenA,
             body: no_body,

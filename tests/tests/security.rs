@@ -1,0 +1,200 @@
+//! Findings of the security review (issue 17), each with the attack that
+//! worked before and must fail now.
+
+use opop_tests::world::World;
+use opop_tests::{assert_problem, TestApp};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+
+/// Finding 8: a suspended pesantren's manager kept reading and writing
+/// santri with the token they held. The principal now reads the account
+/// and its pesantren together on every request.
+#[tokio::test]
+async fn suspending_a_pesantren_ends_its_people_s_sessions_at_once() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await;
+    let manager = w.token("manager_a");
+    let santri = w.token("santri_a");
+    let own = format!("/api/v1/santri/{}", w.santri_a.id);
+    app.as_(&manager).get(&own).ok().await;
+    app.as_(&santri).get(&own).ok().await;
+
+    let pesantren = format!("/api/v1/pesantren/{}", w.pesantren_a.id);
+    app.as_(&w.token("admin_35"))
+        .post(&format!("{pesantren}/suspend"), &json!({"reason": "audit"}))
+        .ok()
+        .await;
+    for token in [&manager, &santri] {
+        let problem = assert_problem(app.as_(token).get(&own).await, 403).await;
+        assert_eq!(problem["code"], "auth.pesantren_unverified");
+        let problem = assert_problem(
+            app.as_(token)
+                .patch(&own, &json!({"phone": "081234567890"}))
+                .await,
+            403,
+        )
+        .await;
+        assert_eq!(problem["code"], "auth.pesantren_unverified");
+    }
+    // Staff are not affected, and verification gives the sessions back.
+    app.as_(&w.token("admin_35")).get(&own).ok().await;
+    app.as_(&w.token("admin_35"))
+        .post_empty(&format!("{pesantren}/verify"))
+        .ok()
+        .await;
+    app.as_(&manager).get(&own).ok().await;
+    app.as_(&santri).get(&own).ok().await;
+}
+
+/// Finding 5: `javascript:` and `data:` URLs were stored in a certificate's
+/// `document_url` and, from anonymous registration, a pesantren's
+/// `website`, then shown to reviewers. Only `https:` (and `http:` to the
+/// machine itself) are taken now, and nothing is stored.
+#[tokio::test]
+async fn script_and_data_urls_are_refused_where_links_are_stored() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await;
+    let bad = [
+        "javascript:alert(document.cookie)",
+        "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+        "http://sidogiri.example",
+    ];
+    for (i, url) in bad.iter().enumerate() {
+        let res = app
+            .anon()
+            .post(
+                "/api/v1/registrations",
+                &json!({
+                    "pesantren": {
+                        "nspp": format!("51003578020{i}"),
+                        "name": "Pondok Pesantren Tautan",
+                        "province_code": "35",
+                        "regency_code": "3578",
+                        "address": "Jl. Raya 1",
+                        "leader_name": "KH. Ahmad",
+                        "phone": "081234567890",
+                        "website": url,
+                    },
+                    "manager": {"email": format!("tautan{i}@example.org"), "name": "Ahmad", "password": "kata-sandi-panjang"},
+                }),
+            )
+            .await;
+        let problem = assert_problem(res, 422).await;
+        let fields: Vec<(&str, &str)> = problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            fields,
+            vec![("pesantren.website", "url")],
+            "{url}: {problem}"
+        );
+
+        let res = app
+            .as_(&w.token("manager_a"))
+            .post(
+                &format!("/api/v1/products/{}/certifications", w.product_a.id),
+                &json!({"type": "pirt", "number": "206357801012326", "issuer": "Dinkes",
+                        "document_url": url}),
+            )
+            .await;
+        let problem = assert_problem(res, 422).await;
+        let fields: Vec<(&str, &str)> = problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+            .collect();
+        assert_eq!(fields, vec![("document_url", "url")], "{url}: {problem}");
+    }
+    let pesantren = entity::pesantren::Entity::find()
+        .filter(entity::pesantren::Column::Website.like("%script%"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(pesantren.is_empty());
+    // An https link is taken as before.
+    app.as_(&w.token("manager_a"))
+        .post(
+            &format!("/api/v1/products/{}/certifications", w.product_a.id),
+            &json!({"type": "pirt", "number": "206357801012326", "issuer": "Dinkes",
+                    "document_url": "https://dinkes.example/pirt.pdf"}),
+        )
+        .expect(201)
+        .await;
+}
+
+/// Finding 2: the lockout keyed on the lower-cased email while login looked
+/// up the trimmed one, so `"a@b.id "`, `"\ta@b.id"` or a trailing
+/// non-breaking space each got fresh guesses and the right password still
+/// logged in. One normaliser (NFKC, trim, lower case) now serves both.
+#[tokio::test]
+async fn whitespace_and_case_variants_of_an_email_share_one_lockout() {
+    let app = TestApp::spawn_with(&[("OPOP_LOGIN_ACCOUNT_BURST", "4")]).await;
+    let email = opop_tests::ADMIN_EMAIL;
+    let variants = [
+        format!("{email} "),
+        format!("\t{email}"),
+        format!("{email}\u{00a0}"),
+        email.to_uppercase(),
+    ];
+    for v in &variants {
+        assert_problem(app.try_login(v, "wrong-password").await, 401).await;
+    }
+    for v in variants.iter().map(String::as_str).chain([email]) {
+        let problem = assert_problem(app.try_login(v, opop_tests::ADMIN_PASSWORD).await, 429).await;
+        assert_eq!(problem["code"], "auth.locked", "{v:?}");
+    }
+}
+
+/// A variant of an email is the same account: it logs in, and it cannot
+/// be created a second time.
+#[tokio::test]
+async fn an_email_is_one_account_however_it_is_written() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await;
+    app.login(" ＡＤＭＩＮ@test.opop\u{00a0}", opop_tests::ADMIN_PASSWORD)
+        .await;
+    let res = app
+        .as_(&w.token("admin_national"))
+        .post(
+            "/api/v1/users",
+            &json!({"email": "Curator_35@TEST.opop", "name": "Kembar",
+                    "password": "a-long-password", "role": "curator", "province_code": "35"}),
+        )
+        .await;
+    assert_problem(res, 409).await;
+}
+
+/// Partner `/auth/token` never locked: a client id took unlimited guesses
+/// at its secret. Failures now count and lock it like a login.
+#[tokio::test]
+async fn wrong_partner_secrets_lock_the_client_id() {
+    let app = TestApp::spawn_with(&[("OPOP_LOGIN_ACCOUNT_BURST", "3")]).await;
+    let w = World::build(&app).await;
+    for secret in ["wrong-1", "wrong-2", "wrong-3"] {
+        let res = app
+            .anon()
+            .post(
+                "/api/v1/auth/token",
+                &json!({"client_id": w.partner_client_id, "client_secret": secret}),
+            )
+            .await;
+        assert_problem(res, 401).await;
+    }
+    for client_id in [
+        w.partner_client_id.clone(),
+        format!(" {} ", w.partner_client_id),
+    ] {
+        let res = app
+            .anon()
+            .post(
+                "/api/v1/auth/token",
+                &json!({"client_id": client_id, "client_secret": w.partner_secret}),
+            )
+            .await;
+        assert_eq!(assert_problem(res, 429).await["code"], "auth.locked");
+    }
+}
