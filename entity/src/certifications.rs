@@ -25,6 +25,10 @@ pub struct Model {
     pub document_url: Option<String>,
     pub verified_by: Option<Uuid>,
     pub verified_at: Option<DateTimeUtc>,
+    /// Who added the certificate, and who last changed it: neither may
+    /// verify or reject it.
+    pub created_by: Option<Uuid>,
+    pub edited_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

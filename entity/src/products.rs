@@ -45,6 +45,8 @@ pub struct Model {
     pub shelf_life_days: Option<i32>,
     /// The user who created it: a curator never reviews their own product.
     pub created_by: Option<Uuid>,
+    /// Who last changed the product's content; may not review it either.
+    pub edited_by: Option<Uuid>,
     pub submitted_at: Option<DateTimeUtc>,
     pub reviewed_by: Option<Uuid>,
     pub reviewed_at: Option<DateTimeUtc>,

@@ -18,6 +18,7 @@ mod m20261201_000009_regions;
 mod m20261202_000010_competitions;
 mod m20261203_000011_reviews;
 mod m20261203_000012_data_protection;
+mod m20261204_000013_four_eyes;
 pub mod regions;
 
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_competitions::Migration),
             Box::new(m20261203_000011_reviews::Migration),
             Box::new(m20261203_000012_data_protection::Migration),
+            Box::new(m20261204_000013_four_eyes::Migration),
         ]
     }
 }

@@ -207,6 +207,8 @@ async fn timestamps_and_dates_read_back_exactly_as_written_in_utc() {
         document_url: Set(None),
         verified_by: Set(None),
         verified_at: Set(Some(now)),
+        created_by: Set(None),
+        edited_by: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),

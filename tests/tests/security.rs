@@ -198,3 +198,71 @@ async fn wrong_partner_secrets_lock_the_client_id() {
         assert_eq!(assert_problem(res, 429).await["code"], "auth.locked");
     }
 }
+
+/// Finding 3: the four-eyes check compared only with the product's
+/// creator, so a provincial admin added a fabricated halal certificate and
+/// verified it, and rewrote a product's description and approved it. The
+/// reviewer may now be neither the creator nor the last editor.
+#[tokio::test]
+async fn nobody_reviews_what_they_added_or_last_changed_whatever_their_role() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await;
+    let admin = w.token("admin_35");
+    let product = format!("/api/v1/products/{}", w.product_a.id);
+
+    let cert = app
+        .as_(&admin)
+        .post(
+            &format!("{product}/certifications"),
+            &json!({"type": "halal", "number": "ID35110000009999", "issuer": "BPJPH", "issued_on": "2024-03-01"}),
+        )
+        .expect(201)
+        .await;
+    let verify = format!(
+        "/api/v1/certifications/{}/verify",
+        cert["id"].as_str().unwrap()
+    );
+    let problem = assert_problem(app.as_(&admin).post_empty(&verify).await, 403).await;
+    assert_eq!(problem["code"], "certification.own_work");
+    // A manager edits the certificate; then the manager's edit is theirs,
+    // and a curator (who touched neither) verifies it.
+    let edited = app
+        .as_(&w.token("manager_a"))
+        .patch(
+            &format!("/api/v1/certifications/{}", cert["id"].as_str().unwrap()),
+            &json!({"issuer": "BPJPH Jawa Timur"}),
+        )
+        .ok()
+        .await;
+    assert_eq!(edited["status"], "pending");
+    app.as_(&w.token("curator_35"))
+        .post_empty(&verify)
+        .ok()
+        .await;
+
+    // The admin rewrites the product's description: it goes back to review,
+    // and the admin may not approve (or reject) it; a curator may.
+    let changed = app
+        .as_(&admin)
+        .patch(
+            &product,
+            &json!({"description": "Deskripsi yang ditulis ulang oleh admin provinsi."}),
+        )
+        .ok()
+        .await;
+    assert_eq!(changed["status"], "in_review");
+    for action in ["approve", "reject"] {
+        let res = app
+            .as_(&admin)
+            .post(
+                &format!("{product}/{action}"),
+                &json!({"reason": "tidak lengkap"}),
+            )
+            .await;
+        assert_eq!(assert_problem(res, 403).await["code"], "product.own_work");
+    }
+    app.as_(&w.token("curator_35"))
+        .post_empty(&format!("{product}/approve"))
+        .ok()
+        .await;
+}

@@ -21,12 +21,14 @@ pub fn own_province(caller: &Caller, province: &str) -> ApiResult<()> {
     }
 }
 
-/// Nobody reviews what they created themselves: curators and admins who
-/// made a product (or its certificates) leave its review to someone else.
-/// `refusal` names what is reviewed.
-pub fn not_own_work(caller: &Caller, created_by: Option<Uuid>, refusal: Code) -> ApiResult<()> {
-    match (created_by, caller.user_id()) {
-        (Some(creator), Some(me)) if creator == me => Err(ApiError::new(refusal)),
+/// Four eyes: nobody reviews what they made or last changed, whatever
+/// their role (an admin who adds a certificate, or rewrites a product's
+/// description, leaves its review to someone else). `hands` are the
+/// record's creator and last editor (and, for a certificate, its
+/// product's); `refusal` names what is reviewed.
+pub fn not_own_work(caller: &Caller, hands: &[Option<Uuid>], refusal: Code) -> ApiResult<()> {
+    match caller.user_id() {
+        Some(me) if hands.contains(&Some(me)) => Err(ApiError::new(refusal)),
         _ => Ok(()),
     }
 }
@@ -86,10 +88,17 @@ mod tests {
     #[test]
     fn nobody_reviews_their_own_work() {
         let me = user(Role::Curator, Some("35"));
-        let err = not_own_work(&me, Some(Uuid::nil()), Code::ProductOwnWork).unwrap_err();
+        let err = not_own_work(&me, &[Some(Uuid::nil()), None], Code::ProductOwnWork).unwrap_err();
         assert_eq!(err.code(), Code::ProductOwnWork);
-        assert!(not_own_work(&me, Some(Uuid::max()), Code::ProductOwnWork).is_ok());
-        assert!(not_own_work(&me, None, Code::ProductOwnWork).is_ok());
+        // The last editor counts as much as the creator.
+        let err = not_own_work(
+            &me,
+            &[Some(Uuid::max()), Some(Uuid::nil())],
+            Code::ProductOwnWork,
+        );
+        assert!(err.is_err());
+        assert!(not_own_work(&me, &[Some(Uuid::max())], Code::ProductOwnWork).is_ok());
+        assert!(not_own_work(&me, &[None, None], Code::ProductOwnWork).is_ok());
     }
 
     #[test]

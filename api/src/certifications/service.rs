@@ -80,6 +80,8 @@ pub async fn create(
         rejection_reason: Set(None),
         verified_by: Set(None),
         verified_at: Set(None),
+        created_by: Set(caller.user_id()),
+        edited_by: Set(caller.user_id()),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
@@ -141,6 +143,7 @@ pub async fn update(
         rejection_reason: Set(None),
         verified_by: Set(None),
         verified_at: Set(None),
+        edited_by: Set(caller.user_id()),
         updated_at: Set(db::now()),
         version: Set(current.version + 1),
         ..Default::default()
@@ -206,7 +209,11 @@ pub async fn act(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::new(Code::CertificationNotFound))?;
-    rules::not_own_work(caller, product.created_by, Code::CertificationOwnWork)?;
+    rules::not_own_work(
+        caller,
+        &[product.created_by, current.created_by, current.edited_by],
+        Code::CertificationOwnWork,
+    )?;
     let status = review::next(current.status, action)?;
     let today = publication::today();
     if action == Action::Verify {

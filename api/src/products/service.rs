@@ -301,6 +301,7 @@ pub async fn update(
     }
     let mut row = products::ActiveModel {
         status: Set(status),
+        edited_by: Set(caller.user_id()),
         updated_at: Set(db::now()),
         version: Set(current.version + 1),
         ..Default::default()
@@ -356,7 +357,11 @@ pub async fn act(
     let current = scope::load::<products::Entity>(db, caller, id).await?;
     check_version(expected_version, current.version)?;
     if matches!(action, Action::Approve | Action::Reject) {
-        rules::not_own_work(caller, current.created_by, Code::ProductOwnWork)?;
+        rules::not_own_work(
+            caller,
+            &[current.created_by, current.edited_by],
+            Code::ProductOwnWork,
+        )?;
     }
     let status = curation::next(current.status, action)?;
     let before = view(db, current.clone()).await?;
@@ -423,7 +428,11 @@ pub async fn set_flagship(
 ) -> ApiResult<ProductView> {
     let current = scope::load::<products::Entity>(db, caller, id).await?;
     check_version(expected_version, current.version)?;
-    rules::not_own_work(caller, current.created_by, Code::ProductOwnWork)?;
+    rules::not_own_work(
+        caller,
+        &[current.created_by, current.edited_by],
+        Code::ProductOwnWork,
+    )?;
     if award
         && !matches!(
             current.status,

@@ -273,6 +273,7 @@ fn block(rng: &mut Rng, range: std::ops::Range<usize>, now: DateTime<Utc>) -> Bl
                 min_order_qty: Set(1),
                 shelf_life_days: Set(t.shelf_life_days),
                 created_by: Set(None),
+                edited_by: Set(None),
                 submitted_at: Set(submitted),
                 reviewed_by: Set(None),
                 reviewed_at: Set(reviewed),
