@@ -261,7 +261,7 @@ mod tests {
         assert_eq!(v["password_hash"], "[redacted]");
         assert_eq!(v["client_secret"], "[redacted]");
         assert_eq!(v["refresh_token"], "[redacted]");
-        assert_eq!(v["nik"], "3578********0001");
+        assert_eq!(v["nik"], "************0001");
     }
 
     #[test]
@@ -282,7 +282,7 @@ mod tests {
             d,
             json!({
                 "name": {"from": "A", "to": "B"},
-                "nik": {"from": "3578********0001", "to": "3578********0002"}
+                "nik": {"from": "************0001", "to": "************0002"}
             })
         );
     }

@@ -1,15 +1,17 @@
 //! Masking of personal identifiers before they leave the server.
 
-/// `3578014101990001` → `3578********0001`: the region stays readable for
-/// the secretariat, the birth date and most of the number do not.
+/// `3578014101990001` → `************0001`, as the contract shows: only
+/// the last four digits. The first six are the district, which a
+/// pesantren's public profile tells, and digits 7 to 12 the birth date
+/// and gender, so showing the region as well let a reader rebuild all
+/// sixteen (issue 17, finding 1).
 pub fn mask_nik(nik: &str) -> String {
     let chars: Vec<char> = nik.chars().collect();
     if chars.len() <= 8 {
         return "*".repeat(chars.len());
     }
-    let head: String = chars[..4].iter().collect();
     let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
+    format!("{}{tail}", "*".repeat(chars.len() - 4))
 }
 
 #[cfg(test)]
@@ -18,7 +20,7 @@ mod tests {
 
     #[test]
     fn nik_is_masked_as_the_contract_shows() {
-        assert_eq!(mask_nik("3578014101990001"), "3578********0001");
+        assert_eq!(mask_nik("3578014101990001"), "************0001");
         assert_eq!(mask_nik("1234"), "****");
     }
 }

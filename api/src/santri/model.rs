@@ -23,9 +23,8 @@ pub struct SantriView {
     /// Full name, exactly as written (Latin or Arabic script).
     #[schema(example = "Siti Nur'aini Ḥasanah")]
     pub name: String,
-    /// National identity number, masked: only the region (first four digits)
-    /// and the last four digits are shown.
-    #[schema(example = "3578********0001")]
+    /// National identity number, masked: only the last four digits are shown.
+    #[schema(example = "************0001")]
     pub nik: Option<String>,
     /// `L` (laki-laki) or `P` (perempuan).
     pub gender: Gender,
