@@ -210,10 +210,31 @@ impl tracing_actix_web::RootSpanBuilder for RootSpan {
         )
     }
 
+    /// One access-log line a request: the route template (never the
+    /// query), the caller's id (a user's or partner's, from the principal
+    /// the guard put in the request), the status and the time taken.
     fn on_request_end<B: actix_web::body::MessageBody>(
         span: tracing::Span,
         outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
     ) {
+        use actix_web::HttpMessage;
+        if let Ok(response) = outcome {
+            let caller = response
+                .request()
+                .extensions()
+                .get::<crate::auth::Principal>()
+                .and_then(|p| match p {
+                    crate::auth::Principal::User(u) => Some(u.id.to_string()),
+                    crate::auth::Principal::Partner(p) => Some(p.id.to_string()),
+                    crate::auth::Principal::Anonymous => None,
+                });
+            tracing::info!(
+                parent: &span,
+                status = response.status().as_u16(),
+                caller = caller.as_deref().unwrap_or("-"),
+                "served"
+            );
+        }
         tracing_actix_web::DefaultRootSpanBuilder::on_request_end(span, outcome);
     }
 }
@@ -311,6 +332,13 @@ mod tests {
         assert!(test::call_service(&app, req).await.status().is_success());
         let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
         assert!(text.contains("listing santri"), "{text}");
+        // The access-log line: route template, status, caller.
+        assert!(text.contains("served"), "{text}");
+        assert!(text.contains("status=200"), "{text}");
+        assert!(
+            text.contains("http.route=/api/v1/pesantren/{id}/santri"),
+            "{text}"
+        );
         assert!(
             text.contains("http.target=/api/v1/pesantren/7/santri"),
             "{text}"

@@ -55,12 +55,7 @@ async fn bad_tampered_expired_and_foreign_tokens_are_refused_with_401() {
     let keys = JwtKeys::new(JWT_SECRET.as_bytes(), 900);
     let now = chrono::Utc::now().timestamp();
     let expired = keys
-        .issue_claims(&Claims {
-            sub: admin_id,
-            role: "admin".into(),
-            iat: now - 1000,
-            exp: now - 60,
-        })
+        .issue_claims(&Claims::new(admin_id, "admin", now - 1000, now - 60))
         .unwrap();
     let other_key = JwtKeys::new(b"some-other-secret-some-other-secret!", 900)
         .issue(admin_id, "admin")
@@ -84,11 +79,12 @@ async fn bad_tampered_expired_and_foreign_tokens_are_refused_with_401() {
         b64(&json!({"sub": admin_id, "role": "admin", "iat": now, "exp": now + 600}).to_string())
     );
     let no_role = keys
+        .issue_claims(&Claims::new(admin_id, "curator", now, now + 600))
+        .unwrap();
+    let other_audience = keys
         .issue_claims(&Claims {
-            sub: admin_id,
-            role: "curator".into(),
-            iat: now,
-            exp: now + 600,
+            aud: "another-service".into(),
+            ..Claims::new(admin_id, "admin", now, now + 600)
         })
         .unwrap();
     for (what, token) in [
@@ -98,6 +94,7 @@ async fn bad_tampered_expired_and_foreign_tokens_are_refused_with_401() {
         ("tampered payload", forged_role),
         ("alg none", alg_none),
         ("role that is not the user's", no_role),
+        ("for another audience", other_audience),
     ] {
         let res = app.as_(&token).get(ME).await;
         assert_eq!(

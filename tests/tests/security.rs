@@ -304,3 +304,89 @@ async fn a_masked_nik_shows_its_last_four_digits_only() {
     )
     .await;
 }
+
+/// Finding 9 (the audit): logouts, reused refresh tokens, failed logins and
+/// partner token grants left no trace. Each is an entry now; a failed
+/// login keeps no attempted address or password.
+#[tokio::test]
+async fn logins_that_fail_logouts_reused_refresh_tokens_and_partner_tokens_are_audited() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await;
+    let email = opop_tests::ADMIN_EMAIL;
+    assert_problem(app.try_login(email, "wrong-password-123").await, 401).await;
+    assert_problem(
+        app.try_login("nobody@example.org", "wrong-password-123")
+            .await,
+        401,
+    )
+    .await;
+    let pair = app.login_pair(email, opop_tests::ADMIN_PASSWORD).await;
+    let refresh = pair["refresh_token"].as_str().unwrap().to_string();
+    app.anon()
+        .post("/api/v1/auth/refresh", &json!({"refresh_token": refresh}))
+        .ok()
+        .await;
+    // Reuse of the spent token: the family is revoked and it is recorded.
+    let res = app
+        .anon()
+        .post("/api/v1/auth/refresh", &json!({"refresh_token": refresh}))
+        .await;
+    assert_problem(res, 401).await;
+    let pair = app.login_pair(email, opop_tests::ADMIN_PASSWORD).await;
+    app.anon()
+        .post(
+            "/api/v1/auth/logout",
+            &json!({"refresh_token": pair["refresh_token"]}),
+        )
+        .expect(204)
+        .await;
+    app.anon()
+        .post(
+            "/api/v1/auth/token",
+            &json!({"client_id": w.partner_client_id, "client_secret": "wrong"}),
+        )
+        .await;
+    app.anon()
+        .post(
+            "/api/v1/auth/token",
+            &json!({"client_id": w.partner_client_id, "client_secret": w.partner_secret}),
+        )
+        .ok()
+        .await;
+
+    let admin = w.token("admin_national");
+    let trail = |action: &'static str| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            app.as_(&admin)
+                .get(&format!("/api/v1/audit?action={action}"))
+                .ok()
+                .await["data"]
+                .as_array()
+                .unwrap()
+                .clone()
+        }
+    };
+    let failed = trail("login_failed").await;
+    assert_eq!(failed.len(), 2, "{failed:?}");
+    let known: Vec<bool> = failed
+        .iter()
+        .map(|e| e["changes"]["known_account"].as_bool().unwrap())
+        .collect();
+    assert_eq!(known, vec![false, true]);
+    let text = serde_json::to_string(&failed).unwrap();
+    assert!(!text.contains("nobody@example.org") && !text.contains("wrong-password"));
+    assert_eq!(trail("refresh_reused").await.len(), 1);
+    let logouts = trail("logout").await;
+    assert_eq!(logouts.len(), 1);
+    assert_eq!(logouts[0]["actor"]["role"], "admin");
+    let tokens = trail("token").await;
+    assert!(
+        tokens.iter().any(
+            |e| e["actor"]["role"] == "partner" && e["resource_id"] == w.partner_id.to_string()
+        ),
+        "{tokens:?}"
+    );
+    assert_eq!(trail("token_failed").await.len(), 1);
+}

@@ -60,8 +60,9 @@ impl Person {
             self.guardian,
             self.relation,
             self.nik,
-            // What the masked NIK and the folded name look like.
-            "0777",
+            // What the masked NIK and the folded name look like (the last
+            // four digits alone would be found inside hex UUIDs by chance).
+            "********0777",
             "quenvarisma",
         ]
     }

@@ -15,6 +15,12 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::error::ApiResult;
 
+/// Who issues access tokens (`iss`) and whom they are for (`aud`): checked
+/// on every token, so a token another service signed with a shared or
+/// leaked key, or minted for another audience, is refused (issue 17).
+pub const ISSUER: &str = "opop-api";
+pub const AUDIENCE: &str = "opop-api";
+
 /// The claims of an access token. `role` and `iat` are plain fields, so a
 /// token without them fails to deserialise and is refused.
 #[derive(Debug, Serialize, Deserialize)]
@@ -24,6 +30,24 @@ pub struct Claims {
     pub role: String,
     pub iat: i64,
     pub exp: i64,
+    /// Always [`ISSUER`].
+    pub iss: String,
+    /// Always [`AUDIENCE`].
+    pub aud: String,
+}
+
+impl Claims {
+    /// Claims for `sub` with `role`, issued at `iat` and expiring at `exp`.
+    pub fn new(sub: Uuid, role: &str, iat: i64, exp: i64) -> Self {
+        Self {
+            sub,
+            role: role.to_string(),
+            iat,
+            exp,
+            iss: ISSUER.to_string(),
+            aud: AUDIENCE.to_string(),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -39,7 +63,9 @@ impl JwtKeys {
         // The algorithm is pinned: a token naming `none` or any other
         // algorithm fails verification whatever its signature.
         let mut validation = Validation::new(Algorithm::HS256);
-        validation.set_required_spec_claims(&["exp", "sub"]);
+        validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
         validation.leeway = 5;
         Self {
             encoding: EncodingKey::from_secret(secret),
@@ -52,12 +78,7 @@ impl JwtKeys {
     /// A signed access token for `sub` with `role`, valid for the configured time.
     pub fn issue(&self, sub: Uuid, role: &str) -> anyhow::Result<String> {
         let now = chrono::Utc::now().timestamp();
-        self.issue_claims(&Claims {
-            sub,
-            role: role.to_string(),
-            iat: now,
-            exp: now + self.access_ttl_secs,
-        })
+        self.issue_claims(&Claims::new(sub, role, now, now + self.access_ttl_secs))
     }
 
     pub fn issue_claims(&self, claims: &Claims) -> anyhow::Result<String> {
@@ -127,12 +148,7 @@ mod tests {
         let k = keys();
         let now = chrono::Utc::now().timestamp();
         let expired = k
-            .issue_claims(&Claims {
-                sub: Uuid::now_v7(),
-                role: "admin".into(),
-                iat: now - 100,
-                exp: now - 60,
-            })
+            .issue_claims(&Claims::new(Uuid::now_v7(), "admin", now - 100, now - 60))
             .unwrap();
         assert!(k.verify(&expired).is_none());
 
@@ -149,16 +165,40 @@ mod tests {
 
         let hs512 = encode(
             &Header::new(Algorithm::HS512),
-            &Claims {
-                sub: Uuid::now_v7(),
-                role: "admin".into(),
-                iat: now,
-                exp: now + 60,
-            },
+            &Claims::new(Uuid::now_v7(), "admin", now, now + 60),
             &EncodingKey::from_secret(b"0123456789abcdef0123456789abcdef"),
         )
         .unwrap();
         assert!(k.verify(&hs512).is_none());
+    }
+
+    #[test]
+    fn tokens_for_another_issuer_or_audience_or_without_them_are_refused() {
+        let k = keys();
+        let now = chrono::Utc::now().timestamp();
+        let good = Claims::new(Uuid::now_v7(), "admin", now, now + 60);
+        assert!(k.verify(&k.issue_claims(&good).unwrap()).is_some());
+        for claims in [
+            Claims {
+                iss: "someone-else".into(),
+                ..Claims::new(Uuid::now_v7(), "admin", now, now + 60)
+            },
+            Claims {
+                aud: "another-service".into(),
+                ..Claims::new(Uuid::now_v7(), "admin", now, now + 60)
+            },
+        ] {
+            assert!(k.verify(&k.issue_claims(&claims).unwrap()).is_none());
+        }
+        // Signed with the right key but without `iss` and `aud`, as tokens
+        // were before.
+        let bare = encode(
+            &Header::new(Algorithm::HS256),
+            &serde_json::json!({"sub": Uuid::now_v7(), "role": "admin", "iat": now, "exp": now + 60}),
+            &EncodingKey::from_secret(b"0123456789abcdef0123456789abcdef"),
+        )
+        .unwrap();
+        assert!(k.verify(&bare).is_none());
     }
 
     #[test]

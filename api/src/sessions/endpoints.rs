@@ -83,6 +83,7 @@ pub(super) async fn login(
 pub(super) async fn refresh(
     _: Open,
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: Body<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
@@ -92,6 +93,7 @@ pub(super) async fn refresh(
         &state.keys,
         state.config.refresh_token_ttl_secs,
         &body.refresh_token,
+        crate::http::request_id(&req),
     )
     .await?;
     Ok(HttpResponse::Ok().json(pair))
@@ -112,11 +114,17 @@ pub(super) async fn refresh(
 pub(super) async fn logout(
     _: Open,
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: Body<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     validate(&body)?;
-    service::logout(&state.db, &body.refresh_token).await?;
+    service::logout(
+        &state.db,
+        &body.refresh_token,
+        crate::http::request_id(&req),
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -166,8 +174,14 @@ pub(super) async fn token(
     state
         .throttle
         .credential_attempt(&account, crate::ratelimit::client_address(&req))?;
-    let result =
-        service::partner_token(&state.db, &state.keys, &body.client_id, &body.client_secret).await;
+    let result = service::partner_token(
+        &state.db,
+        &state.keys,
+        &body.client_id,
+        &body.client_secret,
+        crate::http::request_id(&req),
+    )
+    .await;
     record_outcome(&state, &account, &result);
     Ok(HttpResponse::Ok().json(result?))
 }

@@ -4,10 +4,7 @@ use std::sync::OnceLock;
 
 use entity::{partners, refresh_tokens, users};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::model::{PartnerToken, TokenPair};
@@ -61,6 +58,29 @@ async fn issue_pair(
     })
 }
 
+/// Records a security event that changes nothing else (a failed login, a
+/// reused refresh token, a partner's token) in a transaction of its own.
+async fn record_event(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    action: &'static str,
+    resource_type: &'static str,
+    resource_id: Uuid,
+    province_code: Option<String>,
+    changes: serde_json::Value,
+) -> ApiResult<()> {
+    let mut tx = WriteTx::begin(db, actor).await?;
+    tx.record(audit::Entry {
+        action,
+        resource_type,
+        resource_id,
+        province_code,
+        changes,
+    })
+    .await?;
+    tx.commit().await
+}
+
 pub async fn login(
     db: &DatabaseConnection,
     keys: &JwtKeys,
@@ -81,7 +101,24 @@ pub async fn login(
     let password_ok = password::verify(password_given, hash);
     let user = match user {
         Some(u) if password_ok && u.is_active => u,
-        _ => return Err(bad_credentials()),
+        other => {
+            // The attempted address is not kept (it may be a mistyped
+            // password); an unknown account is the nil id.
+            let (id, province) = other
+                .map(|u| (u.id, u.province_code))
+                .unwrap_or((Uuid::nil(), None));
+            record_event(
+                db,
+                &Actor::anonymous(request_id),
+                "login_failed",
+                "user",
+                id,
+                province,
+                serde_json::json!({"known_account": id != Uuid::nil()}),
+            )
+            .await?;
+            return Err(bad_credentials());
+        }
     };
     if !pesantren_allows_login(db, &user).await? {
         return Err(ApiError::new(Code::AuthPesantrenUnverified));
@@ -117,6 +154,7 @@ pub async fn refresh(
     keys: &JwtKeys,
     refresh_ttl_secs: i64,
     token: &str,
+    request_id: Option<String>,
 ) -> ApiResult<TokenPair> {
     let row = refresh_tokens::Entity::find()
         .filter(refresh_tokens::Column::TokenHash.eq(sha256_hex(token)))
@@ -137,6 +175,20 @@ pub async fn refresh(
     if spent.rows_affected == 0 {
         revoke_family(db, row.family_id).await?;
         tracing::warn!(user_id = %row.user_id, "refresh token reused; its family is revoked");
+        let province = users::Entity::find_by_id(row.user_id)
+            .one(db)
+            .await?
+            .and_then(|u| u.province_code);
+        record_event(
+            db,
+            &Actor::anonymous(request_id),
+            "refresh_reused",
+            "user",
+            row.user_id,
+            province,
+            serde_json::json!({"family_revoked": row.family_id}),
+        )
+        .await?;
         return Err(ApiError::new(Code::AuthRefreshReused));
     }
     let user = users::Entity::find_by_id(row.user_id)
@@ -162,20 +214,41 @@ async fn revoke_family(db: &DatabaseConnection, family_id: Uuid) -> ApiResult<()
 
 /// Revokes the session (token family) of a refresh token. Unknown tokens
 /// are accepted silently: logging out twice is not an error.
-pub async fn logout(db: &DatabaseConnection, token: &str) -> ApiResult<()> {
+pub async fn logout(
+    db: &DatabaseConnection,
+    token: &str,
+    request_id: Option<String>,
+) -> ApiResult<()> {
     let row = refresh_tokens::Entity::find()
         .filter(refresh_tokens::Column::TokenHash.eq(sha256_hex(token)))
         .one(db)
         .await?;
     if let Some(row) = row {
-        let txn = db.begin().await?;
+        let province = users::Entity::find_by_id(row.user_id)
+            .one(db)
+            .await?
+            .and_then(|u| u.province_code);
+        let actor = Actor {
+            kind: entity::ActorType::User,
+            id: Some(row.user_id),
+            request_id,
+        };
+        let mut tx = WriteTx::begin(db, &actor).await?;
         refresh_tokens::Entity::update_many()
             .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(db::now()))
             .filter(refresh_tokens::Column::FamilyId.eq(row.family_id))
             .filter(refresh_tokens::Column::RevokedAt.is_null())
-            .exec(&txn)
+            .exec(&*tx)
             .await?;
-        txn.commit().await?;
+        tx.record(audit::Entry {
+            action: "logout",
+            resource_type: "user",
+            resource_id: row.user_id,
+            province_code: province,
+            changes: serde_json::json!({"family_revoked": row.family_id}),
+        })
+        .await?;
+        tx.commit().await?;
     }
     Ok(())
 }
@@ -185,6 +258,7 @@ pub async fn partner_token(
     keys: &JwtKeys,
     client_id: &str,
     client_secret: &str,
+    request_id: Option<String>,
 ) -> ApiResult<PartnerToken> {
     let partner = partners::Entity::find()
         .filter(partners::Column::ClientId.eq(client_id.trim()))
@@ -197,8 +271,35 @@ pub async fn partner_token(
     let ok = password::verify(client_secret, hash);
     let partner = match partner {
         Some(p) if ok && p.is_active => p,
-        _ => return Err(ApiError::new(Code::AuthBadClient)),
+        other => {
+            let id = other.map(|p| p.id).unwrap_or(Uuid::nil());
+            record_event(
+                db,
+                &Actor::anonymous(request_id),
+                "token_failed",
+                "partner",
+                id,
+                None,
+                serde_json::json!({"known_client": id != Uuid::nil()}),
+            )
+            .await?;
+            return Err(ApiError::new(Code::AuthBadClient));
+        }
     };
+    record_event(
+        db,
+        &Actor {
+            kind: entity::ActorType::Partner,
+            id: Some(partner.id),
+            request_id,
+        },
+        "token",
+        "partner",
+        partner.id,
+        None,
+        serde_json::json!({}),
+    )
+    .await?;
     Ok(PartnerToken {
         access_token: keys.issue(partner.id, PARTNER)?,
         token_type: "Bearer",
