@@ -207,6 +207,8 @@ pub async fn create(
     };
     let mut errors = derive_errors(&body);
     let consent = body.consent.clone().map(clean_consent);
+    // The shorthand flag and a full record both record a consent.
+    let consented = body.guardian_consent || consent.is_some();
     let guardian_name = body
         .guardian_name
         .clone()
@@ -218,7 +220,7 @@ pub async fn create(
             birth_date: body.birth_date,
             entry_year: body.entry_year,
             guardian_name: guardian_name.as_deref(),
-            consented: body.guardian_consent || consent.is_some(),
+            consented,
         },
         &mut errors,
         today(),
@@ -248,18 +250,16 @@ pub async fn create(
         email: Set(normalize_email(body.email)),
         address: Set(body.address),
         guardian_name: Set(guardian_name),
-        guardian_consent_at: Set((body.guardian_consent || consent.is_some()).then_some(now)),
+        guardian_consent_at: Set(consented.then_some(now)),
         consent_relation: Set(consent.as_ref().map(|c| c.guardian_relation.clone())),
         consent_method: Set(consent.as_ref().map(|c| c.method)),
-        consent_given_on: Set((body.guardian_consent || consent.is_some()).then(|| {
+        consent_given_on: Set(consented.then(|| {
             consent
                 .as_ref()
                 .and_then(|c| c.given_on)
                 .unwrap_or_else(today)
         })),
-        consent_recorded_by: Set((body.guardian_consent || consent.is_some())
-            .then(|| caller.user_id())
-            .flatten()),
+        consent_recorded_by: Set(caller.user_id().filter(|_| consented)),
         consent_withdrawn_at: Set(None),
         left_on: Set(match body.status {
             SantriStatus::Alumni => Some(body.left_on.unwrap_or_else(today)),
