@@ -71,6 +71,14 @@ pub struct Config {
     /// `Strict-Transport-Security` max-age; 0 sends no such header (the
     /// default, since only a deployment behind TLS may promise HTTPS).
     pub hsts_max_age_secs: u64,
+    /// The key that seals NIKs (`OPOP_NIK_KEY`); in development, when unset,
+    /// the key kept in `nik_key_file` (made on first start).
+    pub nik_key: Option<[u8; crate::vault::KEY_LEN]>,
+    /// Keys that sealed NIKs before a rotation (`OPOP_NIK_PREVIOUS_KEYS`):
+    /// they open, never seal.
+    pub nik_previous_keys: Vec<[u8; crate::vault::KEY_LEN]>,
+    /// `OPOP_NIK_KEY_FILE`: where development keeps its generated key.
+    pub nik_key_file: std::path::PathBuf,
 }
 
 /// When the retention task erases santri records (UU 27/2022: kept no
@@ -212,6 +220,8 @@ impl std::fmt::Debug for Config {
                 &self.metrics_token.as_ref().map(|_| "<redacted>"),
             )
             .field("hsts_max_age_secs", &self.hsts_max_age_secs)
+            .field("nik_key", &self.nik_key.map(|_| "<redacted>"))
+            .field("nik_key_file", &self.nik_key_file)
             .finish()
     }
 }
@@ -280,6 +290,24 @@ impl Config {
                 (key, true)
             }
         };
+        let nik_key = match non_empty("OPOP_NIK_KEY") {
+            Some(k) => Some(crate::vault::parse_key(&k).context("OPOP_NIK_KEY")?),
+            None if environment == Environment::Production => {
+                bail!("OPOP_NIK_KEY is required when OPOP_ENV=production (32 random bytes in base64: `opop-api new-nik-key`)")
+            }
+            None => None,
+        };
+        let nik_previous_keys = non_empty("OPOP_NIK_PREVIOUS_KEYS")
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|k| !k.is_empty())
+                    .map(crate::vault::parse_key)
+                    .collect::<anyhow::Result<Vec<_>>>()
+            })
+            .transpose()
+            .context("OPOP_NIK_PREVIOUS_KEYS")?
+            .unwrap_or_default();
         let parse_num = |k: &str, default: u64| -> anyhow::Result<u64> {
             match non_empty(k) {
                 Some(v) => v
@@ -363,6 +391,11 @@ impl Config {
                 t => t,
             },
             hsts_max_age_secs: parse_num("OPOP_HSTS_MAX_AGE_SECS", 0)?,
+            nik_key,
+            nik_previous_keys,
+            nik_key_file: non_empty("OPOP_NIK_KEY_FILE")
+                .unwrap_or_else(|| "data/nik.key".into())
+                .into(),
             targets: Targets {
                 flagship_products: parse_num("OPOP_TARGET_FLAGSHIP_PRODUCTS", 1_000)?,
                 santripreneurs: parse_num("OPOP_TARGET_SANTRIPRENEURS", 1_000_000)?,
@@ -391,6 +424,49 @@ impl Config {
     pub fn is_production(&self) -> bool {
         self.environment == Environment::Production
     }
+
+    /// The NIK keys. Without `OPOP_NIK_KEY` (development only) the key is
+    /// read from `OPOP_NIK_KEY_FILE`, made there on first start: unlike a
+    /// token key, a NIK key lost at a restart would leave every sealed NIK
+    /// unreadable, so it is never random per run.
+    pub fn nik_vault(&self) -> anyhow::Result<crate::vault::NikVault> {
+        use crate::vault::{generate_key, parse_key, NikVault};
+        let current = match self.nik_key {
+            Some(key) => key,
+            None => {
+                let path = &self.nik_key_file;
+                if !path.exists() {
+                    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                        std::fs::create_dir_all(dir)
+                            .with_context(|| format!("creating {}", dir.display()))?;
+                    }
+                    write_private(path, &generate_key())
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    tracing::warn!(
+                        file = %path.display(),
+                        "OPOP_NIK_KEY is not set: NIKs are sealed with a key made for this machine; keep the file with the database, and set OPOP_NIK_KEY in production"
+                    );
+                }
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                parse_key(&text).with_context(|| format!("the key in {}", path.display()))?
+            }
+        };
+        Ok(NikVault::new(&current, &self.nik_previous_keys))
+    }
+}
+
+/// Writes a secret readable by its owner only (on Unix).
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(text.as_bytes())
 }
 
 #[cfg(test)]
@@ -419,12 +495,37 @@ mod tests {
     fn production_requires_a_long_jwt_secret() {
         assert!(from(&[("OPOP_ENV", "production")]).is_err());
         assert!(from(&[("OPOP_JWT_SECRET", "short")]).is_err());
+        let key = crate::vault::generate_key();
         let c = from(&[
             ("OPOP_ENV", "production"),
             ("OPOP_JWT_SECRET", &"x".repeat(32)),
+            ("OPOP_NIK_KEY", &key),
         ])
         .unwrap();
         assert!(!c.jwt_secret_generated);
+    }
+
+    #[test]
+    fn production_requires_a_nik_key_and_development_keeps_one_in_a_file() {
+        let secret = "x".repeat(32);
+        let production = [("OPOP_ENV", "production"), ("OPOP_JWT_SECRET", &secret)];
+        assert!(from(&production).is_err());
+        assert!(from(&[("OPOP_NIK_KEY", "c2hvcnQ=")]).is_err());
+        assert!(from(&[("OPOP_NIK_PREVIOUS_KEYS", "nope")]).is_err());
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("keys/nik.key");
+        let file_text = file.to_str().unwrap();
+        let first = from(&[("OPOP_NIK_KEY_FILE", file_text)]).unwrap();
+        let id = first.nik_vault().unwrap().current_key_id().to_string();
+        // The same key at the next start: sealed NIKs stay readable.
+        let again = from(&[("OPOP_NIK_KEY_FILE", file_text)]).unwrap();
+        assert_eq!(again.nik_vault().unwrap().current_key_id(), id);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "the key file is the owner's alone");
+        }
     }
 
     #[test]

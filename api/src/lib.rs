@@ -61,4 +61,5 @@ pub mod telemetry;
 pub mod text;
 pub mod users;
 pub mod validation;
+pub mod vault;
 pub mod webhooks;

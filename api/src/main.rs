@@ -26,6 +26,11 @@ enum Command {
         #[arg(long)]
         scale: Option<f64>,
     },
+    /// Reseal every santri's NIK under OPOP_NIK_KEY: run after moving the
+    /// old key to OPOP_NIK_PREVIOUS_KEYS and restarting every instance.
+    RotateNikKey,
+    /// Print a new random key for OPOP_NIK_KEY.
+    NewNikKey,
     /// Print the OpenAPI document (as committed at openapi/openapi.json).
     Openapi,
     /// Print every error code with its texts (as committed at docs/errors.md).
@@ -44,6 +49,10 @@ async fn main() -> anyhow::Result<()> {
             print!("{}", opop_api::error::catalogue_markdown());
             return Ok(());
         }
+        Some(Command::NewNikKey) => {
+            println!("{}", opop_api::vault::generate_key());
+            return Ok(());
+        }
         _ => {}
     }
     opop_api::telemetry::init();
@@ -58,19 +67,42 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate => {
             let db = opop_api::db::connect(&config).await?;
             opop_api::db::migrate(&db).await?;
+            opop_api::santri::rotation::seal_legacy(&db, &config.nik_vault()?).await?;
             opop_api::regions::service::report_unknown_codes(&db).await;
             tracing::info!("migrations applied");
         }
         Command::SeedDemo { scale } => {
             let db = opop_api::db::connect(&config).await?;
             opop_api::db::migrate(&db).await?;
+            let vault = config.nik_vault()?;
             let summary = match scale {
-                Some(scale) => opop_api::seed::seed_scale(&db, scale).await?,
-                None => opop_api::seed::seed_demo(&db).await?,
+                Some(scale) => opop_api::seed::seed_scale(&db, scale, &vault).await?,
+                None => opop_api::seed::seed_demo(&db, &vault).await?,
             };
             println!("{summary}");
         }
-        Command::Openapi | Command::ErrorCodes => unreachable!("handled above"),
+        Command::RotateNikKey => {
+            let db = opop_api::db::connect(&config).await?;
+            opop_api::db::migrate(&db).await?;
+            let vault = config.nik_vault()?;
+            opop_api::santri::rotation::seal_legacy(&db, &vault).await?;
+            let (done, left) = opop_api::santri::rotation::rotate(&db, &vault).await?;
+            println!(
+                "{} NIKs resealed under key {}; {} changed meanwhile (already under the new key); {} still under an old key",
+                done.rows,
+                vault.current_key_id(),
+                done.changed_meanwhile,
+                left
+            );
+            if left > 0 {
+                anyhow::bail!(
+                    "{left} NIKs are still sealed under an old key: an instance without the new OPOP_NIK_KEY is still writing; restart it and run this again"
+                );
+            }
+        }
+        Command::Openapi | Command::ErrorCodes | Command::NewNikKey => {
+            unreachable!("handled above")
+        }
     }
     Ok(())
 }

@@ -14,6 +14,15 @@ pub fn mask_nik(nik: &str) -> String {
     format!("{}{tail}", "*".repeat(chars.len() - 4))
 }
 
+/// The masked form of a NIK whose last four digits are `last4`: all that
+/// is kept of it in the clear (the rest is sealed, `santri::vault`).
+pub fn mask_last4(last4: &str) -> String {
+    mask_nik(&format!(
+        "{}{last4}",
+        "0".repeat(16usize.saturating_sub(last4.len()))
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -22,5 +31,6 @@ mod tests {
     fn nik_is_masked_as_the_contract_shows() {
         assert_eq!(mask_nik("3578014101990001"), "************0001");
         assert_eq!(mask_nik("1234"), "****");
+        assert_eq!(mask_last4("0001"), "************0001");
     }
 }

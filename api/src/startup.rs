@@ -25,6 +25,7 @@ use crate::config::Config;
 use crate::error::{ApiError, Code};
 use crate::state::AppState;
 use crate::storage::Storage;
+use crate::vault::NikVault;
 use crate::{db, http, openapi, routes};
 
 pub struct Application {
@@ -74,13 +75,19 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
+        let nik = Arc::new(config.nik_vault()?);
+        crate::santri::rotation::seal_legacy(&db, &nik).await?;
         crate::regions::service::report_unknown_codes(&db).await;
         crate::auth::bootstrap::ensure_admin(&db, &config).await?;
-        Self::build_with_db(config, db)
+        Self::build_with_db(config, db, nik)
     }
 
     /// Builds the server over an already migrated database.
-    pub fn build_with_db(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
+    pub fn build_with_db(
+        config: Config,
+        db: DatabaseConnection,
+        nik: Arc<NikVault>,
+    ) -> anyhow::Result<Self> {
         if config.jwt_secret_generated {
             tracing::warn!(
                 "OPOP_JWT_SECRET is not set: using a random key, so tokens die with this process"
@@ -113,7 +120,7 @@ impl Application {
         } else {
             None
         };
-        let server = run(listener, config, db.clone())?;
+        let server = run(listener, config, db.clone(), nik)?;
         Ok(Self {
             port,
             server,
@@ -144,7 +151,12 @@ impl Application {
     }
 }
 
-fn run(listener: TcpListener, config: Config, db: DatabaseConnection) -> anyhow::Result<Server> {
+fn run(
+    listener: TcpListener,
+    config: Config,
+    db: DatabaseConnection,
+    nik: Arc<NikVault>,
+) -> anyhow::Result<Server> {
     let workers = config.workers;
     let config = Arc::new(config);
     let keys = JwtKeys::new(&config.jwt_secret, config.access_token_ttl_secs);
@@ -154,6 +166,7 @@ fn run(listener: TcpListener, config: Config, db: DatabaseConnection) -> anyhow:
         throttle: Throttle::new(config.throttle),
         storage: Storage::from_config(&config)?,
         config: config.clone(),
+        nik,
     });
     let authenticator = web::Data::new(Authenticator { db, keys });
     let partner_limits = web::Data::new(crate::ratelimit::PartnerLimits::new(config.partner_rate));

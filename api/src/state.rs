@@ -8,6 +8,7 @@ use crate::auth::throttle::Throttle;
 use crate::auth::token::JwtKeys;
 use crate::config::Config;
 use crate::storage::Storage;
+use crate::vault::NikVault;
 
 /// The application's state, shared by every worker.
 pub struct AppState {
@@ -18,4 +19,6 @@ pub struct AppState {
     /// Where uploaded images are kept: built once, so an S3 client (and its
     /// connection pool) serves every request.
     pub storage: Storage,
+    /// The keys that seal and open NIKs (`santri::vault`).
+    pub nik: Arc<NikVault>,
 }

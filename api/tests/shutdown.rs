@@ -16,6 +16,8 @@ use serde_json::{json, Value};
 const ADMIN_EMAIL: &str = "admin@test.opop";
 const ADMIN_PASSWORD: &str = "admin-password-123";
 const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+/// 32 bytes of base64: the server and the seed must seal and open alike.
+const NIK_KEY: &str = "c2h1dGRvd24tdGVzdC1uaWsta2V5LXNodXRkb3duLTA=";
 
 /// Concurrent requests in flight when the signal is sent.
 const CATALOGUE_CLIENTS: usize = 24;
@@ -137,6 +139,7 @@ fn start_server(database: &Database, log: &std::path::Path) -> Server {
         .env("DATABASE_URL", &database.url)
         .env("OPOP_BIND", addr.to_string())
         .env("OPOP_JWT_SECRET", JWT_SECRET)
+        .env("OPOP_NIK_KEY", NIK_KEY)
         .env("OPOP_ADMIN_EMAIL", ADMIN_EMAIL)
         .env("OPOP_ADMIN_PASSWORD", ADMIN_PASSWORD)
         // Few workers and connections, so that the requests queue and many
@@ -214,7 +217,11 @@ async fn sigterm_under_load_finishes_in_flight_requests_refuses_new_connections_
             .await
             .expect("connecting");
         opop_api::db::migrate(&db).await.expect("migrating");
-        opop_api::seed::seed_demo(&db).await.expect("the demo data");
+        let key = opop_api::vault::parse_key(NIK_KEY).expect("a key");
+        let vault = opop_api::vault::NikVault::new(&key, &[]);
+        opop_api::seed::seed_demo(&db, &vault)
+            .await
+            .expect("the demo data");
         db.close().await.ok();
     }
     let log = database._dir.path().join("server.log");

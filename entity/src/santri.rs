@@ -15,8 +15,18 @@ pub struct Model {
     pub province_code: String,
     pub name: String,
     pub search_name: String,
-    /// National identity number, 16 digits. Only ever answered masked.
-    pub nik: Option<String>,
+    /// The plain NIK of rows written before it was sealed; emptied at
+    /// start-up by `santri::rotation::seal_legacy`, and written by nothing
+    /// else. Demo seeding fills it only until the row is sealed.
+    #[sea_orm(column_name = "nik")]
+    pub nik_legacy: Option<String>,
+    /// The NIK encrypted (`v1.<key id>.<nonce and ciphertext>`), bound to
+    /// this row's id; see `opop_api::santri::vault`.
+    pub nik_sealed: Option<String>,
+    /// Keyed hash of the NIK, for the duplicate check (unique per pesantren).
+    pub nik_hash: Option<String>,
+    /// The NIK's last four digits: all of it that is ever answered.
+    pub nik_last4: Option<String>,
     pub gender: Gender,
     pub birth_date: Option<Date>,
     pub entry_year: Option<i32>,

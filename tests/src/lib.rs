@@ -22,6 +22,9 @@ use serde_json::Value;
 pub const ADMIN_EMAIL: &str = "admin@test.opop";
 pub const ADMIN_PASSWORD: &str = "admin-password-123";
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+/// The key that seals NIKs in tests (32 bytes of base64), as a deployment
+/// sets `OPOP_NIK_KEY`.
+pub const NIK_KEY: &str = "dGVzdC1uaWsta2V5LXRlc3QtbmlrLWtleS10ZXN0LTA=";
 
 /// Which database the suite runs on.
 pub fn backend_name() -> &'static str {
@@ -281,6 +284,7 @@ impl TestApp {
             ("OPOP_BIND", "127.0.0.1:0"),
             ("DATABASE_URL", database.url.as_str()),
             ("OPOP_JWT_SECRET", JWT_SECRET),
+            ("OPOP_NIK_KEY", NIK_KEY),
             ("OPOP_ADMIN_EMAIL", ADMIN_EMAIL),
             ("OPOP_ADMIN_PASSWORD", ADMIN_PASSWORD),
             ("OPOP_WORKERS", "2"),
@@ -338,6 +342,26 @@ impl TestApp {
             .expect("the application stopped cleanly");
         self.db.close().await.ok();
         self.database
+    }
+
+    /// The keys this application seals NIKs with.
+    pub fn nik_vault(&self) -> opop_api::vault::NikVault {
+        self.config.nik_vault().expect("the test NIK key")
+    }
+
+    /// The NIK a santri row holds, opened with this application's key;
+    /// checks on the way that nothing of it is stored in the clear but the
+    /// last four digits.
+    pub fn stored_nik(&self, row: &entity::santri::Model) -> Option<String> {
+        assert!(row.nik_legacy.is_none(), "a plain NIK is stored");
+        let sealed = row.nik_sealed.as_deref()?;
+        let nik = self
+            .nik_vault()
+            .open(row.id, sealed)
+            .expect("the sealed NIK opens");
+        assert!(!sealed.contains(&nik), "the NIK is in the sealed value");
+        assert_eq!(row.nik_last4.as_deref(), Some(&nik[nik.len() - 4..]));
+        Some(nik)
     }
 
     pub fn url(&self, path: &str) -> String {

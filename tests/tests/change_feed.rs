@@ -312,7 +312,9 @@ async fn a_follower_replaying_the_feed_during_concurrent_writes_ends_with_the_ca
 #[tokio::test]
 async fn replaying_the_feed_of_the_demo_data_gives_the_demo_catalogue() {
     let app = TestApp::spawn().await;
-    opop_api::seed::seed_demo(&app.db).await.unwrap();
+    opop_api::seed::seed_demo(&app.db, &app.nik_vault())
+        .await
+        .unwrap();
     let truth = catalogue(&app).await;
     assert!(
         truth.len() > 50,

@@ -115,7 +115,8 @@ async fn catalogue_feed_and_scoped_list_queries_never_scan_a_large_table() {
     let database = TestDatabase::create().await;
     let mut db = opop_api::db::connect_url(&database.url, 4).await.unwrap();
     opop_api::db::migrate(&db).await.unwrap();
-    opop_api::seed::seed_scale(&db, 0.1).await.unwrap();
+    let vault = opop_api::vault::NikVault::new(&[1; 32], &[]);
+    opop_api::seed::seed_scale(&db, 0.1, &vault).await.unwrap();
     // As after any bulk load: the planner needs statistics.
     db.execute_unprepared("ANALYZE").await.unwrap();
 

@@ -305,6 +305,194 @@ async fn a_masked_nik_shows_its_last_four_digits_only() {
     .await;
 }
 
+/// The santri the NIK tests write: a woman born 1 January 2009, a minor
+/// with her guardian's consent.
+const SEALED_NIK: &str = "3578014101090263";
+
+fn nur_aini(nik: &str) -> serde_json::Value {
+    json!({"name": "Nur Aini", "gender": "P", "nik": nik, "birth_date": "2009-01-01",
+           "consent": {"guardian_relation": "ibu", "method": "written_form", "guardian_name": "Hj. Aminah"}})
+}
+
+async fn santri_row(app: &TestApp, id: &str) -> entity::santri::Model {
+    entity::santri::Entity::find_by_id(id.parse::<uuid::Uuid>().unwrap())
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// Finding 1 (at rest): whoever reads the database (a backup, a stolen
+/// disk, an SQL injection) read every NIK. Now no table holds a NIK or its
+/// first twelve digits; the duplicate check still finds one by its keyed
+/// hash, and the rules between fields still judge the stored one.
+#[tokio::test]
+async fn a_nik_is_stored_sealed_and_still_found_and_judged() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await;
+    let manager = w.token("manager_a");
+    let collection = format!("/api/v1/pesantren/{}/santri", w.pesantren_a.id);
+    let s = app
+        .as_(&manager)
+        .post(&collection, &nur_aini(SEALED_NIK))
+        .expect(201)
+        .await;
+    let id = s["id"].as_str().unwrap();
+    let row = santri_row(&app, id).await;
+    assert_eq!(app.stored_nik(&row).as_deref(), Some(SEALED_NIK));
+    let traces = crate::trust::traces_of(&app, &[SEALED_NIK, &SEALED_NIK[..12]]).await;
+    assert!(traces.is_empty(), "the NIK in the clear: {traces:?}");
+
+    // The same NIK twice in a pesantren is found without opening anything.
+    let problem = assert_problem(
+        app.as_(&manager)
+            .post(&collection, &nur_aini(SEALED_NIK))
+            .await,
+        409,
+    )
+    .await;
+    assert_eq!(problem["code"], "santri.nik_taken");
+    // A sealed value moved onto another row does not open there.
+    let other = opop_tests::world::insert_santri(&app, &w.pesantren_a, "Siti").await;
+    assert!(app
+        .nik_vault()
+        .open(other.id, row.nik_sealed.as_deref().unwrap())
+        .is_err());
+    // The stored NIK says woman: a change of gender alone is judged against it.
+    let problem = assert_problem(
+        app.as_(&manager)
+            .patch(&format!("/api/v1/santri/{id}"), &json!({"gender": "L"}))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "nik", "{problem}");
+    // Sent back as it was, the full NIK is recognised by its hash: nothing
+    // is sealed anew.
+    app.as_(&manager)
+        .patch(&format!("/api/v1/santri/{id}"), &json!({"nik": SEALED_NIK}))
+        .ok()
+        .await;
+    assert_eq!(santri_row(&app, id).await.nik_sealed, row.nik_sealed);
+}
+
+/// The sealed NIK of Nur Aini (`id`) is found by the duplicate check,
+/// judged by the rules between fields, and answered masked.
+async fn found_and_judged(app: &TestApp, manager: &str, collection: &str, id: &str) {
+    let problem = assert_problem(
+        app.as_(manager)
+            .post(collection, &nur_aini(SEALED_NIK))
+            .await,
+        409,
+    )
+    .await;
+    assert_eq!(problem["code"], "santri.nik_taken");
+    let problem = assert_problem(
+        app.as_(manager)
+            .patch(&format!("/api/v1/santri/{id}"), &json!({"gender": "L"}))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "nik");
+    let read = app
+        .as_(manager)
+        .get(&format!("/api/v1/santri/{id}"))
+        .ok()
+        .await;
+    assert_eq!(read["nik"], "************0263");
+}
+
+/// Finding 1 (the key): the key is rotated by a command while the server
+/// runs. After the old key moves to `OPOP_NIK_PREVIOUS_KEYS` every NIK still
+/// opens and is still found; `rotate` reseals them all, after which the old
+/// key can go.
+#[tokio::test]
+async fn the_nik_key_is_rotated_and_the_old_one_can_then_go() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await;
+    let collection = format!("/api/v1/pesantren/{}/santri", w.pesantren_a.id);
+    let s = app
+        .as_(&w.token("manager_a"))
+        .post(&collection, &nur_aini(SEALED_NIK))
+        .expect(201)
+        .await;
+    let id = s["id"].as_str().unwrap().to_string();
+    let before = santri_row(&app, &id).await;
+
+    let old_key = opop_tests::NIK_KEY;
+    let new_key = opop_api::vault::generate_key();
+    let database = app.stop().await;
+    let app = TestApp::spawn_on(
+        database,
+        &[
+            ("OPOP_NIK_KEY", &new_key),
+            ("OPOP_NIK_PREVIOUS_KEYS", old_key),
+        ],
+    )
+    .await;
+    // Tokens outlive the restart: the token key is the same.
+    let manager = w.token("manager_a");
+    found_and_judged(&app, &manager, &collection, &id).await;
+
+    let vault = app.nik_vault();
+    let (done, left) = opop_api::santri::rotation::rotate(&app.db, &vault)
+        .await
+        .unwrap();
+    assert_eq!((done.rows, left), (1, 0));
+    let after = santri_row(&app, &id).await;
+    assert!(vault.is_current(after.nik_sealed.as_deref().unwrap()));
+    assert_ne!(after.nik_sealed, before.nik_sealed);
+    assert_ne!(after.nik_hash, before.nik_hash);
+    assert_eq!(
+        after.version, before.version,
+        "the record itself did not change"
+    );
+    // A second run has nothing left to do.
+    let (again, _) = opop_api::santri::rotation::rotate(&app.db, &vault)
+        .await
+        .unwrap();
+    assert_eq!(again.rows, 0);
+
+    let database = app.stop().await;
+    let app = TestApp::spawn_on(database, &[("OPOP_NIK_KEY", &new_key)]).await;
+    assert_eq!(
+        app.stored_nik(&santri_row(&app, &id).await).as_deref(),
+        Some(SEALED_NIK)
+    );
+    found_and_judged(&app, &manager, &collection, &id).await;
+}
+
+/// Finding 1 (rows from before): NIKs stored in the clear by an earlier
+/// version are sealed when the server starts, and the plain column emptied.
+#[tokio::test]
+async fn plain_niks_from_before_are_sealed_at_start() {
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await;
+    let row = opop_tests::world::insert_santri(&app, &w.pesantren_a, "Ahmad").await;
+    let mut legacy: entity::santri::ActiveModel = row.clone().into();
+    legacy.nik_legacy = Set(Some("3578010101000001".into()));
+    legacy.update(&app.db).await.unwrap();
+    let database = app.stop().await;
+    let app = TestApp::spawn_on(database, &[]).await;
+    let sealed = santri_row(&app, &row.id.to_string()).await;
+    assert_eq!(app.stored_nik(&sealed).as_deref(), Some("3578010101000001"));
+    assert_eq!(
+        opop_api::santri::rotation::plain_left(&app.db)
+            .await
+            .unwrap(),
+        0
+    );
+    let admin = app.admin_token().await;
+    let read = app
+        .as_(&admin)
+        .get(&format!("/api/v1/santri/{}", row.id))
+        .ok()
+        .await;
+    assert_eq!(read["nik"], "************0001");
+}
+
 /// Finding 9 (the audit): logouts, reused refresh tokens, failed logins and
 /// partner token grants left no trace. Each is an entry now; a failed
 /// login keeps no attempted address or password.

@@ -154,7 +154,7 @@ async fn every_row_as_text(app: &TestApp) -> Vec<(String, String)> {
 }
 
 /// The places where any of `values` is still found, case-insensitively.
-async fn traces_of(app: &TestApp, values: &[&str]) -> Vec<String> {
+pub(crate) async fn traces_of(app: &TestApp, values: &[&str]) -> Vec<String> {
     let rows = every_row_as_text(app).await;
     let mut found = Vec::new();
     for (table, row) in rows {

@@ -39,7 +39,7 @@ pub(super) async fn create_santri(
     id: web::Path<Uuid>,
     body: Body<CreateSantri>,
 ) -> ApiResult<HttpResponse> {
-    let s = service::create(&state.db, &auth, *id, body.into_inner()).await?;
+    let s = service::create(&state.db, &auth, &state.nik, *id, body.into_inner()).await?;
     Ok(with_etag(HttpResponse::Created(), s.version)
         .insert_header(("Location", format!("/api/v1/santri/{}", s.id)))
         .json(s))
@@ -116,7 +116,15 @@ pub(super) async fn update_santri(
     if_match: IfMatch,
     body: JsonValue,
 ) -> ApiResult<HttpResponse> {
-    let s = service::update(&state.db, &auth, *id, Edit::Replace(body.0), if_match.0).await?;
+    let s = service::update(
+        &state.db,
+        &auth,
+        &state.nik,
+        *id,
+        Edit::Replace(body.0),
+        if_match.0,
+    )
+    .await?;
     Ok(with_etag(HttpResponse::Ok(), s.version).json(s))
 }
 
@@ -146,7 +154,15 @@ pub(super) async fn patch_santri(
     if_match: IfMatch,
     patch: MergePatch,
 ) -> ApiResult<HttpResponse> {
-    let s = service::update(&state.db, &auth, *id, Edit::Patch(patch.0), if_match.0).await?;
+    let s = service::update(
+        &state.db,
+        &auth,
+        &state.nik,
+        *id,
+        Edit::Patch(patch.0),
+        if_match.0,
+    )
+    .await?;
     Ok(with_etag(HttpResponse::Ok(), s.version).json(s))
 }
 

@@ -43,7 +43,10 @@ pub async fn erase(
         santri::ActiveModel {
             name: Set(String::new()),
             search_name: Set(String::new()),
-            nik: Set(None),
+            nik_legacy: Set(None),
+            nik_sealed: Set(None),
+            nik_hash: Set(None),
+            nik_last4: Set(None),
             birth_date: Set(None),
             entry_year: Set(None),
             phone: Set(None),

@@ -4,6 +4,7 @@ pub mod endpoints;
 pub mod erasure;
 pub mod model;
 pub mod retention;
+pub mod rotation;
 pub mod service;
 
 use utoipa_actix_web::service_config::ServiceConfig;

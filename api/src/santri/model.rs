@@ -8,7 +8,8 @@ use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
 use crate::ids;
-use crate::masking::mask_nik;
+use crate::masking::mask_last4;
+use crate::vault::NikVault;
 
 /// A santri, as answered: the NIK masked, always.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -82,8 +83,9 @@ impl From<santri::Model> for SantriView {
             pesantren_id: s.pesantren_id,
             province_code: s.province_code,
             name: s.name,
-            // The raw NIK never enters a view, so it cannot leak from one.
-            nik: s.nik.as_deref().map(mask_nik),
+            // Only the last four digits are kept in the clear, so no view
+            // can answer more.
+            nik: s.nik_last4.as_deref().map(mask_last4),
             gender: s.gender,
             birth_date: s.birth_date,
             entry_year: s.entry_year,
@@ -346,7 +348,7 @@ impl UpdateSantri {
     /// The update without the fields it sets to what they already are: a
     /// record read and sent back changes nothing, and a
     /// santri sending theirs back changes only what they edited.
-    pub fn without_unchanged(mut self, current: &santri::Model) -> Self {
+    pub fn without_unchanged(mut self, current: &santri::Model, vault: &NikVault) -> Self {
         fn same(sent: &Option<String>, now: &Option<String>) -> bool {
             sent.as_deref().map(str::trim).filter(|s| !s.is_empty())
                 == now.as_deref().map(str::trim)
@@ -354,7 +356,17 @@ impl UpdateSantri {
         if self.name.as_deref().map(str::trim) == Some(current.name.as_str()) {
             self.name = None;
         }
-        if self.nik.as_ref().is_some_and(|nik| same(nik, &current.nik)) {
+        // The NIK is compared by its keyed hash: the number is not at hand.
+        let same_nik = match self.nik.as_ref().map(|n| n.as_deref().map(str::trim)) {
+            Some(None) | Some(Some("")) => current.nik_sealed.is_none(),
+            Some(Some(nik)) => vault.holds(
+                current.nik_sealed.as_deref(),
+                current.nik_hash.as_deref(),
+                nik,
+            ),
+            None => false,
+        };
+        if same_nik {
             self.nik = None;
         }
         if self.gender == Some(current.gender) {

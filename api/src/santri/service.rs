@@ -24,6 +24,7 @@ use crate::ids;
 use crate::pagination::{Page, PageParams};
 use crate::text;
 use crate::validation::{validator_errors, Check};
+use crate::vault::NikVault;
 
 /// Age below which a santri is a child under UU 27/2022.
 const ADULT_AGE: i32 = 18;
@@ -165,16 +166,19 @@ fn duplicate_nik() -> ApiError {
     ApiError::new(Code::SantriNikTaken)
 }
 
+/// Whether another santri of the pesantren has `nik`: found by its keyed
+/// hash under every configured key, so also while a rotation is under way.
 async fn nik_taken(
     db: &DatabaseConnection,
     caller: &Caller,
+    vault: &NikVault,
     pesantren_id: Uuid,
     nik: &str,
     except: Option<Uuid>,
 ) -> ApiResult<bool> {
     let mut q = scope::find::<santri::Entity>(caller)
         .filter(santri::Column::PesantrenId.eq(pesantren_id))
-        .filter(santri::Column::Nik.eq(nik));
+        .filter(santri::Column::NikHash.is_in(vault.hashes(nik)));
     if let Some(id) = except {
         q = q.filter(santri::Column::Id.ne(id));
     }
@@ -192,6 +196,7 @@ fn normalize_email(email: Option<String>) -> Option<String> {
 pub async fn create(
     db: &DatabaseConnection,
     caller: &Caller,
+    vault: &NikVault,
     pesantren_id: Uuid,
     body: CreateSantri,
 ) -> ApiResult<SantriView> {
@@ -228,19 +233,28 @@ pub async fn create(
     check_days(consent.as_ref(), body.left_on, &mut errors, today());
     finish(errors)?;
     if let Some(nik) = &body.nik {
-        if nik_taken(db, caller, parent.id, nik, None).await? {
+        if nik_taken(db, caller, vault, parent.id, nik, None).await? {
             return Err(duplicate_nik());
         }
     }
     let now = db::now();
+    let id = db::new_id();
+    let sealed = body
+        .nik
+        .as_deref()
+        .map(|nik| vault.seal(id, nik))
+        .transpose()?;
     let mut tx = WriteTx::begin(db, &caller.actor()).await?;
     let row = santri::ActiveModel {
-        id: Set(db::new_id()),
+        id: Set(id),
         pesantren_id: Set(parent.id),
         province_code: Set(parent.province_code.clone()),
         search_name: Set(text::fold(&body.name)),
         name: Set(body.name),
-        nik: Set(body.nik),
+        nik_legacy: Set(None),
+        nik_sealed: Set(sealed.as_ref().map(|s| s.sealed.clone())),
+        nik_hash: Set(sealed.as_ref().map(|s| s.hash.clone())),
+        nik_last4: Set(sealed.map(|s| s.last4)),
         gender: Set(body.gender),
         birth_date: Set(body.birth_date),
         entry_year: Set(body.entry_year),
@@ -376,6 +390,7 @@ fn keep_masked_nik(body: &mut Value, current: &Value) {
 pub async fn update(
     db: &DatabaseConnection,
     caller: &Caller,
+    vault: &NikVault,
     id: Uuid,
     edit: Edit<UpdateSantri>,
     expected_version: Option<i32>,
@@ -386,7 +401,7 @@ pub async fn update(
     }
     let patch = edit
         .resolve_with(&SantriView::from(current.clone()), keep_masked_nik)?
-        .without_unchanged(&current);
+        .without_unchanged(&current, vault);
     rules::may_change_santri(caller, &patch.sent_fields())?;
     let patch = UpdateSantri {
         name: patch.name.map(|n| n.trim().to_string()),
@@ -399,8 +414,18 @@ pub async fn update(
     };
     let mut errors = derive_errors(&patch);
     let now = db::now();
-    // The record as it would be after the change.
-    let nik = patch.nik.clone().unwrap_or_else(|| current.nik.clone());
+    // The record as it would be after the change. The rules between fields
+    // judge the stored NIK too (against a new gender or birth date, and for
+    // the age when no birth date is given), so it is opened here.
+    let nik_changed = patch.nik.is_some();
+    let nik = match patch.nik.clone() {
+        Some(nik) => nik,
+        None => current
+            .nik_sealed
+            .as_deref()
+            .map(|sealed| vault.open(id, sealed))
+            .transpose()?,
+    };
     let gender = patch.gender.unwrap_or(current.gender);
     let birth_date = patch.birth_date.unwrap_or(current.birth_date);
     let entry_year = patch.entry_year.unwrap_or(current.entry_year);
@@ -437,13 +462,12 @@ pub async fn update(
     check_days(consent.as_ref(), left_on, &mut errors, today());
     finish(errors)?;
     check_version(expected_version, current.version)?;
-    if let Some(n) = &nik {
-        if nik != current.nik && nik_taken(db, caller, current.pesantren_id, n, Some(id)).await? {
+    if let (true, Some(n)) = (nik_changed, &nik) {
+        if nik_taken(db, caller, vault, current.pesantren_id, n, Some(id)).await? {
             return Err(duplicate_nik());
         }
     }
     let mut changes = santri::ActiveModel {
-        nik: Set(nik.clone()),
         gender: Set(gender),
         birth_date: Set(birth_date),
         entry_year: Set(entry_year),
@@ -467,6 +491,13 @@ pub async fn update(
     } else if current.guardian_consent_at.is_none() {
         changes.consent_given_on = Set(Some(today()));
         changes.consent_recorded_by = Set(caller.user_id());
+    }
+    if nik_changed {
+        let sealed = nik.as_deref().map(|n| vault.seal(id, n)).transpose()?;
+        changes.nik_legacy = Set(None);
+        changes.nik_sealed = Set(sealed.as_ref().map(|s| s.sealed.clone()));
+        changes.nik_hash = Set(sealed.as_ref().map(|s| s.hash.clone()));
+        changes.nik_last4 = Set(sealed.map(|s| s.last4));
     }
     if let Some(name) = patch.name {
         changes.search_name = Set(text::fold(&name));
@@ -502,7 +533,7 @@ pub async fn update(
             .ok_or_else(|| ApiError::new(Code::SantriNotFound))?,
     );
     let mut diff = audit::diff(&before, &after);
-    if nik != current.nik && before.nik == after.nik {
+    if nik_changed && before.nik == after.nik {
         // Two NIKs can mask alike; the change is still recorded (masked).
         if let Some(obj) = diff.as_object_mut() {
             obj.insert(

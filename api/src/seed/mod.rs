@@ -33,6 +33,8 @@ pub use scale::{seed_scale, SCALE_MANAGER_EMAIL, SCALE_PARTNERS};
 use crate::audit::{Actor, Entry};
 use crate::auth::password;
 use crate::db;
+use crate::santri::rotation::seal_rows;
+use crate::vault::NikVault;
 
 /// Password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo-password-123";
@@ -814,7 +816,11 @@ fn santri_row(rng: &mut Rng, ctx: &SantriCtx<'_>, nik_seq: &mut i64) -> santri::
         province_code: Set(province.to_string()),
         search_name: Set(crate::text::fold(&name)),
         name: Set(name),
-        nik: Set(Some(nik)),
+        // Plain only in memory: sealed on the way in (`seal_rows`).
+        nik_legacy: Set(Some(nik)),
+        nik_sealed: Set(None),
+        nik_hash: Set(None),
+        nik_last4: Set(None),
         gender: Set(if female { Gender::P } else { Gender::L }),
         birth_date: Set(Some(birth)),
         entry_year: Set(Some(entry_year)),
@@ -1202,7 +1208,7 @@ fn programme_text(year: i32, c: &programme::ProgrammeCounts) -> String {
 }
 
 /// Loads the demo data set, or does nothing when it is already there.
-pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
+pub async fn seed_demo(db: &DatabaseConnection, vault: &NikVault) -> anyhow::Result<String> {
     let first_nspp = nspp(0);
     let already = pesantren::Entity::find()
         .filter(pesantren::Column::Nspp.eq(first_nspp.as_str()))
@@ -1402,7 +1408,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
         None => None,
     };
     insert_chunked(&tx, koperasi_rows).await?;
-    insert_chunked(&tx, santri_rows).await?;
+    insert_chunked(&tx, seal_rows(vault, santri_rows)?).await?;
     let product_ids: Vec<Uuid> = product_rows
         .iter()
         .filter_map(|p| p.id.clone().take())
@@ -1524,6 +1530,12 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
     Ok(summary)
 }
 
+/// A fixed key for the seeds' own tests.
+#[cfg(test)]
+pub(crate) fn test_vault() -> NikVault {
+    NikVault::new(&[7; crate::vault::KEY_LEN], &[])
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::{HashMap, HashSet};
@@ -1548,7 +1560,11 @@ mod tests {
                     .iter()
                     .map(|m| format!("{:?}{:?}", m.nspp, m.phone)),
             );
-            v.extend(p.santri.iter().map(|m| format!("{:?}{:?}", m.name, m.nik)));
+            v.extend(
+                p.santri
+                    .iter()
+                    .map(|m| format!("{:?}{:?}", m.name, m.nik_legacy)),
+            );
             v.extend(
                 p.products
                     .iter()
@@ -1604,7 +1620,7 @@ mod tests {
             .unwrap();
         db::migrate(&db).await.unwrap();
 
-        let summary = seed_demo(&db).await.unwrap();
+        let summary = seed_demo(&db, &test_vault()).await.unwrap();
         println!("{summary}");
         assert!(summary.starts_with("Loaded the demo data"), "{summary}");
         assert!(summary.contains(DEMO_PASSWORD) && summary.contains(DEMO_PARTNER_SECRET));
@@ -1701,7 +1717,12 @@ mod tests {
         for s in &san {
             let p = by_id[&s.pesantren_id];
             assert_eq!(s.province_code, p.province_code);
-            let nik = s.nik.as_deref().unwrap();
+            assert!(s.nik_legacy.is_none(), "a plain NIK reached the database");
+            let nik = test_vault()
+                .open(s.id, s.nik_sealed.as_deref().unwrap())
+                .unwrap();
+            let nik = nik.as_str();
+            assert_eq!(s.nik_last4.as_deref(), Some(&nik[12..]));
             assert!(digits(nik, 16));
             assert!(nik.starts_with(p.district_code.as_deref().unwrap()));
             assert!(crate::ids::validate_nik(nik).is_ok());
@@ -2053,7 +2074,7 @@ mod tests {
         );
 
         // A second run changes nothing.
-        let again = seed_demo(&db).await.unwrap();
+        let again = seed_demo(&db, &test_vault()).await.unwrap();
         assert!(again.contains("already loaded"), "{again}");
         assert_eq!(
             pesantren::Entity::find().count(&db).await.unwrap() as usize,

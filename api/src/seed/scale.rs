@@ -45,6 +45,8 @@ use crate::auth::password;
 use crate::db;
 use crate::feed;
 use crate::ids::PROVINCE_CODES;
+use crate::santri::rotation::seal_rows;
+use crate::vault::NikVault;
 use migration::regions::Region;
 
 /// The regencies of each province and the districts of each regency, in
@@ -594,7 +596,11 @@ fn bar(len: u64, what: &str) -> ProgressBar {
 
 /// Loads the data set at `scale` (1.0 = national scale). Refuses to load
 /// it twice.
-pub async fn seed_scale(db: &DatabaseConnection, scale: f64) -> anyhow::Result<String> {
+pub async fn seed_scale(
+    db: &DatabaseConnection,
+    scale: f64,
+    vault: &NikVault,
+) -> anyhow::Result<String> {
     if !(scale > 0.0 && scale <= 10.0) {
         anyhow::bail!("--scale must be more than 0 and at most 10 (1 = 10,000 pesantren)");
     }
@@ -643,7 +649,7 @@ pub async fn seed_scale(db: &DatabaseConnection, scale: f64) -> anyhow::Result<S
         programme_counts.add(&enterprises.counts());
         insert_chunked(&tx, b.pesantren).await?;
         insert_chunked(&tx, b.koperasi).await?;
-        insert_chunked(&tx, b.santri).await?;
+        insert_chunked(&tx, seal_rows(vault, b.santri)?).await?;
         insert_chunked(&tx, b.products).await?;
         insert_chunked(&tx, b.certifications).await?;
         enterprises.write(&tx).await?;
@@ -890,9 +896,13 @@ mod tests {
             .unwrap();
         db::migrate(&db).await.unwrap();
         // The demo first: its targets for 35, 32 and 63 are kept.
-        super::super::seed_demo(&db).await.unwrap();
+        super::super::seed_demo(&db, &super::super::test_vault())
+            .await
+            .unwrap();
         let demo_activities = activities::Entity::find().count(&db).await.unwrap();
-        let summary = seed_scale(&db, 0.02).await.unwrap();
+        let summary = seed_scale(&db, 0.02, &super::super::test_vault())
+            .await
+            .unwrap();
         println!("{summary}");
         assert!(summary.contains("Programme"), "{summary}");
 
@@ -923,8 +933,13 @@ mod tests {
             assert!(crate::ids::validate_district_code(district).is_ok());
             assert!(district.starts_with(&p.regency_code));
         }
+        // Sealed on the way in, and opened with the key that sealed them.
+        let vault = super::super::test_vault();
         for s in &san {
-            assert!(crate::ids::validate_nik(s.nik.as_deref().unwrap()).is_ok());
+            assert!(s.nik_legacy.is_none());
+            let nik = vault.open(s.id, s.nik_sealed.as_deref().unwrap()).unwrap();
+            assert!(crate::ids::validate_nik(&nik).is_ok());
+            assert_eq!(s.nik_last4.as_deref(), Some(&nik[12..]));
         }
         for a in &acts {
             if let Some(r) = &a.regency_code {
@@ -1023,7 +1038,9 @@ mod tests {
         }
 
         // A second load is refused and changes nothing.
-        let again = seed_scale(&db, 0.02).await.unwrap();
+        let again = seed_scale(&db, 0.02, &super::super::test_vault())
+            .await
+            .unwrap();
         assert!(again.contains("already loaded"), "{again}");
         assert_eq!(
             activities::Entity::find().count(&db).await.unwrap() as usize,
