@@ -708,3 +708,82 @@ async fn private_targets_are_refused_and_only_partners_may_subscribe() {
     let res = app.as_(&admin).get("/api/v1/partners").await;
     assert_eq!(res.status(), 200);
 }
+
+/// The last failure of a subscription once one is recorded.
+async fn first_failure(app: &TestApp, token: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let s = subscription(app, token).await;
+        if s["attempts"].as_i64().unwrap() >= 1 {
+            return s;
+        }
+        assert!(Instant::now() < deadline, "no failed attempt seen: {s}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Security review, finding 10: `last_error` answered the client's raw
+/// error chain (the TLS library's alert, `tcp connect error`, `os error
+/// 111`, the addresses tried). It is now one of a fixed set of texts, with
+/// its category in `last_error_code`.
+#[tokio::test]
+async fn delivery_failures_are_answered_as_fixed_categories_never_as_the_client_s_error_chain() {
+    let app = TestApp::spawn_with(FAST).await;
+    let (pesantren, token) = arrange(&app).await;
+
+    // An endpoint that does not speak TLS: it answers a ClientHello in
+    // plain HTTP.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let plain = tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buf = [0u8; 1024];
+            let _ = socket.read(&mut buf).await;
+            let _ = socket
+                .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+                .await;
+        }
+    });
+    register(&app, &token, &format!("https://127.0.0.1:{port}/hook")).await;
+    publish(&app, &pesantren, "WH-TLS").await;
+    let s = first_failure(&app, &token).await;
+    assert_eq!(s["last_error_code"], "tls", "{s}");
+    assert_eq!(
+        s["last_error"],
+        "the TLS handshake with the endpoint failed (its certificate is not trusted, has expired or names another host, or it does not speak TLS)"
+    );
+    plain.abort();
+
+    // A port nobody listens on.
+    let (port, _held) = closed_port();
+    app.as_(&token)
+        .put(
+            WEBHOOK,
+            &json!({"url": format!("https://localhost:{port}/hook")}),
+        )
+        .ok()
+        .await;
+    let s = first_failure(&app, &token).await;
+    assert_eq!(s["last_error_code"], "connect", "{s}");
+    assert_eq!(s["last_error"], "cannot connect to the endpoint");
+
+    // Nothing of the chain is stored either.
+    let row = webhooks::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.last_error.as_deref(), Some("connect"));
+    for text in [s.to_string(), format!("{row:?}")] {
+        for internal in [
+            "os error",
+            "rustls",
+            "tcp connect",
+            "127.0.0.1",
+            "Connection refused",
+        ] {
+            assert!(!text.contains(internal), "{internal} in {text}");
+        }
+    }
+}

@@ -14,6 +14,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 use uuid::Uuid;
 
+use super::failure::{Failure, FailureKind};
 use super::guard::{client, parse_target};
 use super::signing::signature;
 use crate::config::Config;
@@ -225,12 +226,9 @@ async fn serve_inner(ctx: &Context, sub: &webhooks::Model, token: &str) -> ApiRe
     // resolver) the addresses the name resolves to now.
     let url = match parse_target(&sub.url, ctx.options.allow_private) {
         Ok(url) => url,
-        Err(refused) => {
-            let error = format!(
-                "the URL is refused: {}",
-                refused.message(crate::i18n::Lang::En)
-            );
-            return fail(ctx, partner, token, sub.attempts, error).await;
+        Err(_) => {
+            let refused = Failure::of(FailureKind::UrlRefused);
+            return fail(ctx, partner, token, sub.attempts, refused).await;
         }
     };
     let mut cursor = sub.cursor;
@@ -249,9 +247,8 @@ async fn serve_inner(ctx: &Context, sub: &webhooks::Model, token: &str) -> ApiRe
         let full = events.len() as u64 == BATCH;
         for event in events {
             let seq = event.seq;
-            if let Err(error) = post(ctx, &url, &sub.secret, event).await {
-                tracing::info!(partner = %partner, event = seq, error = %error, "webhook delivery failed; will retry");
-                return fail(ctx, partner, token, attempts, error).await;
+            if let Err(failure) = post(ctx, &url, &sub.secret, event).await {
+                return fail(ctx, partner, token, attempts, failure).await;
             }
             if !advance(ctx, partner, token, seq).await? {
                 // The partner changed the subscription (replay, new URL,
@@ -268,16 +265,19 @@ async fn serve_inner(ctx: &Context, sub: &webhooks::Model, token: &str) -> ApiRe
     release(db, partner, token).await
 }
 
-/// POSTs one event; `Err` says why it was not acknowledged.
+/// POSTs one event; `Err` says why it was not acknowledged. The client's
+/// own error is logged here, in full, and only its category goes on.
 async fn post(
     ctx: &Context,
     url: &reqwest::Url,
     secret: &str,
     event: catalog_changes::Model,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let seq = event.seq;
-    let body = serde_json::to_vec(&ChangeEvent::from(event))
-        .map_err(|e| format!("the event cannot be encoded: {e}"))?;
+    let body = serde_json::to_vec(&ChangeEvent::from(event)).map_err(|e| {
+        tracing::error!(event = seq, error = %e, "a webhook event cannot be encoded");
+        Failure::of(FailureKind::Other)
+    })?;
     let timestamp = chrono::Utc::now().timestamp().to_string();
     let signature = signature(secret, &timestamp, &body);
     let res = ctx
@@ -290,42 +290,37 @@ async fn post(
         .body(body)
         .send()
         .await
-        .map_err(|e| describe(&e, ctx.options.timeout))?;
+        .map_err(|e| {
+            let failure = Failure::classify(&e);
+            tracing::info!(
+                event = seq,
+                category = failure.kind.name(),
+                error = %chain(&e),
+                "webhook delivery failed; will retry"
+            );
+            failure
+        })?;
     let status = res.status();
     if status.is_success() {
         Ok(())
     } else {
-        Err(format!("the endpoint answered HTTP {}", status.as_u16()))
+        tracing::info!(
+            event = seq,
+            status = status.as_u16(),
+            "webhook delivery refused; will retry"
+        );
+        Err(Failure::status(status.as_u16()))
     }
 }
 
-/// A delivery error for the partner's eyes: what went wrong, without the
-/// internals of the client.
-fn describe(e: &reqwest::Error, timeout: Duration) -> String {
-    if e.is_timeout() {
-        return format!(
-            "the endpoint did not answer within {} seconds",
-            timeout.as_secs()
-        );
-    }
+/// The error and its causes, for the log.
+fn chain(e: &reqwest::Error) -> String {
     let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         text.push_str(": ");
         text.push_str(&s.to_string());
         source = s.source();
-    }
-    let mut text = if e.is_connect() {
-        format!("cannot connect to the endpoint ({text})")
-    } else {
-        format!("the request failed ({text})")
-    };
-    if text.len() > 500 {
-        let mut cut = 500;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        text.truncate(cut);
     }
     text
 }
@@ -362,7 +357,7 @@ async fn fail(
     partner: Uuid,
     token: &str,
     before: i32,
-    error: String,
+    failure: Failure,
 ) -> ApiResult<()> {
     let attempts = before.saturating_add(1);
     let wait = backoff(attempts, ctx.options.backoff_unit);
@@ -372,7 +367,10 @@ async fn fail(
             webhooks::Column::NextAttemptAt,
             Expr::value(now_ms() + wait.as_millis() as i64),
         )
-        .col_expr(webhooks::Column::LastError, Expr::value(Some(error)))
+        .col_expr(
+            webhooks::Column::LastError,
+            Expr::value(Some(failure.stored())),
+        )
         .col_expr(webhooks::Column::LastAttemptAt, Expr::value(db::now()))
         .col_expr(
             webhooks::Column::LeaseOwner,

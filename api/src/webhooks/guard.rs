@@ -10,6 +10,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::failure::{ForbiddenAddress, NameNotResolved};
 use crate::error::{FieldCode, FieldError};
 
 /// Longest URL accepted.
@@ -148,10 +149,12 @@ impl reqwest::dns::Resolve for GuardedResolver {
         let allow_private = self.allow_private;
         let host = name.as_str().to_string();
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await
+                .map_err(NameNotResolved)?
+                .collect();
             if !allow_private && addrs.iter().any(|a| is_forbidden(a.ip())) {
-                return Err("the host resolves to a forbidden address".into());
+                return Err(ForbiddenAddress.into());
             }
             let addrs: reqwest::dns::Addrs = Box::new(addrs.into_iter());
             Ok(addrs)

@@ -27,6 +27,7 @@
 
 pub mod deliverer;
 pub mod endpoints;
+pub mod failure;
 pub mod guard;
 pub mod model;
 pub mod service;

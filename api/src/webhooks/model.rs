@@ -4,6 +4,8 @@ use entity::webhooks;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
+use super::failure::{Failure, FailureKind};
+
 /// Where to send the catalogue's changes.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -54,9 +56,14 @@ pub struct WebhookView {
     /// While failing: when the next attempt is due (the wait doubles with
     /// each failure, up to an hour). Null otherwise.
     pub next_attempt_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// While failing: why the last attempt failed.
+    /// While failing: why the last attempt failed, in words (English). The
+    /// texts are fixed, one per category, so never a detail of this
+    /// server's network or TLS library; `last_error_code` is the category.
     #[schema(example = "the endpoint answered HTTP 500")]
     pub last_error: Option<String>,
+    /// While failing: the category of the last failure, for programs.
+    #[schema(example = "http_status")]
+    pub last_error_code: Option<FailureKind>,
     /// When an event was last sent (successfully or not).
     pub last_attempt_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When an event was last acknowledged.
@@ -101,6 +108,11 @@ fn millis_to_time(ms: i64) -> Option<chrono::DateTime<chrono::Utc>> {
 
 pub fn view(sub: webhooks::Model, end: i64) -> WebhookView {
     let failing = sub.attempts > 0;
+    let failure = sub
+        .last_error
+        .as_deref()
+        .filter(|_| failing)
+        .map(Failure::parse);
     WebhookView {
         url: sub.url,
         cursor: sub.cursor.to_string(),
@@ -111,7 +123,8 @@ pub fn view(sub: webhooks::Model, end: i64) -> WebhookView {
         } else {
             None
         },
-        last_error: if failing { sub.last_error } else { None },
+        last_error: failure.map(|f| f.text()),
+        last_error_code: failure.map(|f| f.kind),
         last_attempt_at: sub.last_attempt_at,
         last_delivered_at: sub.last_delivered_at,
         created_at: sub.created_at,
