@@ -45,7 +45,7 @@ pub async fn create(
         name: Set(body.name.trim().to_string()),
         code: Set(body.code.clone()),
         client_id: Set(client_id),
-        client_secret_hash: Set(password::hash(&secret)?),
+        client_secret_hash: Set(password::hash_async(&secret).await?),
         webhook_url: Set(None),
         webhook_secret: Set(None),
         is_active: Set(true),

@@ -349,7 +349,7 @@ pub async fn register(
     if email_taken {
         return Err(ApiError::new(Code::UserEmailTaken));
     }
-    let password_hash = password::hash(&body.manager.password)?;
+    let password_hash = password::hash_async(&body.manager.password).await?;
     let mut tx = WriteTx::begin(db, &caller.actor()).await?;
     let p = new_row(&body.pesantren, PesantrenStatus::Registered)
         .insert(&*tx)

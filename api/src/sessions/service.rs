@@ -98,7 +98,7 @@ pub async fn login(
         .as_ref()
         .map(|u| u.password_hash.as_str())
         .unwrap_or(dummy_hash());
-    let password_ok = password::verify(password_given, hash);
+    let password_ok = password::verify_async(password_given, hash).await;
     let user = match user {
         Some(u) if password_ok && u.is_active => u,
         other => {
@@ -268,7 +268,7 @@ pub async fn partner_token(
         .as_ref()
         .map(|p| p.client_secret_hash.as_str())
         .unwrap_or(dummy_hash());
-    let ok = password::verify(client_secret, hash);
+    let ok = password::verify_async(client_secret, hash).await;
     let partner = match partner {
         Some(p) if ok && p.is_active => p,
         other => {

@@ -81,7 +81,7 @@ pub async fn create(
         id: Set(db::new_id()),
         email: Set(email),
         name: Set(body.name.trim().to_string()),
-        password_hash: Set(password::hash(&body.password)?),
+        password_hash: Set(password::hash_async(&body.password).await?),
         role: Set(body.role),
         province_code: Set(province_code),
         pesantren_id: Set(pesantren_id),
