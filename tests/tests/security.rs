@@ -578,3 +578,85 @@ async fn logins_that_fail_logouts_reused_refresh_tokens_and_partner_tokens_are_a
     );
     assert_eq!(trail("token_failed").await.len(), 1);
 }
+
+/// The keys of a JSON value, all the way down: its shape without its values.
+fn shape(v: &serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| (k.clone(), shape(v)))
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+        serde_json::Value::Array(items) => items.iter().map(shape).collect(),
+        serde_json::Value::Null => json!("null"),
+        _ => json!("value"),
+    }
+}
+
+/// Finding 10 (enumeration): registration answered 409 "email already
+/// registered", so anyone could test which addresses have accounts. Both
+/// answers are now alike; no second account is made, the owner's account is
+/// untouched, and the admins find the attempt in the audit trail.
+#[tokio::test]
+async fn registration_answers_alike_whether_or_not_the_email_has_an_account() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await;
+    let register = |nspp: &'static str, email: &'static str| {
+        let app = &app;
+        async move {
+            let res = app
+                .anon()
+                .post(
+                    "/api/v1/registrations",
+                    &crate::pesantren::registration(nspp, email),
+                )
+                .await;
+            (
+                res.status().as_u16(),
+                res.json::<serde_json::Value>().await.unwrap(),
+            )
+        }
+    };
+    let (fresh_status, fresh) = register("510035780511", "pengurus.baru@x.example").await;
+    let (taken_status, taken) = register("510035780512", "Manager_A@Test.Opop").await;
+    assert_eq!((fresh_status, taken_status), (201, 201), "{fresh} {taken}");
+    assert_eq!(shape(&fresh), shape(&taken));
+    assert_eq!(taken["manager"]["email"], "manager_a@test.opop");
+    assert_eq!(taken["manager"]["role"], "pesantren_manager");
+
+    // No second account; the owner's is as it was, password and pesantren.
+    let accounts = entity::users::Entity::find()
+        .filter(entity::users::Column::Email.eq("manager_a@test.opop"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0].pesantren_id, Some(w.pesantren_a.id));
+    assert_eq!(
+        app.try_login("manager_a@test.opop", "kata-sandi-panjang")
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.try_login("manager_a@test.opop", opop_tests::world::PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    // The admins see what happened to the second registration.
+    let admin = app.admin_token().await;
+    let trail = app
+        .as_(&admin)
+        .get(&format!(
+            "/api/v1/audit?action=register_email_taken&resource_id={}",
+            accounts[0].id
+        ))
+        .ok()
+        .await;
+    assert_eq!(trail["data"].as_array().unwrap().len(), 1, "{trail}");
+    assert_eq!(
+        trail["data"][0]["changes"]["pesantren_id"],
+        taken["pesantren"]["id"]
+    );
+}

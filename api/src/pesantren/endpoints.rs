@@ -29,8 +29,8 @@ use crate::validation::validate;
     tag = "pesantren",
     request_body = RegistrationRequest,
     responses(
-        (status = 201, description = "Registered; waiting for verification.", body = Registration),
-        (status = 409, description = "The NSPP or the manager's email is already registered.")
+        (status = 201, description = "Registered; waiting for verification. The same answer whether or not the manager's email already has an account.", body = Registration),
+        (status = 409, description = "The NSPP is already registered.")
     )
 )]
 pub(super) async fn create_registration(

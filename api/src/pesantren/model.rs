@@ -1,6 +1,6 @@
 //! Request and response types of pesantren and their registration.
 
-use entity::{pesantren, PesantrenStatus};
+use entity::{pesantren, PesantrenStatus, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -8,7 +8,6 @@ use validator::Validate;
 
 use crate::error::{FieldCode, FieldError};
 use crate::ids;
-use crate::users::UserView;
 use crate::validation::{validator_errors, Check};
 
 /// A pesantren as its staff and the secretariat see it.
@@ -308,7 +307,27 @@ pub struct RegistrationRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Registration {
     pub pesantren: PesantrenView,
-    pub manager: UserView,
+    pub manager: RegisteredManager,
+}
+
+/// The manager named in a registration, who can log in once an admin
+/// verifies the pesantren. The answer is the same whether or not the email
+/// already had an account (no second account is made then, and the admins
+/// see it in the audit trail), so the form does not tell anyone who has an
+/// account (issue 17, finding 10).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegisteredManager {
+    #[schema(example = "pengurus@alhikmah.sch.id")]
+    pub email: String,
+    #[schema(example = "Ust. Ahmad Fauzi")]
+    pub name: String,
+    /// Always `pesantren_manager`.
+    pub role: Role,
+    /// The province of the pesantren.
+    #[schema(example = "35")]
+    pub province_code: String,
+    /// The registered pesantren.
+    pub pesantren_id: Uuid,
 }
 
 /// Why a pesantren is suspended.

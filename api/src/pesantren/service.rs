@@ -10,13 +10,13 @@ use entity::{
 use sea_orm::sea_query::{Expr, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set, TryInsertResult,
 };
 use uuid::Uuid;
 
 use super::model::{
-    PesantrenFilter, PesantrenInput, PesantrenResponse, PesantrenView, Registration,
-    RegistrationRequest,
+    PesantrenFilter, PesantrenInput, PesantrenResponse, PesantrenView, RegisteredManager,
+    Registration, RegistrationRequest,
 };
 use super::status;
 use crate::audit::{self, WriteTx};
@@ -341,14 +341,8 @@ pub async fn register(
         return Err(duplicate_nspp());
     }
     let email = crate::text::normalize_email(&body.manager.email);
-    let email_taken = users::Entity::find()
-        .filter(users::Column::Email.eq(email.as_str()))
-        .one(db)
-        .await?
-        .is_some();
-    if email_taken {
-        return Err(ApiError::new(Code::UserEmailTaken));
-    }
+    // Hashed whether or not the email is free, so that both answers take
+    // as long.
     let password_hash = password::hash_async(&body.manager.password).await?;
     let mut tx = WriteTx::begin(db, &caller.actor()).await?;
     let p = new_row(&body.pesantren, PesantrenStatus::Registered)
@@ -356,9 +350,13 @@ pub async fn register(
         .await
         .map_err(unique_as(Code::PesantrenNsppTaken))?;
     let now = db::now();
-    let manager = users::ActiveModel {
-        id: Set(db::new_id()),
-        email: Set(email),
+    let manager_id = db::new_id();
+    // An email that already has an account gets no second one, and no
+    // different answer: a conflict on the email inserts nothing, in the
+    // same transaction, also when two registrations race.
+    let inserted = users::Entity::insert(users::ActiveModel {
+        id: Set(manager_id),
+        email: Set(email.clone()),
         name: Set(body.manager.name.trim().to_string()),
         password_hash: Set(password_hash),
         role: Set(Role::PesantrenManager),
@@ -370,24 +368,53 @@ pub async fn register(
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
-    }
-    .insert(&*tx)
-    .await
-    .map_err(unique_as(Code::UserEmailTaken))?;
-    let (pesantren, manager) = (PesantrenView::from(p), UserView::from(manager));
-    for (kind, id, changes) in [
-        ("pesantren", pesantren.id, audit::created(&pesantren)),
-        ("user", manager.id, audit::created(&manager)),
-    ] {
+    })
+    .on_conflict_do_nothing_on([users::Column::Email])
+    .exec_without_returning(&*tx)
+    .await?;
+    let created = matches!(inserted, TryInsertResult::Inserted(1));
+    let pesantren = PesantrenView::from(p);
+    tx.record(audit::Entry {
+        action: "register",
+        resource_type: "pesantren",
+        resource_id: pesantren.id,
+        province_code: Some(pesantren.province_code.clone()),
+        changes: audit::created(&pesantren),
+    })
+    .await?;
+    let account = users::Entity::find()
+        .filter(users::Column::Email.eq(email.as_str()))
+        .one(&*tx)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("the manager's account is gone")))?;
+    if created {
         tx.record(audit::Entry {
             action: "register",
-            resource_type: kind,
-            resource_id: id,
+            resource_type: "user",
+            resource_id: account.id,
             province_code: Some(pesantren.province_code.clone()),
-            changes,
+            changes: audit::created(&UserView::from(account)),
+        })
+        .await?;
+    } else {
+        // For the admins who verify the pesantren: it has no manager yet,
+        // because the email named one who already had an account.
+        tx.record(audit::Entry {
+            action: "register_email_taken",
+            resource_type: "user",
+            resource_id: account.id,
+            province_code: Some(pesantren.province_code.clone()),
+            changes: serde_json::json!({"pesantren_id": pesantren.id}),
         })
         .await?;
     }
     tx.commit().await?;
+    let manager = RegisteredManager {
+        email,
+        name: body.manager.name.trim().to_string(),
+        role: Role::PesantrenManager,
+        province_code: pesantren.province_code.clone(),
+        pesantren_id: pesantren.id,
+    };
     Ok(Registration { pesantren, manager })
 }
