@@ -1,7 +1,5 @@
 //! Login, refresh-token rotation, logout and partner tokens.
 
-use std::sync::OnceLock;
-
 use entity::{partners, refresh_tokens, users};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
@@ -25,9 +23,14 @@ fn bad_refresh() -> ApiError {
 
 /// A hash to verify against when the account does not exist, so that an
 /// unknown email takes as long as a wrong password.
-fn dummy_hash() -> &'static str {
-    static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| password::hash("not-a-real-password").unwrap_or_default())
+async fn dummy_hash() -> &'static str {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    HASH.get_or_init(|| async {
+        password::hash_async("not-a-real-password")
+            .await
+            .unwrap_or_default()
+    })
+    .await
 }
 
 async fn issue_pair(
@@ -97,7 +100,7 @@ pub async fn login(
     let hash = user
         .as_ref()
         .map(|u| u.password_hash.as_str())
-        .unwrap_or(dummy_hash());
+        .unwrap_or(dummy_hash().await);
     let password_ok = password::verify_async(password_given, hash).await;
     let user = match user {
         Some(u) if password_ok && u.is_active => u,
@@ -267,7 +270,7 @@ pub async fn partner_token(
     let hash = partner
         .as_ref()
         .map(|p| p.client_secret_hash.as_str())
-        .unwrap_or(dummy_hash());
+        .unwrap_or(dummy_hash().await);
     let ok = password::verify_async(client_secret, hash).await;
     let partner = match partner {
         Some(p) if ok && p.is_active => p,
