@@ -156,6 +156,7 @@ codes! {
     ImageMultipartUnreadable = "image.multipart_unreadable" => BadRequest,
     ImageOnePart = "image.one_part" => BadRequest,
     ImageProductChanged = "image.product_changed" => Conflict,
+    ImageTooManyPixels = "image.too_many_pixels" => Unprocessable,
     // The catalogue and its partners.
     CatalogProductNotFound = "catalog.product_not_found" => NotFound,
     FeedCursorAhead = "feed.cursor_ahead" => BadRequest,

@@ -435,6 +435,11 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
         "Kirim satu bagian bernama `file`, jangan lebih.",
     ),
     (
+        "image.too_many_pixels",
+        "The image is larger than {max} × {max} pixels; send a smaller one.",
+        "Gambar lebih besar dari {max} × {max} piksel; kirim yang lebih kecil.",
+    ),
+    (
         "image.product_changed",
         "The product changed while its images were being changed; retry.",
         "Produk berubah saat gambarnya sedang diubah; coba lagi.",

@@ -30,9 +30,15 @@ pub fn base_url(state: &AppState, req: &HttpRequest) -> String {
 ///
 /// By the product's pesantren managers, or an admin of its province. Send
 /// `multipart/form-data` with one part `file`: a JPEG, PNG or WebP image
-/// (judged by its content) of at most 5 MiB. The image gets a stable id
-/// and URL; the URL is appended to the product's `images` (at most nine)
-/// and so reaches the catalogue and its change feed.
+/// (judged by its content) of at most 5 MiB and at most 8000 × 8000
+/// pixels. The image is decoded (a decoding takes at most 256 MiB of
+/// memory) and encoded again in its own format, so what is stored and
+/// served holds pixels only: EXIF (GPS position, camera, time), XMP, ICC
+/// profiles and text chunks are dropped, after the EXIF orientation is
+/// applied. WebP is stored lossless. `size` and `sha256` are those of the
+/// stored image (its `ETag`), not of the upload. The image gets a stable
+/// id and URL; the URL is appended to the product's `images` (at most
+/// nine) and so reaches the catalogue and its change feed.
 #[utoipa::path(
     post,
     path = "/products/{id}/images",
@@ -43,8 +49,8 @@ pub fn base_url(state: &AppState, req: &HttpRequest) -> String {
         (status = 201, description = "Stored; `Location` is its URL.", body = ImageView),
         (status = 409, description = "The product already has nine images."),
         (status = 413, description = "The image is larger than 5 MiB."),
-        (status = 415, description = "Not `multipart/form-data`, or the file is not a JPEG, PNG or WebP image."),
-        (status = 422, description = "No part named `file`.")
+        (status = 415, description = "Not `multipart/form-data`, or the file is not a JPEG, PNG or WebP image that decodes (`image.not_an_image`)."),
+        (status = 422, description = "No part named `file`; or the image is wider or taller than 8000 pixels, or would take more than 256 MiB to decode (`image.too_many_pixels`).")
     )
 )]
 pub(super) async fn upload_product_image(

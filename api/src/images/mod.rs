@@ -1,5 +1,7 @@
 //! Images of a product: uploaded by its pesantren (JPEG, PNG or WebP, at
-//! most 5 MiB, at most nine a product), kept in the media store (a
+//! most 5 MiB and 8000 × 8000 pixels, at most nine a product), decoded and
+//! encoded again so that no metadata (EXIF GPS positions) is kept
+//! ([`process`]), kept in the media store (a
 //! directory, or an S3 bucket: see [`crate::storage`]) under a stable id,
 //! and served at a stable URL, `/api/v1/images/{id}`, that is appended to
 //! the product's `images`. The bytes behind an id never change, so they are
@@ -15,6 +17,7 @@
 
 pub mod endpoints;
 pub mod model;
+pub mod process;
 pub mod service;
 pub mod upload;
 

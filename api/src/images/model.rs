@@ -76,10 +76,12 @@ pub struct ImageView {
     /// Detected from the bytes: `image/jpeg`, `image/png` or `image/webp`.
     #[schema(example = "image/jpeg")]
     pub content_type: String,
-    /// Bytes.
+    /// Bytes, as stored: the image encoded again without its metadata,
+    /// not the upload.
     #[schema(example = 284113)]
     pub size: i64,
-    /// Hex SHA-256 of the bytes; also the image's `ETag`.
+    /// Hex SHA-256 of the stored bytes (those served); also the image's
+    /// `ETag`.
     #[schema(example = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")]
     pub sha256: String,
     /// Place in the product's order, from 0.
@@ -127,9 +129,10 @@ pub struct ImageOrder {
 /// The form of an image upload.
 #[derive(ToSchema)]
 pub struct ImageUpload {
-    /// The image: JPEG, PNG or WebP, at most 5 MiB. Its type is judged by
-    /// its content; the file name and the part's `Content-Type` are
-    /// ignored.
+    /// The image: JPEG, PNG or WebP, at most 5 MiB and 8000 × 8000 pixels.
+    /// Its type is judged by its content; the file name and the part's
+    /// `Content-Type` are ignored. It is stored encoded again, without
+    /// metadata.
     #[schema(value_type = String, format = Binary, content_media_type = "application/octet-stream")]
     pub file: Vec<u8>,
 }

@@ -133,7 +133,9 @@ pub async fn add(
 ) -> ApiResult<ImageView> {
     let product = scope::load::<products::Entity>(db, caller, product_id).await?;
     ensure_room(db, &product).await?;
-    let upload = upload.await?;
+    // What is stored, hashed and served is the re-encoded image, never the
+    // bytes as they came (`process`).
+    let upload = super::process::clean(upload.await?).await?;
     let id = db::new_id();
     let key = format!("products/{product_id}/{id}.{}", upload.kind.extension());
     let row = product_images::ActiveModel {
