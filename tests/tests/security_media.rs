@@ -1,6 +1,7 @@
-//! Finding 7 of the security review (issue 17): what an uploaded image
-//! carries. Each test makes the attack that worked before and checks that
-//! it fails now.
+//! Findings 7 and 10 (part) of the security review (issue 17): what an
+//! uploaded image carries, and batches that name one product many times.
+//! Each test makes the attack that worked before and checks that it fails
+//! now.
 
 use std::io::Cursor;
 
@@ -322,4 +323,80 @@ async fn exif_and_text_metadata_are_not_served_and_the_etag_is_the_hash_of_what_
             "{content_type}: the EXIF orientation is applied to the pixels"
         );
     }
+}
+
+// ------------------------------------------------------------ finding 10
+
+/// Finding 10 (part): a stock batch could name one product a hundred
+/// times, each item its own transaction, feed event and audit entry. A
+/// batch naming a product (or a variant) twice is refused whole now,
+/// naming each repeated item, and its key stays unused.
+#[tokio::test]
+async fn a_batch_naming_one_product_twice_is_refused_whole_and_names_the_repeats() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await;
+    let manager = w.token("manager_a");
+    let id = w.product_a.id;
+    let before = product_row(&app, id).await;
+    let items: Vec<Value> = (0..100).map(|i| json!({"id": id, "stock": i})).collect();
+    let (status, problem) = app
+        .as_(&manager)
+        .post("/api/v1/products/stock", &json!({"items": items}))
+        .header("Idempotency-Key", "dup-1")
+        .status_and_json()
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    let errors = problem["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 99, "every repeat is named");
+    let fields: Vec<&str> = errors
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for i in 1..100 {
+        assert!(fields.contains(&format!("items[{i}].id").as_str()), "{i}");
+    }
+    assert!(!fields.contains(&"items[0].id"), "the first naming stands");
+    for e in errors {
+        assert_eq!(e["code"], "duplicate");
+        assert!(e["message"].as_str().unwrap().contains("items[0]"), "{e}");
+    }
+    let after = product_row(&app, id).await;
+    assert_eq!(
+        (after.version, after.stock),
+        (before.version, before.stock),
+        "nothing was applied"
+    );
+
+    // In Indonesian too.
+    let (_, problem) = app
+        .as_(&manager)
+        .post(
+            "/api/v1/products/prices",
+            &json!({"items": [{"id": id, "price_idr": 1000}, {"id": id, "price_idr": 2000}]}),
+        )
+        .header("Idempotency-Key", "dup-2")
+        .header("Accept-Language", "id")
+        .status_and_json()
+        .await;
+    assert_eq!(problem["errors"][0]["field"], "items[1].id");
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("sama"),
+        "{problem}"
+    );
+
+    // The key was not spent on the refused batch: a good one under it runs.
+    let (status, result) = app
+        .as_(&manager)
+        .post(
+            "/api/v1/products/stock",
+            &json!({"items": [{"id": id, "stock": 7}]}),
+        )
+        .header("Idempotency-Key", "dup-1")
+        .status_and_json()
+        .await;
+    assert_eq!(status, 200, "{result}");
+    assert_eq!(product_row(&app, id).await.stock, Some(7));
 }

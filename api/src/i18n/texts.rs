@@ -802,6 +802,11 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("field.sent_twice", "is sent twice", "dikirim dua kali"),
     (
+        "field.batch_repeated",
+        "names the same product and variant as `{first}`; send each once",
+        "menyebut produk dan varian yang sama dengan `{first}`; kirim masing-masing sekali",
+    ),
+    (
         "field.sku_taken_by_variant",
         "is already used by a variant in this pesantren",
         "sudah dipakai sebuah varian di pesantren ini",
