@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use actix_web::HttpRequest;
 use sea_orm::DatabaseConnection;
 
 use crate::auth::throttle::Throttle;
@@ -18,4 +19,21 @@ pub struct AppState {
     /// Where uploaded images are kept: built once, so an S3 client (and its
     /// connection pool) serves every request.
     pub storage: Storage,
+}
+
+impl AppState {
+    /// The base of absolute links: `OPOP_PUBLIC_URL`, or the scheme and
+    /// host the request came to (which a proxy may set with `Forwarded`,
+    /// and so may a client: production sets `OPOP_PUBLIC_URL`). Image URLs
+    /// are made under it, and a product's `images` may name uploads under
+    /// it only.
+    pub fn base_url(&self, req: &HttpRequest) -> String {
+        match &self.config.public_url {
+            Some(url) => url.clone(),
+            None => {
+                let info = req.connection_info();
+                format!("{}://{}", info.scheme(), info.host())
+            }
+        }
+    }
 }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use entity::{product_images, ChangeOp, ProductCategory};
+use entity::{product_images, ChangeOp, ProductCategory, ProductStatus};
 use opop_tests::catalogue::{product_row, publish};
 use opop_tests::feed::last_event_of;
 use opop_tests::world::World;
@@ -159,6 +159,17 @@ async fn feed_images(app: &TestApp, product: Uuid) -> Vec<String> {
     serde_json::from_value(e.payload.unwrap()["images"].clone()).unwrap()
 }
 
+/// A curator of 35 approves the product again (an upload sent it back to
+/// review).
+async fn approve(app: &TestApp, w: &World, product: Uuid) {
+    let p = app
+        .as_(&w.token("curator_35"))
+        .post_empty(&format!("/api/v1/products/{product}/approve"))
+        .ok()
+        .await;
+    assert_eq!(p["status"], "approved");
+}
+
 async fn image_rows(app: &TestApp) -> u64 {
     product_images::Entity::find().count(&app.db).await.unwrap()
 }
@@ -217,6 +228,13 @@ async fn an_uploaded_png_is_stored_served_with_cache_headers_and_reaches_the_fee
     assert_eq!(image["content_type"], "image/png");
     assert_eq!(image["product_id"], json!(product));
     assert_eq!(image["position"], 0);
+    // A new picture sends the approved product back to review; a curator
+    // approves it again.
+    assert_eq!(
+        product_row(&app, product).await.status,
+        ProductStatus::InReview
+    );
+    approve(&app, &w, product).await;
 
     // Stored under a stable key, with its metadata.
     let row = product_images::Entity::find_by_id(id)
@@ -273,7 +291,7 @@ async fn an_uploaded_png_is_stored_served_with_cache_headers_and_reaches_the_fee
         product_images_of(&app, &w, product).await,
         vec![url.clone()]
     );
-    assert_eq!(product_row(&app, product).await.version, version_before + 1);
+    assert_eq!(product_row(&app, product).await.version, version_before + 2);
     let listed: Value = app
         .anon()
         .get(&format!("/api/v1/catalog/products/{product}"))
@@ -329,6 +347,7 @@ async fn jpeg_and_webp_are_recognised_and_the_public_url_is_used_when_configured
     let wp = upload(&app, &w.token("manager_a"), product, webp_bytes.clone()).await;
     assert_eq!(wp["content_type"], "image/webp");
     assert_eq!(wp["position"], 1);
+    approve(&app, &w, product).await;
     let res = app
         .anon()
         .get(&format!("/api/v1/images/{}", wp["id"].as_str().unwrap()))
@@ -541,6 +560,7 @@ async fn the_tenth_image_is_refused_and_order_and_deletion_reach_the_feed() {
         urls.push(image["url"].as_str().unwrap().to_string());
         ids.push(image["id"].as_str().unwrap().to_string());
     }
+    approve(&app, &w, product).await;
     assert_eq!(feed_images(&app, product).await, urls);
     let res = upload_as(
         &app,
@@ -659,6 +679,10 @@ async fn the_tenth_image_is_refused_and_order_and_deletion_reach_the_feed() {
     assert_eq!(image["position"], 8);
     let mut expected = remaining.clone();
     expected.push(image["url"].as_str().unwrap().to_string());
+    // A new picture takes the product out of the catalogue until approved.
+    let e = last_event_of(&app, product).await.unwrap();
+    assert_eq!(e.op, ChangeOp::Delete);
+    approve(&app, &w, product).await;
     assert_eq!(feed_images(&app, product).await, expected);
 }
 
@@ -698,6 +722,7 @@ async fn two_uploads_at_once_cannot_both_take_the_ninth_place() {
     assert_eq!(image_rows(&app).await, 9);
     assert_eq!(files_in(media.path()).len(), 9);
     assert_eq!(product_images_of(&app, &w, product).await.len(), 9);
+    approve(&app, &w, product).await;
     assert_eq!(feed_images(&app, product).await.len(), 9);
 }
 

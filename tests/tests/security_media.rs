@@ -1,7 +1,7 @@
-//! Findings 7 and 10 (part) of the security review (issue 17): what an
-//! uploaded image carries, and batches that name one product many times.
-//! Each test makes the attack that worked before and checks that it fails
-//! now.
+//! Findings 4, 7 and 10 (part) of the security review (issue 17): what a
+//! product shows after curation, what an uploaded image carries, and
+//! batches that name one product many times. Each test makes the attack
+//! that worked before and checks that it fails now.
 
 use std::io::Cursor;
 
@@ -9,7 +9,7 @@ use entity::ProductStatus;
 use image::{ImageEncoder, ImageFormat, RgbImage};
 use opop_tests::catalogue::{create_and_approve, product_row};
 use opop_tests::world::World;
-use opop_tests::TestApp;
+use opop_tests::{assert_problem, TestApp};
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
 use sea_orm::{EntityTrait, PaginatorTrait};
@@ -209,6 +209,14 @@ async fn approved_craft(app: &TestApp, w: &World, sku: &str) -> Value {
     p
 }
 
+async fn in_catalogue(app: &TestApp, id: &str) -> bool {
+    let res = app
+        .anon()
+        .get(&format!("/api/v1/catalog/products/{id}"))
+        .await;
+    res.status() == 200
+}
+
 // ------------------------------------------------------------- finding 7
 
 /// Finding 7: an 855-byte PNG declaring 100,000 × 100,000 pixels was
@@ -399,4 +407,198 @@ async fn a_batch_naming_one_product_twice_is_refused_whole_and_names_the_repeats
         .await;
     assert_eq!(status, 200, "{result}");
     assert_eq!(product_row(&app, id).await.stock, Some(7));
+}
+
+// ------------------------------------------------------------- finding 4
+
+/// Finding 4: brand, unit, weight and images of an approved product
+/// changed while it stayed published. Every field a curator judged now
+/// sends it back to review and out of the catalogue; the trade fields
+/// (price, stock, SKU, minimum order) and dropping or reordering approved
+/// images do not.
+#[tokio::test]
+async fn every_curated_field_sends_an_approved_product_back_to_review() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await;
+    let manager = w.token("manager_a");
+    let curator = w.token("curator_35");
+    let p = approved_craft(&app, &w, "SEC-CUR-1").await;
+    let id = p["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/products/{id}");
+
+    let curated = [
+        json!({"brand": "Merek Lain"}),
+        json!({"unit": "lusin"}),
+        json!({"weight_grams": 4000}),
+        json!({"length_cm": 31}),
+        json!({"condition": "used"}),
+        json!({"shelf_life_days": 30}),
+        json!({"images": ["https://images.opop.example/tas.jpg", "https://images.opop.example/baru.jpg"]}),
+        json!({"images": ["https://images.opop.example/lain.jpg"]}),
+        json!({"name": "Tas Anyaman Pandan Besar"}),
+    ];
+    for patch in curated {
+        let edited = app.as_(&manager).patch(&path, &patch).ok().await;
+        assert_eq!(edited["status"], "in_review", "{patch}");
+        assert_eq!(edited["published"], false, "{patch}");
+        assert!(!in_catalogue(&app, &id).await, "{patch}");
+        let approved = app
+            .as_(&curator)
+            .post_empty(&format!("{path}/approve"))
+            .ok()
+            .await;
+        assert_eq!(approved["status"], "approved");
+        assert!(in_catalogue(&app, &id).await);
+    }
+
+    // Trade fields, and taking approved pictures away, change nothing else.
+    app.as_(&manager)
+        .patch(
+            &path,
+            &json!({"images": ["https://images.opop.example/lain.jpg", "https://images.opop.example/dua.jpg"]}),
+        )
+        .ok()
+        .await;
+    app.as_(&curator)
+        .post_empty(&format!("{path}/approve"))
+        .ok()
+        .await;
+    for patch in [
+        json!({"price_idr": 90000}),
+        json!({"stock": 3}),
+        json!({"sku": "SEC-CUR-1B"}),
+        json!({"min_order_qty": 2}),
+        json!({"images": ["https://images.opop.example/dua.jpg", "https://images.opop.example/lain.jpg"]}),
+        json!({"images": ["https://images.opop.example/dua.jpg"]}),
+    ] {
+        let edited = app.as_(&manager).patch(&path, &patch).ok().await;
+        assert_eq!(edited["status"], "approved", "{patch}");
+        assert!(in_catalogue(&app, &id).await, "{patch}");
+    }
+}
+
+/// Finding 4: an uploaded picture reached the catalogue of an approved
+/// product at once. It is content no curator has seen: the product goes
+/// back to review until one approves it, and the uploader (here an admin)
+/// may not approve it themselves.
+#[tokio::test]
+async fn an_uploaded_image_sends_an_approved_product_back_to_review() {
+    let (app, _media) = spawn().await;
+    let w = World::build(&app).await;
+    let p = approved_craft(&app, &w, "SEC-UP-1").await;
+    let id: Uuid = p["id"].as_str().unwrap().parse().unwrap();
+    let (status, image) = upload(
+        &app,
+        &w.token("admin_35"),
+        id,
+        encode(&pixels(20, 20), ImageFormat::Png),
+    )
+    .await;
+    assert_eq!(status, 201, "{image}");
+    let row = product_row(&app, id).await;
+    assert_eq!(row.status, ProductStatus::InReview);
+    assert!(!in_catalogue(&app, &id.to_string()).await);
+    let path = format!("/api/v1/images/{}", image["id"].as_str().unwrap());
+    assert_problem(app.anon().get(&path).await, 404).await;
+    let own = assert_problem(
+        app.as_(&w.token("admin_35"))
+            .post_empty(&format!("/api/v1/products/{id}/approve"))
+            .await,
+        403,
+    )
+    .await;
+    assert_eq!(own["code"], "product.own_work");
+    app.as_(&w.token("curator_35"))
+        .post_empty(&format!("/api/v1/products/{id}/approve"))
+        .ok()
+        .await;
+    assert!(in_catalogue(&app, &id.to_string()).await);
+    assert_eq!(app.anon().get(&path).await.status(), 200);
+}
+
+/// Finding 4: `images` took any URL, plain http included, so whoever
+/// served it could change a curated product's picture at will. Only this
+/// product's uploads (under the API's own base) and https links to the
+/// configured hosts are taken now, each bad one named.
+#[tokio::test]
+async fn image_links_are_the_products_own_uploads_or_allowed_hosts_only() {
+    let (app, _media) = spawn().await;
+    let w = World::build(&app).await;
+    let manager = w.token("manager_a");
+    let p = approved_craft(&app, &w, "SEC-SRC-1").await;
+    let id: Uuid = p["id"].as_str().unwrap().parse().unwrap();
+    let path = format!("/api/v1/products/{id}");
+    // An upload of this product, and one of another product.
+    let (_, own) = upload(&app, &manager, id, encode(&pixels(4, 4), ImageFormat::Png)).await;
+    let own_url = own["url"].as_str().unwrap().to_string();
+    let other = approved_craft(&app, &w, "SEC-SRC-2").await;
+    let other_id: Uuid = other["id"].as_str().unwrap().parse().unwrap();
+    let (_, foreign) = upload(
+        &app,
+        &manager,
+        other_id,
+        encode(&pixels(5, 5), ImageFormat::Png),
+    )
+    .await;
+    let version = product_row(&app, id).await.version;
+
+    let own_id = own["id"].as_str().unwrap();
+    for bad in [
+        "https://evil.example/tas.jpg".to_string(),
+        "https://images.opop.example@evil.example/tas.jpg".to_string(),
+        "https://images.opop.example.evil.example/tas.jpg".to_string(),
+        "https://images.opop.example:8443/tas.jpg".to_string(),
+        format!("https://evil.example/api/v1/images/{own_id}"),
+        foreign["url"].as_str().unwrap().to_string(),
+        format!("{}/api/v1/images/{}", app.address, Uuid::now_v7()),
+    ] {
+        let problem = assert_problem(
+            app.as_(&manager)
+                .patch(&path, &json!({"images": [own_url, bad]}))
+                .await,
+            422,
+        )
+        .await;
+        assert_eq!(
+            problem["errors"][0]["field"], "images[1]",
+            "{bad}: {problem}"
+        );
+        assert_eq!(problem["errors"][0]["code"], "source", "{bad}");
+    }
+    // Plain http to anyone else is refused as a link at all.
+    let problem = assert_problem(
+        app.as_(&manager)
+            .patch(&path, &json!({"images": ["http://evil.example/tas.jpg"]}))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "images");
+    // And on creation.
+    let problem = assert_problem(
+        app.as_(&manager)
+            .post(
+                "/api/v1/products",
+                &json!({"name": "Tas", "category": "craft", "images": ["https://evil.example/a.jpg"]}),
+            )
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "images[0]");
+    assert_eq!(
+        product_row(&app, id).await.version,
+        version,
+        "nothing changed"
+    );
+
+    // The product read back is writable back as it is.
+    let current = app.as_(&manager).get(&path).ok().await;
+    let images = current["images"].clone();
+    assert_eq!(
+        images,
+        json!(["https://images.opop.example/tas.jpg", own_url])
+    );
+    let put_back = app.as_(&manager).put(&path, &current).ok().await;
+    assert_eq!(put_back["images"], images);
 }

@@ -307,6 +307,7 @@ field_codes! {
     SkuTakenByVariant = "field.sku_taken_by_variant" => "taken",
     SkuTaken = "field.sku_taken" => "taken",
     ImageOrder = "field.image_order" => "set",
+    ImageSource = "field.image_source" => "source",
     BatchRepeated = "field.batch_repeated" => "duplicate",
     FileRequired = "field.file_required" => "required",
     AttributesSize = "field.attributes_size" => "length",

@@ -802,6 +802,11 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("field.sent_twice", "is sent twice", "dikirim dua kali"),
     (
+        "field.image_source",
+        "must be an image uploaded to this product or a link to an allowed image host",
+        "harus berupa gambar yang diunggah ke produk ini atau tautan ke host gambar yang diizinkan",
+    ),
+    (
         "field.batch_repeated",
         "names the same product and variant as `{first}`; send each once",
         "menyebut produk dan varian yang sama dengan `{first}`; kirim masing-masing sekali",

@@ -8,7 +8,9 @@
 //! served with a year-long immutable cache and their SHA-256 as `ETag`.
 //!
 //! Every change of a product's images changes what the catalogue shows, so
-//! it ends with the product's change-feed sync in the same transaction.
+//! it ends with the product's change-feed sync in the same transaction. A
+//! new image is content no curator has seen: it sends an approved product
+//! back to review (`docs/curation.md`); removing or reordering does not.
 //!
 //! Who sees an image: everyone while its product is published; otherwise
 //! only callers in the product's scope (its pesantren's managers, curators
@@ -26,7 +28,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::operation::op;
 use endpoints::*;
 
-pub use model::{is_own_url, ImageView, MAX_IMAGES};
+pub use model::{ImageView, MAX_IMAGES};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(op(upload_product_image, __path_upload_product_image))

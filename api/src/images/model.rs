@@ -5,8 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// The most images a product holds.
-pub const MAX_IMAGES: usize = 9;
+pub use crate::products::model::{is_own_url, IMAGE_PATH, MAX_IMAGES};
 /// The largest image accepted, in bytes (5 MiB).
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 /// What a multipart body may carry beyond the image itself (boundaries,
@@ -90,7 +89,7 @@ pub struct ImageView {
 }
 
 pub fn image_path(id: Uuid) -> String {
-    format!("/api/v1/images/{id}")
+    format!("{IMAGE_PATH}{id}")
 }
 
 pub fn render(base: &str, row: product_images::Model) -> ImageView {
@@ -109,13 +108,6 @@ pub fn render(base: &str, row: product_images::Model) -> ImageView {
 /// Whether `url` is the URL of image `id`, under whatever base it was made.
 pub fn is_url_of(url: &str, id: Uuid) -> bool {
     url.ends_with(&image_path(id))
-}
-
-/// Whether `url` is a link to an image served by this API (under any base,
-/// so also `http://` ones of a development server).
-pub fn is_own_url(url: &str) -> bool {
-    url.rsplit_once("/api/v1/images/")
-        .is_some_and(|(base, id)| !base.is_empty() && Uuid::parse_str(id).is_ok())
 }
 
 /// The new order of a product's images.
