@@ -59,6 +59,10 @@ pub struct Config {
     /// The API's public base URL (no trailing slash), for absolute links
     /// such as image URLs; when unset, taken from the request's host.
     pub public_url: Option<String>,
+    /// Hosts (lower case) whose https links a product's `images` may hold
+    /// beside the API's own uploads (`OPOP_IMAGE_HOSTS`); empty by default,
+    /// so that only uploads, decoded and stripped here, are shown.
+    pub image_hosts: Vec<String>,
     /// Seconds a request may take before it is answered 503; 0 disables.
     pub request_timeout_secs: u64,
     /// How fast one address may call the anonymous public endpoints.
@@ -222,6 +226,7 @@ impl std::fmt::Debug for Config {
             .field("hsts_max_age_secs", &self.hsts_max_age_secs)
             .field("nik_key", &self.nik_key.map(|_| "<redacted>"))
             .field("nik_key_file", &self.nik_key_file)
+            .field("image_hosts", &self.image_hosts)
             .finish()
     }
 }
@@ -254,6 +259,26 @@ fn parse_networks(list: &str) -> anyhow::Result<Vec<ipnet::IpNet>> {
             s.parse::<ipnet::IpNet>()
                 .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
                 .with_context(|| format!("`{s}` is not an address or a range"))
+        })
+        .collect()
+}
+
+/// `images.example.org, cdn.example.net`: bare host names, compared
+/// without regard to case. A scheme, port or path is refused rather than
+/// guessed at.
+fn parse_hosts(list: &str) -> anyhow::Result<Vec<String>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let ok = s.contains('.')
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+            if ok {
+                Ok(s.to_ascii_lowercase())
+            } else {
+                bail!("`{s}` is not a host name")
+            }
         })
         .collect()
 }
@@ -363,6 +388,12 @@ impl Config {
                 secret_access_key: non_empty("OPOP_S3_SECRET_ACCESS_KEY"),
             }),
             public_url: non_empty("OPOP_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()),
+            image_hosts: match non_empty("OPOP_IMAGE_HOSTS") {
+                None => Vec::new(),
+                Some(v) => parse_hosts(&v).context(
+                    "OPOP_IMAGE_HOSTS must be comma-separated host names such as images.example.org",
+                )?,
+            },
             partner_rate: {
                 let d = PartnerRate::default();
                 PartnerRate {
@@ -552,6 +583,21 @@ mod tests {
             .any(|n| n.contains(&ip("10.0.0.6"))));
         assert!(from(&[("OPOP_TRUSTED_PROXIES", "10.0.0.0/33")]).is_err());
         assert!(from(&[("OPOP_METRICS_TOKEN", "short")]).is_err());
+    }
+
+    #[test]
+    fn image_hosts_are_bare_host_names_and_none_by_default() {
+        assert!(from(&[]).unwrap().image_hosts.is_empty());
+        let c = from(&[("OPOP_IMAGE_HOSTS", " Images.Example.org, cdn.example.net ,")]).unwrap();
+        assert_eq!(c.image_hosts, ["images.example.org", "cdn.example.net"]);
+        for bad in [
+            "https://images.example.org",
+            "images.example.org/x",
+            "a.example:443",
+            "localhost",
+        ] {
+            assert!(from(&[("OPOP_IMAGE_HOSTS", bad)]).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use actix_web::HttpRequest;
 use sea_orm::DatabaseConnection;
 
 use crate::auth::throttle::Throttle;
@@ -21,4 +22,21 @@ pub struct AppState {
     pub storage: Storage,
     /// The keys that seal and open NIKs (`santri::vault`).
     pub nik: Arc<NikVault>,
+}
+
+impl AppState {
+    /// The base of absolute links: `OPOP_PUBLIC_URL`, or the scheme and
+    /// host the request came to (which a proxy may set with `Forwarded`,
+    /// and so may a client: production sets `OPOP_PUBLIC_URL`). Image URLs
+    /// are made under it, and a product's `images` may name uploads under
+    /// it only.
+    pub fn base_url(&self, req: &HttpRequest) -> String {
+        match &self.config.public_url {
+            Some(url) => url.clone(),
+            None => {
+                let info = req.connection_info();
+                format!("{}://{}", info.scheme(), info.host())
+            }
+        }
+    }
 }

@@ -296,6 +296,10 @@ impl TestApp {
             // Likewise every test calls the public catalogue from one address.
             ("OPOP_PUBLIC_RATE_BURST", "1000000"),
             ("OPOP_PUBLIC_RATE_PER_MINUTE", "60000000"),
+            // The image host the suites' products link to, allowed as a
+            // deployment would allow its own CDN (`security_media` checks
+            // that other hosts are refused).
+            ("OPOP_IMAGE_HOSTS", "images.opop.example"),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use entity::{product_images, ChangeOp, ProductCategory};
+use entity::{product_images, ChangeOp, ProductCategory, ProductStatus};
 use opop_tests::catalogue::{product_row, publish};
 use opop_tests::feed::last_event_of;
 use opop_tests::world::World;
@@ -27,34 +27,75 @@ async fn spawn() -> (TestApp, TempDir) {
     (app, media)
 }
 
-/// Filler that differs with `seed`, so no two test images are alike.
-fn filler(seed: u8, len: usize) -> impl Iterator<Item = u8> {
-    (0..len).map(move |i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+/// A real image of 8 × 8 pixels whose colours differ with `seed`, so no two
+/// test images are alike (the API decodes what it stores).
+fn pixels(seed: u8) -> image::RgbImage {
+    image::RgbImage::from_fn(8, 8, |x, y| {
+        image::Rgb([
+            seed,
+            (x as u8).wrapping_mul(31),
+            (y as u8).wrapping_add(seed),
+        ])
+    })
 }
 
-/// Enough of a PNG to be recognised by its signature.
+fn encoded(seed: u8, format: image::ImageFormat) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    pixels(seed).write_to(&mut out, format).unwrap();
+    out.into_inner()
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A real PNG of `16 + len` bytes where that is at least its natural size:
+/// the image, padded with a private ancillary chunk (`prVt`, which
+/// decoders skip) before IEND.
 fn png(seed: u8, len: usize) -> Vec<u8> {
-    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    b.extend(filler(seed, len));
-    b
+    let image = encoded(seed, image::ImageFormat::Png);
+    let want = 16 + len;
+    if want < image.len() + 12 {
+        return image;
+    }
+    let pad = want - image.len() - 12;
+    let mut chunk = (pad as u32).to_be_bytes().to_vec();
+    let mut body = b"prVt".to_vec();
+    body.extend(std::iter::repeat_n(seed, pad));
+    chunk.extend_from_slice(&body);
+    chunk.extend_from_slice(&crc32(&body).to_be_bytes());
+    // IEND is the last 12 bytes.
+    let at = image.len() - 12;
+    let mut out = image[..at].to_vec();
+    out.extend(chunk);
+    out.extend_from_slice(&image[at..]);
+    assert_eq!(out.len(), want);
+    out
 }
 
 fn jpeg(seed: u8) -> Vec<u8> {
-    let mut b = vec![
-        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0,
-    ];
-    b.extend(filler(seed, 200));
-    b.extend([0xFF, 0xD9]);
-    b
+    encoded(seed, image::ImageFormat::Jpeg)
 }
 
 fn webp(seed: u8) -> Vec<u8> {
-    let body: Vec<u8> = filler(seed, 120).collect();
-    let mut b = b"RIFF".to_vec();
-    b.extend(((body.len() + 4) as u32).to_le_bytes());
-    b.extend(b"WEBPVP8 ");
-    b.extend(body);
-    b
+    encoded(seed, image::ImageFormat::WebP)
+}
+
+/// Whether `bytes` decode as an image of `format` and 8 × 8 pixels.
+fn is_image(bytes: &[u8], format: image::ImageFormat) -> bool {
+    image::load_from_memory_with_format(bytes, format)
+        .is_ok_and(|i| (i.width(), i.height()) == (8, 8))
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -118,6 +159,17 @@ async fn feed_images(app: &TestApp, product: Uuid) -> Vec<String> {
     serde_json::from_value(e.payload.unwrap()["images"].clone()).unwrap()
 }
 
+/// A curator of 35 approves the product again (an upload sent it back to
+/// review).
+async fn approve(app: &TestApp, w: &World, product: Uuid) {
+    let p = app
+        .as_(&w.token("curator_35"))
+        .post_empty(&format!("/api/v1/products/{product}/approve"))
+        .ok()
+        .await;
+    assert_eq!(p["status"], "approved");
+}
+
 async fn image_rows(app: &TestApp) -> u64 {
     product_images::Entity::find().count(&app.db).await.unwrap()
 }
@@ -174,10 +226,15 @@ async fn an_uploaded_png_is_stored_served_with_cache_headers_and_reaches_the_fee
     assert_eq!(image["url"], url);
     assert_eq!(location, url);
     assert_eq!(image["content_type"], "image/png");
-    assert_eq!(image["size"], bytes.len());
-    assert_eq!(image["sha256"], sha256_hex(&bytes));
     assert_eq!(image["product_id"], json!(product));
     assert_eq!(image["position"], 0);
+    // A new picture sends the approved product back to review; a curator
+    // approves it again.
+    assert_eq!(
+        product_row(&app, product).await.status,
+        ProductStatus::InReview
+    );
+    approve(&app, &w, product).await;
 
     // Stored under a stable key, with its metadata.
     let row = product_images::Entity::find_by_id(id)
@@ -186,16 +243,20 @@ async fn an_uploaded_png_is_stored_served_with_cache_headers_and_reaches_the_fee
         .unwrap()
         .unwrap();
     assert_eq!(row.storage_key, format!("products/{product}/{id}.png"));
-    assert_eq!(row.size_bytes, bytes.len() as i64);
-    assert_eq!(row.sha256, sha256_hex(&bytes));
     assert_eq!(row.pesantren_id, w.pesantren_a.id);
     assert_eq!(row.province_code, "35");
-    assert_eq!(
-        std::fs::read(media.path().join(&row.storage_key)).unwrap(),
-        bytes
-    );
+    // What is stored is the image encoded again (`security_media` checks
+    // that metadata is gone), described by its own size and hash.
+    let stored = std::fs::read(media.path().join(&row.storage_key)).unwrap();
+    assert!(is_image(&stored, image::ImageFormat::Png));
+    assert_ne!(stored, bytes);
+    assert_eq!(image["size"], stored.len());
+    assert_eq!(image["sha256"], sha256_hex(&stored));
+    assert_eq!(row.size_bytes, stored.len() as i64);
+    assert_eq!(row.sha256, sha256_hex(&stored));
+    let bytes = stored;
 
-    // Served to anyone, byte for byte, cached for good.
+    // Served to anyone, byte for byte as stored, cached for good.
     let res = app.anon().get(&format!("/api/v1/images/{id}")).await;
     assert_eq!(res.status(), 200);
     let etag = format!("\"{}\"", sha256_hex(&bytes));
@@ -221,7 +282,7 @@ async fn an_uploaded_png_is_stored_served_with_cache_headers_and_reaches_the_fee
         .header("Accept-Encoding", "gzip, br")
         .await;
     assert_eq!(res.status(), 200);
-    // Images are sent as they are: never re-encoded, so the ETag holds.
+    // Images are sent as stored, with no content coding: the ETag holds.
     assert!(res.headers().get("content-encoding").is_none());
     assert_eq!(res.bytes().await.unwrap().as_ref(), &bytes[..]);
 
@@ -230,7 +291,7 @@ async fn an_uploaded_png_is_stored_served_with_cache_headers_and_reaches_the_fee
         product_images_of(&app, &w, product).await,
         vec![url.clone()]
     );
-    assert_eq!(product_row(&app, product).await.version, version_before + 1);
+    assert_eq!(product_row(&app, product).await.version, version_before + 2);
     let listed: Value = app
         .anon()
         .get(&format!("/api/v1/catalog/products/{product}"))
@@ -286,12 +347,15 @@ async fn jpeg_and_webp_are_recognised_and_the_public_url_is_used_when_configured
     let wp = upload(&app, &w.token("manager_a"), product, webp_bytes.clone()).await;
     assert_eq!(wp["content_type"], "image/webp");
     assert_eq!(wp["position"], 1);
+    approve(&app, &w, product).await;
     let res = app
         .anon()
         .get(&format!("/api/v1/images/{}", wp["id"].as_str().unwrap()))
         .await;
     assert_eq!(res.headers()["content-type"], "image/webp");
-    assert_eq!(res.bytes().await.unwrap().as_ref(), &webp_bytes[..]);
+    let served = res.bytes().await.unwrap();
+    assert!(is_image(&served, image::ImageFormat::WebP));
+    assert_eq!(wp["sha256"], sha256_hex(&served));
     let mut keys: Vec<String> = files_in(media.path())
         .iter()
         .map(|p| p.extension().unwrap().to_str().unwrap().to_string())
@@ -435,8 +499,8 @@ async fn an_image_over_5_mib_is_refused_with_413_and_nothing_is_stored() {
     let exact = png(8, 5 * MIB - 16);
     assert_eq!(exact.len(), 5 * MIB);
     let image = upload(&app, &token, product, exact.clone()).await;
-    assert_eq!(image["size"], 5 * MIB);
-    assert_eq!(image["sha256"], sha256_hex(&exact));
+    // Stored without its padding: only the pixels are kept.
+    assert!(image["size"].as_u64().unwrap() < 1024, "{image}");
 }
 
 #[tokio::test]
@@ -496,6 +560,7 @@ async fn the_tenth_image_is_refused_and_order_and_deletion_reach_the_feed() {
         urls.push(image["url"].as_str().unwrap().to_string());
         ids.push(image["id"].as_str().unwrap().to_string());
     }
+    approve(&app, &w, product).await;
     assert_eq!(feed_images(&app, product).await, urls);
     let res = upload_as(
         &app,
@@ -614,6 +679,10 @@ async fn the_tenth_image_is_refused_and_order_and_deletion_reach_the_feed() {
     assert_eq!(image["position"], 8);
     let mut expected = remaining.clone();
     expected.push(image["url"].as_str().unwrap().to_string());
+    // A new picture takes the product out of the catalogue until approved.
+    let e = last_event_of(&app, product).await.unwrap();
+    assert_eq!(e.op, ChangeOp::Delete);
+    approve(&app, &w, product).await;
     assert_eq!(feed_images(&app, product).await, expected);
 }
 
@@ -653,6 +722,7 @@ async fn two_uploads_at_once_cannot_both_take_the_ninth_place() {
     assert_eq!(image_rows(&app).await, 9);
     assert_eq!(files_in(media.path()).len(), 9);
     assert_eq!(product_images_of(&app, &w, product).await.len(), 9);
+    approve(&app, &w, product).await;
     assert_eq!(feed_images(&app, product).await.len(), 9);
 }
 

@@ -24,6 +24,7 @@ mod regions;
 mod reviews;
 mod santri;
 mod security;
+mod security_media;
 mod stats;
 mod trust;
 mod variants;

@@ -232,11 +232,11 @@ async fn an_edit_keeps_the_variants_it_names_and_removes_the_others() {
     let id = p["id"].as_str().unwrap();
     let mut body = batik("V3");
     let kept: Vec<Value> = p["variants"].as_array().unwrap()[..2].to_vec();
-    body["variants"] = json!([
-        {"id": kept[0]["id"], "sku": kept[0]["sku"], "values": kept[0]["values"], "price_idr": 160_000, "stock": 3, "weight_grams": 350},
-        {"id": kept[1]["id"], "sku": kept[1]["sku"], "values": kept[1]["values"], "price_idr": 140_000, "stock": 4, "weight_grams": 350},
-        variant("V3-XL-H", "XL", "hijau", 170_000, 2),
+    let kept_variants = json!([
+        {"id": kept[0]["id"], "sku": kept[0]["sku"], "values": kept[0]["values"], "price_idr": 160_000, "stock": 3, "weight_grams": 350, "length_cm": 30},
+        {"id": kept[1]["id"], "sku": kept[1]["sku"], "values": kept[1]["values"], "price_idr": 140_000, "stock": 4, "weight_grams": 350, "length_cm": 30},
     ]);
+    body["variants"] = kept_variants.clone();
     let (s, after) = app
         .as_(&w.token("manager_a"))
         .put(&format!("/api/v1/products/{id}"), &body)
@@ -245,7 +245,20 @@ async fn an_edit_keeps_the_variants_it_names_and_removes_the_others() {
     assert_eq!(s, 200, "{after}");
     assert_eq!(
         after["status"], "approved",
-        "prices and variants are not content"
+        "prices, stock and dropping a variant show nothing unapproved"
+    );
+    let mut variants = kept_variants.as_array().unwrap().clone();
+    variants.push(variant("V3-XL-H", "XL", "hijau", 170_000, 2));
+    body["variants"] = json!(variants);
+    let (s, after) = app
+        .as_(&w.token("manager_a"))
+        .put(&format!("/api/v1/products/{id}"), &body)
+        .status_and_json()
+        .await;
+    assert_eq!(s, 200, "{after}");
+    assert_eq!(
+        after["status"], "in_review",
+        "a new variant is content a curator has not seen"
     );
     let now = after["variants"].as_array().unwrap();
     assert_eq!(now[0]["id"], kept[0]["id"]);
@@ -335,6 +348,7 @@ async fn a_batch_applies_the_good_items_and_names_the_bad_ones() {
     let p = published_batik(&app, &w, "V5").await;
     let id = uuid(&p["id"]);
     let m_hijau = uuid(&p["variants"][1]["id"]);
+    let first_variant = uuid(&p["variants"][0]["id"]);
     let b_product = insert_product(
         &app,
         &w.pesantren_b,
@@ -349,7 +363,7 @@ async fn a_batch_applies_the_good_items_and_names_the_bad_ones() {
         {"id": w.product_a.id, "stock": 12},
         {"id": missing, "stock": 1},
         {"id": b_product.id, "stock": 1},
-        {"id": w.product_a.id, "stock": -5},
+        {"id": id, "variant_id": first_variant, "stock": -5},
         {"id": id, "variant_id": m_hijau, "stock": 40},
         {"id": id, "stock": 40},
     ]});
@@ -381,12 +395,7 @@ async fn a_batch_applies_the_good_items_and_names_the_bad_ones() {
         .collect();
     assert_eq!(
         failed,
-        [
-            (missing, 404),
-            (b_product.id, 404),
-            (w.product_a.id, 422),
-            (id, 422)
-        ]
+        [(missing, 404), (b_product.id, 404), (id, 422), (id, 422)]
     );
     assert_eq!(product_row(&app, w.product_a.id).await.stock, Some(12));
     assert_eq!(variant_stock(&app, m_hijau).await, 40);

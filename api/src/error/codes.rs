@@ -156,6 +156,7 @@ codes! {
     ImageMultipartUnreadable = "image.multipart_unreadable" => BadRequest,
     ImageOnePart = "image.one_part" => BadRequest,
     ImageProductChanged = "image.product_changed" => Conflict,
+    ImageTooManyPixels = "image.too_many_pixels" => Unprocessable,
     // The catalogue and its partners.
     CatalogProductNotFound = "catalog.product_not_found" => NotFound,
     FeedCursorAhead = "feed.cursor_ahead" => BadRequest,
@@ -306,6 +307,8 @@ field_codes! {
     SkuTakenByVariant = "field.sku_taken_by_variant" => "taken",
     SkuTaken = "field.sku_taken" => "taken",
     ImageOrder = "field.image_order" => "set",
+    ImageSource = "field.image_source" => "source",
+    BatchRepeated = "field.batch_repeated" => "duplicate",
     FileRequired = "field.file_required" => "required",
     AttributesSize = "field.attributes_size" => "length",
     // Requests with a key.

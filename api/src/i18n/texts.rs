@@ -435,6 +435,11 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
         "Kirim satu bagian bernama `file`, jangan lebih.",
     ),
     (
+        "image.too_many_pixels",
+        "The image is larger than {max} × {max} pixels; send a smaller one.",
+        "Gambar lebih besar dari {max} × {max} piksel; kirim yang lebih kecil.",
+    ),
+    (
         "image.product_changed",
         "The product changed while its images were being changed; retry.",
         "Produk berubah saat gambarnya sedang diubah; coba lagi.",
@@ -796,6 +801,16 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
         "sudah dipakai varian lain",
     ),
     ("field.sent_twice", "is sent twice", "dikirim dua kali"),
+    (
+        "field.image_source",
+        "must be an image uploaded to this product or a link to an allowed image host",
+        "harus berupa gambar yang diunggah ke produk ini atau tautan ke host gambar yang diizinkan",
+    ),
+    (
+        "field.batch_repeated",
+        "names the same product and variant as `{first}`; send each once",
+        "menyebut produk dan varian yang sama dengan `{first}`; kirim masing-masing sekali",
+    ),
     (
         "field.sku_taken_by_variant",
         "is already used by a variant in this pesantren",

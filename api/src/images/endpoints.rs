@@ -13,26 +13,21 @@ use crate::error::{ApiError, ApiResult, Code};
 use crate::http::{Body, MergePatch};
 use crate::state::AppState;
 
-/// The base of absolute links: `OPOP_PUBLIC_URL`, or the scheme and host
-/// the request came to (which a proxy may set with `Forwarded`, and so may
-/// a client: production sets `OPOP_PUBLIC_URL`).
-pub fn base_url(state: &AppState, req: &HttpRequest) -> String {
-    match &state.config.public_url {
-        Some(url) => url.clone(),
-        None => {
-            let info = req.connection_info();
-            format!("{}://{}", info.scheme(), info.host())
-        }
-    }
-}
-
 /// Upload an image of a product.
 ///
 /// By the product's pesantren managers, or an admin of its province. Send
 /// `multipart/form-data` with one part `file`: a JPEG, PNG or WebP image
-/// (judged by its content) of at most 5 MiB. The image gets a stable id
-/// and URL; the URL is appended to the product's `images` (at most nine)
-/// and so reaches the catalogue and its change feed.
+/// (judged by its content) of at most 5 MiB and at most 8000 × 8000
+/// pixels. The image is decoded (a decoding takes at most 256 MiB of
+/// memory) and encoded again in its own format, so what is stored and
+/// served holds pixels only: EXIF (GPS position, camera, time), XMP, ICC
+/// profiles and text chunks are dropped, after the EXIF orientation is
+/// applied. WebP is stored lossless. `size` and `sha256` are those of the
+/// stored image (its `ETag`), not of the upload. The image gets a stable
+/// id and URL; the URL is appended to the product's `images` (at most
+/// nine). A new image is content no curator has seen: an `approved` or
+/// `unlisted` product goes back to `in_review` (and out of the catalogue)
+/// until a curator approves it again.
 #[utoipa::path(
     post,
     path = "/products/{id}/images",
@@ -43,8 +38,8 @@ pub fn base_url(state: &AppState, req: &HttpRequest) -> String {
         (status = 201, description = "Stored; `Location` is its URL.", body = ImageView),
         (status = 409, description = "The product already has nine images."),
         (status = 413, description = "The image is larger than 5 MiB."),
-        (status = 415, description = "Not `multipart/form-data`, or the file is not a JPEG, PNG or WebP image."),
-        (status = 422, description = "No part named `file`.")
+        (status = 415, description = "Not `multipart/form-data`, or the file is not a JPEG, PNG or WebP image that decodes (`image.not_an_image`)."),
+        (status = 422, description = "No part named `file`; or the image is wider or taller than 8000 pixels, or would take more than 256 MiB to decode (`image.too_many_pixels`).")
     )
 )]
 pub(super) async fn upload_product_image(
@@ -54,7 +49,7 @@ pub(super) async fn upload_product_image(
     req: HttpRequest,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let base = base_url(&state, &req);
+    let base = state.base_url(&req);
     let upload = read_upload(&req, payload);
     let image = service::add(&state.db, &state.storage, &auth, *id, &base, upload).await?;
     Ok(HttpResponse::Created()
@@ -76,7 +71,7 @@ pub(super) async fn list_product_images(
     id: web::Path<Uuid>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let base = base_url(&state, &req);
+    let base = state.base_url(&req);
     Ok(HttpResponse::Ok().json(service::list(&state.db, &auth, *id, &base).await?))
 }
 
@@ -102,7 +97,7 @@ pub(super) async fn reorder_product_images(
     req: HttpRequest,
     body: Body<ImageOrder>,
 ) -> ApiResult<HttpResponse> {
-    let base = base_url(&state, &req);
+    let base = state.base_url(&req);
     let edit = Edit::Input(body.into_inner());
     let images = service::reorder(&state.db, &auth, *id, edit, &base).await?;
     Ok(HttpResponse::Ok().json(images))
@@ -130,7 +125,7 @@ pub(super) async fn patch_product_images(
     req: HttpRequest,
     patch: MergePatch,
 ) -> ApiResult<HttpResponse> {
-    let base = base_url(&state, &req);
+    let base = state.base_url(&req);
     let images = service::reorder(&state.db, &auth, *id, Edit::Patch(patch.0), &base).await?;
     Ok(HttpResponse::Ok().json(images))
 }
@@ -160,7 +155,7 @@ pub(super) async fn delete_product_image(
     let image_id: Uuid = image_id
         .parse()
         .map_err(|_| ApiError::new(Code::ImageNotFound))?;
-    let base = base_url(&state, &req);
+    let base = state.base_url(&req);
     service::remove(
         &state.db,
         &state.storage,

@@ -5,8 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// The most images a product holds.
-pub const MAX_IMAGES: usize = 9;
+pub use crate::products::model::{is_own_url, IMAGE_PATH, MAX_IMAGES};
 /// The largest image accepted, in bytes (5 MiB).
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 /// What a multipart body may carry beyond the image itself (boundaries,
@@ -76,10 +75,12 @@ pub struct ImageView {
     /// Detected from the bytes: `image/jpeg`, `image/png` or `image/webp`.
     #[schema(example = "image/jpeg")]
     pub content_type: String,
-    /// Bytes.
+    /// Bytes, as stored: the image encoded again without its metadata,
+    /// not the upload.
     #[schema(example = 284113)]
     pub size: i64,
-    /// Hex SHA-256 of the bytes; also the image's `ETag`.
+    /// Hex SHA-256 of the stored bytes (those served); also the image's
+    /// `ETag`.
     #[schema(example = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")]
     pub sha256: String,
     /// Place in the product's order, from 0.
@@ -88,7 +89,7 @@ pub struct ImageView {
 }
 
 pub fn image_path(id: Uuid) -> String {
-    format!("/api/v1/images/{id}")
+    format!("{IMAGE_PATH}{id}")
 }
 
 pub fn render(base: &str, row: product_images::Model) -> ImageView {
@@ -109,13 +110,6 @@ pub fn is_url_of(url: &str, id: Uuid) -> bool {
     url.ends_with(&image_path(id))
 }
 
-/// Whether `url` is a link to an image served by this API (under any base,
-/// so also `http://` ones of a development server).
-pub fn is_own_url(url: &str) -> bool {
-    url.rsplit_once("/api/v1/images/")
-        .is_some_and(|(base, id)| !base.is_empty() && Uuid::parse_str(id).is_ok())
-}
-
 /// The new order of a product's images.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -127,9 +121,10 @@ pub struct ImageOrder {
 /// The form of an image upload.
 #[derive(ToSchema)]
 pub struct ImageUpload {
-    /// The image: JPEG, PNG or WebP, at most 5 MiB. Its type is judged by
-    /// its content; the file name and the part's `Content-Type` are
-    /// ignored.
+    /// The image: JPEG, PNG or WebP, at most 5 MiB and 8000 × 8000 pixels.
+    /// Its type is judged by its content; the file name and the part's
+    /// `Content-Type` are ignored. It is stored encoded again, without
+    /// metadata.
     #[schema(value_type = String, format = Binary, content_media_type = "application/octet-stream")]
     pub file: Vec<u8>,
 }

@@ -4,7 +4,7 @@
 use std::future::Future;
 
 use bytes::Bytes;
-use entity::{product_images, products};
+use entity::{product_images, products, ProductStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -23,6 +23,7 @@ use crate::db;
 use crate::edit::Edit;
 use crate::error::{ApiError, ApiResult, Code, FieldCode};
 use crate::feed;
+use crate::products::curation;
 use crate::publication;
 use crate::storage::Storage;
 
@@ -90,19 +91,18 @@ async fn ensure_room(db: &impl ConnectionTrait, product: &products::Model) -> Ap
     Ok(count)
 }
 
-/// Writes the product's new `images`, bumping its version; 409 if it
-/// changed since it was read in this transaction.
+/// Writes the product's new `images` (and whatever else `row` sets),
+/// bumping its version; 409 if it changed since it was read in this
+/// transaction.
 async fn save_urls(
     db: &impl ConnectionTrait,
     product: &products::Model,
     urls: Vec<String>,
+    mut row: products::ActiveModel,
 ) -> ApiResult<()> {
-    let row = products::ActiveModel {
-        images: Set(serde_json::json!(urls)),
-        updated_at: Set(db::now()),
-        version: Set(product.version + 1),
-        ..Default::default()
-    };
+    row.images = Set(serde_json::json!(urls));
+    row.updated_at = Set(db::now());
+    row.version = Set(product.version + 1);
     scope::update_if_version::<products::Entity>(db, product.id, product.version, row)
         .await
         .map_err(|e| match e.code() {
@@ -133,7 +133,9 @@ pub async fn add(
 ) -> ApiResult<ImageView> {
     let product = scope::load::<products::Entity>(db, caller, product_id).await?;
     ensure_room(db, &product).await?;
-    let upload = upload.await?;
+    // What is stored, hashed and served is the re-encoded image, never the
+    // bytes as they came (`process`).
+    let upload = super::process::clean(upload.await?).await?;
     let id = db::new_id();
     let key = format!("products/{product_id}/{id}.{}", upload.kind.extension());
     let row = product_images::ActiveModel {
@@ -187,7 +189,21 @@ async fn record_added(
     let view = render(base, saved);
     let mut urls = urls_of(&product);
     urls.push(view.url.clone());
-    save_urls(&*tx, &product, urls).await?;
+    // A new picture is content no curator has seen: an approved or
+    // unlisted product goes back to review, as an edit adding a link
+    // does, and its uploader counts as its last editor (nobody approves
+    // their own picture).
+    let status = curation::after_edit(product.status, true);
+    let mut changes = products::ActiveModel {
+        edited_by: Set(caller.user_id()),
+        ..Default::default()
+    };
+    if status != product.status {
+        changes.status = Set(status);
+        changes.rejection_reason = Set(None);
+        changes.submitted_at = Set((status == ProductStatus::InReview).then(db::now));
+    }
+    save_urls(&*tx, &product, urls, changes).await?;
     feed::sync_product(&tx, product_id).await?;
     tx.record(audit::Entry {
         action: "create",
@@ -197,6 +213,19 @@ async fn record_added(
         changes: audit::created(&view),
     })
     .await?;
+    if status != product.status {
+        tx.record(audit::Entry {
+            action: "update",
+            resource_type: "product",
+            resource_id: product_id,
+            province_code: Some(product.province_code.clone()),
+            changes: serde_json::json!({
+                "status": {"from": product.status.as_str(), "to": status.as_str()},
+                "images": {"added": view.url},
+            }),
+        })
+        .await?;
+    }
     tx.commit().await?;
     Ok(view)
 }
@@ -242,7 +271,7 @@ pub async fn remove(
         .into_iter()
         .filter(|u| !is_url_of(u, image_id))
         .collect();
-    save_urls(&*tx, &product, urls).await?;
+    save_urls(&*tx, &product, urls, Default::default()).await?;
     feed::sync_product(&tx, product_id).await?;
     let key = image.storage_key.clone();
     tx.record(audit::Entry {
@@ -359,7 +388,7 @@ pub async fn reorder(
         drop(tx);
         return list(db, caller, product_id, base).await;
     }
-    save_urls(&*tx, &product, after.clone()).await?;
+    save_urls(&*tx, &product, after.clone(), Default::default()).await?;
     feed::sync_product(&tx, product_id).await?;
     tx.record(audit::Entry {
         action: "reorder_images",

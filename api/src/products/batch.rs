@@ -6,13 +6,21 @@
 //! Items set absolute values ("stock is now 12"), never deltas, so even two
 //! concurrent requests with the same key that both apply their items leave
 //! the same result; the second then answers the first one's stored list.
+//!
+//! A product (or one variant of it) is named at most once a batch: every
+//! item is a transaction, a change-feed event for every partner and an
+//! audit entry, so one product named a hundred times was a hundred events
+//! for one change, and with different values the outcome hung on their
+//! order (security review, finding 10). Such a batch is refused whole.
 
 use entity::{product_variants, products};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::collections::HashMap;
 use utoipa::ToSchema;
+
 use uuid::Uuid;
 
 use crate::audit;
@@ -201,6 +209,7 @@ async fn run<B: Serialize>(
         .with("min", 1)
         .with("max", MAX_ITEMS)]));
     }
+    refuse_repeats(&items)?;
     let claim = Claim::new(caller, key, endpoint, body)?;
     if let Some(answer) = claim.replay(db).await? {
         return Ok(answer);
@@ -242,6 +251,38 @@ async fn run<B: Serialize>(
             .replay(db)
             .await?
             .ok_or_else(|| ApiError::new(Code::IdempotencyInProgress)),
+    }
+}
+
+/// 422 naming every item that names a product (or a product's variant)
+/// an earlier item named, before anything is applied. Different variants
+/// of one product are different items: that is how a product sold in
+/// variants has its stock counted.
+fn refuse_repeats(items: &[(Uuid, Option<Uuid>, Change)]) -> ApiResult<()> {
+    let mut first: HashMap<(Uuid, Option<Uuid>), usize> = HashMap::new();
+    let mut errors = Vec::new();
+    for (i, (id, variant_id, _)) in items.iter().enumerate() {
+        match first.get(&(*id, *variant_id)) {
+            Some(earlier) => {
+                let field = if variant_id.is_some() {
+                    "variant_id"
+                } else {
+                    "id"
+                };
+                errors.push(
+                    FieldError::new(format!("items[{i}].{field}"), FieldCode::BatchRepeated)
+                        .with("first", format!("items[{earlier}]")),
+                );
+            }
+            None => {
+                first.insert((*id, *variant_id), i);
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
     }
 }
 

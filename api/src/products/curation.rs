@@ -1,8 +1,10 @@
 //! The curation state machine: the only place that knows which state
 //! follows which, and what a product must have before curators see it.
 
+use std::collections::BTreeMap;
+
 use entity::ProductStatus::{self, *};
-use entity::{ProductCategory, ReviewDecision};
+use entity::{ProductCategory, ProductCondition, ReviewDecision};
 
 use crate::error::{ApiError, Code, FieldCode, FieldError};
 
@@ -54,14 +56,85 @@ pub fn next(status: ProductStatus, action: Action) -> Result<ProductStatus, ApiE
 }
 
 /// The state after an edit: a rejected product goes back to draft; a
-/// listed or unlisted one whose name, description or category changed
-/// goes back to review; price and stock change nothing.
+/// listed or unlisted one whose curated content changed ([`needs_review`])
+/// goes back to review; price, stock and the other trade fields change
+/// nothing.
 pub fn after_edit(status: ProductStatus, content_changed: bool) -> ProductStatus {
     match status {
         Rejected => Draft,
         Approved | Unlisted if content_changed => InReview,
         other => other,
     }
+}
+
+/// What a curator judges of a product: every field the catalogue shows
+/// except the trade fields (`price_idr`, `stock`, `sku`, `min_order_qty`,
+/// and a variant's `price_idr`, `stock` and `sku`), which a pesantren
+/// must be able to change every day without waiting for a curator and
+/// which say nothing about what the product is. `docs/curation.md` lists
+/// both kinds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    pub name: String,
+    pub description: Option<String>,
+    pub category: ProductCategory,
+    pub brand: Option<String>,
+    pub unit: Option<String>,
+    pub weight_grams: Option<i32>,
+    /// Length, width and height.
+    pub size_cm: [Option<i32>; 3],
+    pub condition: ProductCondition,
+    pub shelf_life_days: Option<i32>,
+    pub options: Option<Vec<String>>,
+    pub variants: Vec<VariantLook>,
+    pub images: Vec<String>,
+}
+
+/// What a curator judges of a variant: what it is, not what it costs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VariantLook {
+    pub values: BTreeMap<String, String>,
+    pub weight_grams: i32,
+    pub size_cm: [Option<i32>; 3],
+}
+
+/// The curated fields an edit changes (as named on the wire): any of them
+/// sends an approved or unlisted product back to review. Of `images` and
+/// `variants`, only what a curator has not seen counts: a link or a
+/// variant that is new. Dropping or reordering approved images, or
+/// dropping a variant, shows nothing unapproved (a pesantren must be able
+/// to take down a photo or a sold-out size at once).
+pub fn needs_review(before: &Shown, after: &Shown) -> Vec<&'static str> {
+    let mut changed = Vec::new();
+    let mut note = |field: &'static str, differs: bool| {
+        if differs {
+            changed.push(field);
+        }
+    };
+    note("name", before.name != after.name);
+    note("description", before.description != after.description);
+    note("category", before.category != after.category);
+    note("brand", before.brand != after.brand);
+    note("unit", before.unit != after.unit);
+    note("weight_grams", before.weight_grams != after.weight_grams);
+    note("length_cm", before.size_cm[0] != after.size_cm[0]);
+    note("width_cm", before.size_cm[1] != after.size_cm[1]);
+    note("height_cm", before.size_cm[2] != after.size_cm[2]);
+    note("condition", before.condition != after.condition);
+    note(
+        "shelf_life_days",
+        before.shelf_life_days != after.shelf_life_days,
+    );
+    note("options", before.options != after.options);
+    note(
+        "variants",
+        after.variants.iter().any(|v| !before.variants.contains(v)),
+    );
+    note(
+        "images",
+        after.images.iter().any(|u| !before.images.contains(u)),
+    );
+    changed
 }
 
 /// What a product has filled in, as far as curation cares.
@@ -188,6 +261,97 @@ mod tests {
         assert_eq!(after_edit(Unlisted, true), InReview);
         assert_eq!(after_edit(Draft, true), Draft);
         assert_eq!(after_edit(InReview, true), InReview);
+    }
+
+    fn shown() -> Shown {
+        Shown {
+            name: "Kopi Robusta".into(),
+            description: Some("Robusta dari lereng Bromo.".into()),
+            category: ProductCategory::Food,
+            brand: Some("Kopi Santri".into()),
+            unit: Some("bungkus".into()),
+            weight_grams: Some(250),
+            size_cm: [Some(10), Some(5), Some(20)],
+            condition: ProductCondition::New,
+            shelf_life_days: Some(365),
+            options: Some(vec!["ukuran".into()]),
+            variants: vec![
+                VariantLook {
+                    values: [("ukuran".to_string(), "S".to_string())].into(),
+                    weight_grams: 250,
+                    size_cm: [None, None, None],
+                },
+                VariantLook {
+                    values: [("ukuran".to_string(), "L".to_string())].into(),
+                    weight_grams: 500,
+                    size_cm: [None, None, None],
+                },
+            ],
+            images: vec![
+                "https://a.example/1.jpg".into(),
+                "https://a.example/2.jpg".into(),
+            ],
+        }
+    }
+
+    #[test]
+    fn every_curated_field_is_noticed_and_only_new_images_and_variants_count() {
+        let before = shown();
+        assert!(needs_review(&before, &before).is_empty());
+        type Change = Box<dyn Fn(&mut Shown)>;
+        let cases: Vec<(&str, Change)> = vec![
+            ("name", Box::new(|s| s.name.push('!'))),
+            ("description", Box::new(|s| s.description = None)),
+            (
+                "category",
+                Box::new(|s| s.category = ProductCategory::Herbal),
+            ),
+            ("brand", Box::new(|s| s.brand = Some("Lain".into()))),
+            ("unit", Box::new(|s| s.unit = Some("kg".into()))),
+            ("weight_grams", Box::new(|s| s.weight_grams = Some(1))),
+            ("length_cm", Box::new(|s| s.size_cm[0] = None)),
+            ("width_cm", Box::new(|s| s.size_cm[1] = Some(6))),
+            ("height_cm", Box::new(|s| s.size_cm[2] = Some(21))),
+            (
+                "condition",
+                Box::new(|s| s.condition = ProductCondition::Used),
+            ),
+            (
+                "shelf_life_days",
+                Box::new(|s| s.shelf_life_days = Some(3650)),
+            ),
+            (
+                "options",
+                Box::new(|s| s.options = Some(vec!["warna".into()])),
+            ),
+            ("variants", Box::new(|s| s.variants[0].weight_grams = 1)),
+            (
+                "variants",
+                Box::new(|s| {
+                    s.variants[1].values.insert("ukuran".into(), "XL".into());
+                }),
+            ),
+            (
+                "images",
+                Box::new(|s| s.images.push("https://a.example/3.jpg".into())),
+            ),
+            (
+                "images",
+                Box::new(|s| s.images[0] = "https://a.example/9.jpg".into()),
+            ),
+        ];
+        for (field, change) in cases {
+            let mut after = before.clone();
+            change(&mut after);
+            assert_eq!(needs_review(&before, &after), [field]);
+        }
+        // Taking away or reordering approved images and variants shows
+        // nothing new.
+        let mut after = before.clone();
+        after.images.reverse();
+        after.images.pop();
+        after.variants.remove(0);
+        assert!(needs_review(&before, &after).is_empty());
     }
 
     fn bare(category: ProductCategory) -> Filled {

@@ -1,11 +1,13 @@
 //! `/api/v1/products`: products, their curation, and batch updates.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 
 use super::batch::{self, BatchResult, PriceBatch, StockBatch};
 use super::curation::Action;
-use super::model::{ProductFilter, ProductInput, ProductPatch, ProductView, RejectRequest};
+use super::model::{
+    ImageSources, ProductFilter, ProductInput, ProductPatch, ProductView, RejectRequest,
+};
 use super::service;
 use crate::auth::{Caller, CuratorOnly, RegisterReaders, RegisterWriters, Require, Staff};
 use crate::edit::Edit;
@@ -35,9 +37,12 @@ use crate::validation::validate;
 pub(super) async fn create_product(
     auth: Require<RegisterWriters>,
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: Body<ProductInput>,
 ) -> ApiResult<HttpResponse> {
-    let p = service::create(&state.db, &auth, body.into_inner()).await?;
+    let base = state.base_url(&req);
+    let sources = image_sources(&state, &base);
+    let p = service::create(&state.db, &auth, body.into_inner(), sources).await?;
     Ok(with_etag(HttpResponse::Created(), p.version)
         .insert_header(("Location", format!("/api/v1/products/{}", p.id)))
         .json(p))
@@ -86,11 +91,20 @@ pub(super) async fn get_product(
 /// Send every field (a full replacement); the product as read may be sent
 /// back with changes, its read-only fields (`id`, `status`, `published`,
 /// review fields, timestamps, `version`) unchanged. Editing a `rejected`
-/// product makes it a `draft` again; changing the name, description or
-/// category of an `approved` (or `unlisted`) product sends it back to
-/// `in_review` and out of the catalogue; price and stock change nothing but
-/// themselves. A product past `draft` must stay complete (422 listing what
-/// it would lack). Send `If-Match` with the ETag you read.
+/// product makes it a `draft` again. Changing what a curator approved of
+/// an `approved` (or `unlisted`) product sends it back to `in_review` and
+/// out of the catalogue: `name`, `description`, `category`, `brand`,
+/// `unit`, `weight_grams`, `length_cm`, `width_cm`, `height_cm`,
+/// `condition`, `shelf_life_days`, `options`, a new link in `images`, or a
+/// new or changed variant (its `values`, weight or size). The trade fields
+/// `price_idr`, `stock`, `sku`, `min_order_qty` (and a variant's price,
+/// stock and SKU), dropping or reordering images and dropping a variant
+/// change nothing but themselves. `images` may hold the URLs of this
+/// product's uploads and https links to the hosts the deployment allows
+/// (`OPOP_IMAGE_HOSTS`); any other link is a 422 naming it
+/// (`images[i]`, `image_source`). A product past `draft` must stay
+/// complete (422 listing what it would lack). Send `If-Match` with the
+/// ETag you read.
 #[utoipa::path(
     put,
     path = "/{id}",
@@ -106,11 +120,15 @@ pub(super) async fn get_product(
 pub(super) async fn update_product(
     auth: Require<RegisterWriters>,
     state: web::Data<AppState>,
+    req: HttpRequest,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: JsonValue,
 ) -> ApiResult<HttpResponse> {
-    let p = service::update(&state.db, &auth, *id, Edit::Replace(body.0), if_match.0).await?;
+    let base = state.base_url(&req);
+    let sources = image_sources(&state, &base);
+    let edit = Edit::Replace(body.0);
+    let p = service::update(&state.db, &auth, *id, edit, if_match.0, sources).await?;
     Ok(with_etag(HttpResponse::Ok(), p.version).json(p))
 }
 
@@ -137,12 +155,23 @@ pub(super) async fn update_product(
 pub(super) async fn patch_product(
     auth: Require<RegisterWriters>,
     state: web::Data<AppState>,
+    req: HttpRequest,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     patch: MergePatch,
 ) -> ApiResult<HttpResponse> {
-    let p = service::update(&state.db, &auth, *id, Edit::Patch(patch.0), if_match.0).await?;
+    let base = state.base_url(&req);
+    let sources = image_sources(&state, &base);
+    let edit = Edit::Patch(patch.0);
+    let p = service::update(&state.db, &auth, *id, edit, if_match.0, sources).await?;
     Ok(with_etag(HttpResponse::Ok(), p.version).json(p))
+}
+
+fn image_sources<'a>(state: &'a AppState, base: &'a str) -> ImageSources<'a> {
+    ImageSources {
+        base,
+        hosts: &state.config.image_hosts,
+    }
 }
 
 async fn run(

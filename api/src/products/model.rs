@@ -6,7 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use super::curation::Filled;
+use super::curation::{Filled, Shown, VariantLook};
 use super::variants::{self, VariantInput};
 use crate::error::{FieldCode, FieldError};
 use crate::feed::view::{options_of, VariantView};
@@ -126,6 +126,35 @@ impl ProductView {
     }
 }
 
+impl ProductView {
+    /// What curators judged of it, as stored.
+    pub fn shown(&self) -> Shown {
+        Shown {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            category: self.category,
+            brand: self.brand.clone(),
+            unit: self.unit.clone(),
+            weight_grams: self.weight_grams,
+            size_cm: [self.length_cm, self.width_cm, self.height_cm],
+            condition: self.condition,
+            shelf_life_days: self.shelf_life_days,
+            options: self.options.clone(),
+            variants: self
+                .variants
+                .iter()
+                .flatten()
+                .map(|v| VariantLook {
+                    values: v.values.clone(),
+                    weight_grams: v.weight_grams,
+                    size_cm: [v.length_cm, v.width_cm, v.height_cm],
+                })
+                .collect(),
+            images: self.images.clone(),
+        }
+    }
+}
+
 pub(super) fn validate_sku(sku: &str) -> Result<(), validator::ValidationError> {
     let ok = (1..=64).contains(&sku.len())
         && sku
@@ -138,19 +167,42 @@ pub(super) fn validate_sku(sku: &str) -> Result<(), validator::ValidationError> 
     }
 }
 
+/// The most images a product holds.
+pub const MAX_IMAGES: usize = 9;
+
+/// Where the API serves an uploaded image, followed by its id.
+pub const IMAGE_PATH: &str = "/api/v1/images/";
+
+/// Whether `url` looks like a link to an image served by this API (under
+/// any base, so also `http://` ones of a development server). Whether it
+/// is one of this product's uploads, under this API's base, is for
+/// `service::check_image_sources`.
+pub fn is_own_url(url: &str) -> bool {
+    url.rsplit_once(IMAGE_PATH)
+        .is_some_and(|(base, id)| !base.is_empty() && Uuid::parse_str(id).is_ok())
+}
+
+/// Where the links of a product's `images` may point: the API's own
+/// uploads under `base` (the base its image URLs are made under), and
+/// https links to `hosts` (`OPOP_IMAGE_HOSTS`).
+#[derive(Debug, Clone, Copy)]
+pub struct ImageSources<'a> {
+    pub base: &'a str,
+    pub hosts: &'a [String],
+}
+
 pub(super) fn validate_images(images: &[String]) -> Result<(), validator::ValidationError> {
-    if images.len() > crate::images::MAX_IMAGES {
+    if images.len() > MAX_IMAGES {
         let mut e = validator::ValidationError::new("length")
             .with_message(FieldCode::ItemsMax.as_str().into());
-        e.add_param("max".into(), &crate::images::MAX_IMAGES);
+        e.add_param("max".into(), &MAX_IMAGES);
         return Err(e);
     }
     for url in images {
         // The API's own image links may be http: a development server has
         // no TLS, and a product read back must be writable back unchanged.
         let ok = url.len() <= 500
-            && (url.starts_with("https://")
-                || (url.starts_with("http://") && crate::images::is_own_url(url)))
+            && (url.starts_with("https://") || (url.starts_with("http://") && is_own_url(url)))
             && validator::ValidateUrl::validate_url(url);
         if !ok {
             return Err(invalid(FieldCode::ImageUrls));
@@ -203,10 +255,14 @@ pub struct ProductInput {
     #[schema(example = "SDG-KOPI-250")]
     pub sku: Option<String>,
     /// Image URLs in display order, at most 9 (at least one to submit):
-    /// https links, and the links of
-    /// images uploaded with `POST /api/v1/products/{id}/images` (which that
-    /// endpoint adds here itself). Dropping an uploaded image's link hides it
-    /// from the catalogue; `DELETE .../images/{image_id}` also removes it.
+    /// the links of this product's images uploaded with
+    /// `POST /api/v1/products/{id}/images` (which that endpoint adds here
+    /// itself), and https links to the hosts the deployment allows
+    /// (`OPOP_IMAGE_HOSTS`, none by default); any other link is refused
+    /// (`images[i]`, `image_source`), except one the product holds already.
+    /// A new link sends an approved product back to review. Dropping an
+    /// uploaded image's link hides it from the catalogue;
+    /// `DELETE .../images/{image_id}` also removes it.
     #[validate(custom(function = "validate_images"))]
     #[serde(default)]
     pub images: Vec<String>,
@@ -249,6 +305,38 @@ impl ProductInput {
     /// The variants to store (none for a product sold as one item).
     pub fn variant_inputs(&self) -> &[VariantInput] {
         self.variants.as_deref().unwrap_or_default()
+    }
+
+    /// What curators would see of it once stored (trimmed as `service`
+    /// stores it).
+    pub fn shown(&self) -> Shown {
+        let text = |s: &Option<String>| {
+            s.as_ref()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        Shown {
+            name: self.name.trim().to_string(),
+            description: text(&self.description),
+            category: self.category,
+            brand: self.brand.as_ref().map(|b| b.trim().to_string()),
+            unit: text(&self.unit),
+            weight_grams: self.weight_grams,
+            size_cm: [self.length_cm, self.width_cm, self.height_cm],
+            condition: self.condition.unwrap_or(ProductCondition::New),
+            shelf_life_days: self.shelf_life_days,
+            options: self.options.clone(),
+            variants: self
+                .variant_inputs()
+                .iter()
+                .map(|v| VariantLook {
+                    values: v.values.clone(),
+                    weight_grams: v.weight_grams,
+                    size_cm: [v.length_cm, v.width_cm, v.height_cm],
+                })
+                .collect(),
+            images: self.images.clone(),
+        }
     }
 
     /// What it fills in, for [`curation::missing`].

@@ -3,7 +3,7 @@
 //! state machine in [`super::curation`].
 
 use entity::{
-    koperasi, pesantren, products, ProductCondition, ProductStatus, ReviewDecision,
+    koperasi, pesantren, product_images, products, ProductCondition, ProductStatus, ReviewDecision,
     ReviewedResource, Role,
 };
 use sea_orm::sea_query::{Expr, LikeExpr};
@@ -14,13 +14,15 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::curation::{self, Action, Filled};
-use super::model::{Position, ProductFilter, ProductInput, ProductSort, ProductView};
+use super::model::{
+    ImageSources, Position, ProductFilter, ProductInput, ProductSort, ProductView, IMAGE_PATH,
+};
 use super::variants;
 use crate::audit::{self, WriteTx};
 use crate::auth::{rules, scope, Caller};
 use crate::db;
 use crate::edit::{check_version, Edit};
-use crate::error::{ApiError, ApiResult, Code, FieldCode};
+use crate::error::{ApiError, ApiResult, Code, FieldCode, FieldError};
 use crate::feed::{self, view::load_variants};
 use crate::pagination::{decode_cursor, encode_cursor, Page, PageParams};
 use crate::reviews;
@@ -108,6 +110,70 @@ async fn check_koperasi(
     }
 }
 
+/// Whether `url` is the URL of one of `uploaded` under the API's own base,
+/// or an https link to an allowed host. The host is read by a URL parser,
+/// not by matching text: `https://allowed.example@evil.example/` names
+/// `evil.example`.
+fn image_source_allowed(url: &str, uploaded: &[Uuid], sources: ImageSources<'_>) -> bool {
+    if let Some(id) = url
+        .strip_prefix(sources.base)
+        .and_then(|rest| rest.strip_prefix(IMAGE_PATH))
+    {
+        return Uuid::try_parse(id)
+            .is_ok_and(|u| u.hyphenated().to_string() == id && uploaded.contains(&u));
+    }
+    let Ok(parsed) = reqwest::Url::parse(url) else {
+        return false;
+    };
+    parsed.scheme() == "https"
+        && parsed.username().is_empty()
+        && parsed.password().is_none()
+        && parsed.port().is_none()
+        && parsed
+            .host_str()
+            .is_some_and(|h| sources.hosts.iter().any(|a| a.eq_ignore_ascii_case(h)))
+}
+
+/// Refuses (422, `images[i]`, `image_source`) every link of `images` that
+/// is neither an image uploaded to this product, under the API's own base,
+/// nor an https link to a host of `OPOP_IMAGE_HOSTS`. Any other link would
+/// let whoever serves it change the picture of a curated product at will
+/// (security review, finding 4). Links the product holds already are
+/// taken back unchanged, so that a representation read back is writable
+/// back (and products older than this rule stay editable); no new one
+/// gets in.
+async fn check_image_sources(
+    db: &impl ConnectionTrait,
+    product_id: Option<Uuid>,
+    images: &[String],
+    held: &[String],
+    sources: ImageSources<'_>,
+) -> ApiResult<()> {
+    let uploaded: Vec<Uuid> = match product_id {
+        Some(id) => {
+            product_images::Entity::find()
+                .select_only()
+                .column(product_images::Column::Id)
+                .filter(product_images::Column::ProductId.eq(id))
+                .into_tuple()
+                .all(db)
+                .await?
+        }
+        None => Vec::new(),
+    };
+    let errors: Vec<FieldError> = images
+        .iter()
+        .enumerate()
+        .filter(|(_, url)| !held.contains(url) && !image_source_allowed(url, &uploaded, sources))
+        .map(|(i, _)| FieldError::new(format!("images[{i}]"), FieldCode::ImageSource))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
 fn map_unique(e: sea_orm::DbErr) -> ApiError {
     if crate::error::is_unique_violation(&e) {
         duplicate_sku()
@@ -191,8 +257,10 @@ pub async fn create(
     db: &DatabaseConnection,
     caller: &Caller,
     input: ProductInput,
+    sources: ImageSources<'_>,
 ) -> ApiResult<ProductView> {
     validate(&input)?;
+    check_image_sources(db, None, &input.images, &[], sources).await?;
     let own = caller.user().and_then(|u| {
         (u.role == Role::PesantrenManager)
             .then_some(u.pesantren_id)
@@ -257,18 +325,22 @@ pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> ApiResul
 }
 
 /// Replaces (`PUT`) or patches (`PATCH`) a product. A product that stays
-/// past `draft` after the edit must stay complete.
+/// past `draft` after the edit must stay complete; an approved or unlisted
+/// one whose curated content changes goes back to review
+/// ([`curation::needs_review`]).
 pub async fn update(
     db: &DatabaseConnection,
     caller: &Caller,
     id: Uuid,
     edit: Edit<ProductInput>,
     expected_version: Option<i32>,
+    sources: ImageSources<'_>,
 ) -> ApiResult<ProductView> {
     let current = scope::load::<products::Entity>(db, caller, id).await?;
     let before = view(db, current.clone()).await?;
     let input = edit.resolve_with(&before, drop_derived)?;
     validate(&input)?;
+    check_image_sources(db, Some(id), &input.images, &before.images, sources).await?;
     check_version(expected_version, current.version)?;
     check_koperasi(db, current.pesantren_id, input.koperasi_id).await?;
     if input.sku != current.sku
@@ -284,9 +356,7 @@ pub async fn update(
         input.variant_inputs(),
     )
     .await?;
-    let content_changed = input.name.trim() != current.name
-        || trimmed(&input.description) != current.description
-        || input.category != current.category;
+    let content_changed = !curation::needs_review(&before.shown(), &input.shown()).is_empty();
     let status = curation::after_edit(current.status, content_changed);
     if status != ProductStatus::Draft {
         // Past the draft, an edit may not take away what curation needs
