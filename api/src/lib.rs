@@ -12,6 +12,7 @@ pub mod audit;
 pub mod audit_log;
 pub mod auth;
 pub mod awards;
+pub mod blocking;
 pub mod catalog;
 pub mod certifications;
 pub mod competitions;

@@ -13,39 +13,24 @@ use argon2::password_hash::{
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::distr::{Alphanumeric, SampleString};
 use std::sync::{Arc, LazyLock};
+
 use tokio::sync::Semaphore;
 
-/// Argon2 runs at once in this process: one per core.
-static SLOTS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    Arc::new(Semaphore::new(cores))
-});
+use crate::blocking;
 
-/// Runs `work` on the blocking pool once a slot is free. The slot is held
-/// by the work itself, so a request abandoned meanwhile (a timeout, a
-/// closed connection) does not free it before the work ends.
-async fn offload<T: Send + 'static>(
-    slots: &Arc<Semaphore>,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> anyhow::Result<T> {
-    let slot = slots.clone().acquire_owned().await?;
-    Ok(tokio::task::spawn_blocking(move || {
-        let _slot = slot;
-        work()
-    })
-    .await?)
-}
+/// Argon2 runs at once in this process: one per core.
+static SLOTS: LazyLock<Arc<Semaphore>> = LazyLock::new(blocking::per_core);
 
 /// [`hash`], off the request workers.
 pub async fn hash_async(password: &str) -> anyhow::Result<String> {
     let password = password.to_owned();
-    offload(&SLOTS, move || hash(&password)).await?
+    blocking::offload(&SLOTS, move || hash(&password)).await?
 }
 
 /// [`verify`], off the request workers; anything failing does not verify.
 pub async fn verify_async(password: &str, stored: &str) -> bool {
     let (password, stored) = (password.to_owned(), stored.to_owned());
-    offload(&SLOTS, move || verify(&password, &stored))
+    blocking::offload(&SLOTS, move || verify(&password, &stored))
         .await
         .unwrap_or(false)
 }
@@ -93,61 +78,10 @@ mod tests {
         assert!(!verify("anything", "not-a-hash"));
     }
 
-    /// On a runtime of one thread, work that waits for a message from
-    /// that thread finishes only if it runs elsewhere: run on the runtime's
-    /// thread it would wait out its timeout and answer false.
-    #[tokio::test(flavor = "current_thread")]
-    async fn hashing_runs_off_the_runtime_s_own_thread() {
-        let (tx, rx) = std::sync::mpsc::channel::<()>();
-        let slots = Arc::new(Semaphore::new(1));
-        let work = offload(&slots, move || {
-            rx.recv_timeout(std::time::Duration::from_secs(5)).is_ok()
-        });
-        let send = async move {
-            tokio::task::yield_now().await;
-            tx.send(()).unwrap();
-        };
-        let (answered, ()) = tokio::join!(work, send);
-        assert!(answered.unwrap(), "the work ran on the runtime's thread");
+    #[tokio::test]
+    async fn hashing_off_the_workers_verifies_as_on_them() {
         let h = hash_async("correct horse battery").await.unwrap();
         assert!(verify_async("correct horse battery", &h).await);
         assert!(!verify_async("wrong", &h).await);
-    }
-
-    /// No more runs at once than there are slots, even when their callers
-    /// give up waiting.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn runs_at_once_are_bounded_by_the_slots() {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        let slots = Arc::new(Semaphore::new(2));
-        let running = Arc::new(AtomicUsize::new(0));
-        let most = Arc::new(AtomicUsize::new(0));
-        let mut calls = Vec::new();
-        for _ in 0..8 {
-            let (running, most) = (running.clone(), most.clone());
-            let slots = slots.clone();
-            calls.push(tokio::spawn(async move {
-                offload(&slots, move || {
-                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
-                    most.fetch_max(now, Ordering::SeqCst);
-                    std::thread::sleep(std::time::Duration::from_millis(20));
-                    running.fetch_sub(1, Ordering::SeqCst);
-                })
-                .await
-            }));
-        }
-        // Half the callers give up at once; their work still holds a slot
-        // while it runs.
-        for call in calls.iter().take(4) {
-            call.abort();
-        }
-        for call in calls {
-            let _ = call.await;
-        }
-        while slots.available_permits() < 2 {
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        }
-        assert!(most.load(Ordering::SeqCst) <= 2, "{most:?} ran at once");
-        assert!(most.load(Ordering::SeqCst) >= 1);
     }
 }

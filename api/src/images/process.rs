@@ -19,7 +19,7 @@
 //! the whole process.
 
 use std::io::Cursor;
-use std::sync::OnceLock;
+use std::sync::{Arc, LazyLock};
 
 use bytes::Bytes;
 use image::codecs::jpeg::JpegEncoder;
@@ -30,6 +30,7 @@ use tokio::sync::Semaphore;
 
 use super::model::ImageKind;
 use super::upload::Upload;
+use crate::blocking;
 use crate::error::{ApiError, ApiResult, Code};
 
 /// The widest and tallest image accepted, in pixels. A catalogue shows
@@ -64,27 +65,17 @@ fn format_of(kind: ImageKind) -> ImageFormat {
 }
 
 /// Decodings running at once, across the process.
-fn decodings() -> &'static Semaphore {
-    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
-    PERMITS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Semaphore::new(cores)
-    })
-}
+static DECODINGS: LazyLock<Arc<Semaphore>> = LazyLock::new(blocking::per_core);
 
 /// The upload as it is stored: decoded within the limits and encoded again
 /// in its own format. 422 `image.too_many_pixels` past [`MAX_SIDE`] or
 /// [`MAX_DECODE_BYTES`], 415 `image.not_an_image` for what does not
 /// decode.
 pub async fn clean(upload: Upload) -> ApiResult<Upload> {
-    let _permit = decodings()
-        .acquire()
-        .await
-        .map_err(|e| ApiError::internal(anyhow::Error::from(e)))?;
     let kind = upload.kind;
-    let bytes = tokio::task::spawn_blocking(move || reencode(&upload.bytes, kind))
+    let bytes = blocking::offload(&DECODINGS, move || reencode(&upload.bytes, kind))
         .await
-        .map_err(|e| ApiError::internal(anyhow::Error::from(e)))??;
+        .map_err(ApiError::internal)??;
     Ok(Upload {
         bytes: Bytes::from(bytes),
         kind,
