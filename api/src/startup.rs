@@ -112,6 +112,13 @@ impl Application {
                 config.retention,
             ));
         }
+        // Images stored before uploads were re-encoded lose their metadata
+        // (and unsafe ones are taken down) in the background, once.
+        tasks.push(crate::images::stripping::spawn(
+            db.clone(),
+            Storage::from_config(&config)?,
+            config.public_url.clone().unwrap_or_default(),
+        ));
         let webhooks = if config.webhook_interval_ms > 0 {
             Some(crate::webhooks::spawn(
                 db.clone(),

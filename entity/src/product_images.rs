@@ -22,6 +22,9 @@ pub struct Model {
     /// Key of the bytes in the media store:
     /// `products/<product id>/<image id>.<ext>`.
     pub storage_key: String,
+    /// When the bytes were decoded and encoded again (only pixels kept);
+    /// null for images stored before that, until the server re-encodes them.
+    pub cleaned_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

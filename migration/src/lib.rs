@@ -20,6 +20,7 @@ mod m20261203_000011_reviews;
 mod m20261203_000012_data_protection;
 mod m20261204_000013_four_eyes;
 mod m20261207_000014_nik_at_rest;
+mod m20261207_000015_image_stripping;
 pub mod regions;
 
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_data_protection::Migration),
             Box::new(m20261204_000013_four_eyes::Migration),
             Box::new(m20261207_000014_nik_at_rest::Migration),
+            Box::new(m20261207_000015_image_stripping::Migration),
         ]
     }
 }

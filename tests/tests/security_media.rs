@@ -333,6 +333,125 @@ async fn exif_and_text_metadata_are_not_served_and_the_etag_is_the_hash_of_what_
     }
 }
 
+/// Finding 7, for images stored before: re-encoding uploads left every
+/// image already stored as it was, EXIF and all, and a bomb stored then
+/// stayed public. When the server starts it re-encodes them as an upload is
+/// now, and takes down what does not decode within the limits.
+#[tokio::test]
+async fn images_stored_before_are_re_encoded_at_start_and_unsafe_ones_taken_down() {
+    use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, Set};
+    let (app, media) = spawn().await;
+    let w = World::build(&app).await;
+    let product = approved_craft(&app, &w, "SEC-OLD-1").await;
+    let id: Uuid = product["id"].as_str().unwrap().parse().unwrap();
+    let manager = w.token("manager_a");
+    let small = encode(&pixels(6, 4), ImageFormat::Jpeg);
+    let (_, photo) = upload(&app, &manager, id, small.clone()).await;
+    let (_, bomb) = upload(&app, &manager, id, small).await;
+    let row_of = |v: &Value| v["id"].as_str().unwrap().parse::<Uuid>().unwrap();
+    let (photo_id, bomb_id) = (row_of(&photo), row_of(&bomb));
+
+    // As an earlier version stored them: the bytes as uploaded.
+    for (image_id, bytes, content_type) in [
+        (photo_id, jpeg_with_exif(), "image/jpeg"),
+        (bomb_id, png_bomb(), "image/png"),
+    ] {
+        let row = entity::product_images::Entity::find_by_id(image_id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        std::fs::write(media.path().join(&row.storage_key), &bytes).unwrap();
+        let mut legacy: entity::product_images::ActiveModel = row.into();
+        legacy.cleaned_at = Set(None);
+        legacy.sha256 = Set(hex_sha256(&bytes));
+        legacy.size_bytes = Set(bytes.len() as i64);
+        legacy.content_type = Set(content_type.into());
+        legacy.update(&app.db).await.unwrap();
+    }
+    let served = app
+        .as_(&manager)
+        .get(&format!("/api/v1/images/{photo_id}"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(
+        contains(&served, GPS_MARKER),
+        "the legacy image is not as stored"
+    );
+    let old_key = entity::product_images::Entity::find_by_id(photo_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .storage_key;
+
+    let database = app.stop().await;
+    let app = TestApp::spawn_on(
+        database,
+        &[("OPOP_MEDIA_DIR", media.path().to_str().unwrap())],
+    )
+    .await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let waiting = entity::product_images::Entity::find()
+            .filter(entity::product_images::Column::CleanedAt.is_null())
+            .count(&app.db)
+            .await
+            .unwrap();
+        if waiting == 0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{waiting} images not cleaned"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+
+    // The photo: only pixels, hashed as served; the old bytes are gone.
+    let res = app
+        .as_(&manager)
+        .get(&format!("/api/v1/images/{photo_id}"))
+        .await;
+    assert_eq!(res.status(), 200);
+    let etag = res.headers()["etag"].to_str().unwrap().to_string();
+    let served = res.bytes().await.unwrap().to_vec();
+    assert!(!contains(&served, GPS_MARKER) && !contains(&served, b"Exif\0\0"));
+    assert_eq!(etag, format!("\"{}\"", hex_sha256(&served)));
+    assert!(
+        !media.path().join(&old_key).exists(),
+        "the old bytes are still stored"
+    );
+
+    // The bomb: gone from the store, the product and the catalogue.
+    let res = app
+        .as_(&manager)
+        .get(&format!("/api/v1/images/{bomb_id}"))
+        .await;
+    assert_eq!(res.status(), 404);
+    let row = product_row(&app, id).await;
+    let links: Vec<String> = serde_json::from_value(row.images).unwrap();
+    assert!(
+        links.iter().all(|u| !u.contains(&bomb_id.to_string())),
+        "{links:?}"
+    );
+    assert!(
+        links.iter().any(|u| u.contains(&photo_id.to_string())),
+        "{links:?}"
+    );
+    let admin = app.admin_token().await;
+    let trail = app
+        .as_(&admin)
+        .get(&format!(
+            "/api/v1/audit?action=withdraw_unsafe&resource_id={bomb_id}"
+        ))
+        .ok()
+        .await;
+    assert_eq!(trail["data"][0]["actor"]["role"], "system", "{trail}");
+}
+
 // ------------------------------------------------------------ finding 10
 
 /// Finding 10 (part): a stock batch could name one product a hundred

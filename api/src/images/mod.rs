@@ -21,6 +21,7 @@ pub mod endpoints;
 pub mod model;
 pub mod process;
 pub mod service;
+pub mod stripping;
 pub mod upload;
 
 use utoipa_actix_web::service_config::ServiceConfig;

@@ -73,13 +73,18 @@ static DECODINGS: LazyLock<Arc<Semaphore>> = LazyLock::new(blocking::per_core);
 /// decode.
 pub async fn clean(upload: Upload) -> ApiResult<Upload> {
     let kind = upload.kind;
-    let bytes = blocking::offload(&DECODINGS, move || reencode(&upload.bytes, kind))
-        .await
-        .map_err(ApiError::internal)??;
+    let bytes = reencode_off_workers(upload.bytes, kind).await?;
     Ok(Upload {
         bytes: Bytes::from(bytes),
         kind,
     })
+}
+
+/// [`reencode`] on the blocking pool, a bounded number at a time.
+pub(super) async fn reencode_off_workers(bytes: Bytes, kind: ImageKind) -> ApiResult<Vec<u8>> {
+    blocking::offload(&DECODINGS, move || reencode(&bytes, kind))
+        .await
+        .map_err(ApiError::internal)?
 }
 
 fn refused(e: ImageError) -> ApiError {

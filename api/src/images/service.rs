@@ -145,6 +145,7 @@ pub async fn add(
         size_bytes: Set(upload.bytes.len() as i64),
         sha256: Set(hex::encode(Sha256::digest(&upload.bytes))),
         storage_key: Set(key.clone()),
+        cleaned_at: Set(Some(db::now())),
         version: Set(1),
         ..Default::default()
     };
@@ -256,7 +257,30 @@ pub async fn remove(
     base: &str,
 ) -> ApiResult<()> {
     scope::load::<products::Entity>(db, caller, product_id).await?;
-    let mut tx = feed::begin(db, &caller.actor()).await?;
+    take_down(
+        db,
+        storage,
+        &caller.actor(),
+        product_id,
+        image_id,
+        base,
+        "delete",
+    )
+    .await
+}
+
+/// Deletes an image as `actor` (the audit entry's `action`): its row, its
+/// URL in the product's `images` (and the catalogue's copy), then its bytes.
+pub(super) async fn take_down(
+    db: &DatabaseConnection,
+    storage: &Storage,
+    actor: &audit::Actor,
+    product_id: Uuid,
+    image_id: Uuid,
+    base: &str,
+    action: &'static str,
+) -> ApiResult<()> {
+    let mut tx = feed::begin(db, actor).await?;
     let image = product_images::Entity::find_by_id(image_id)
         .filter(product_images::Column::ProductId.eq(product_id))
         .one(&*tx)
@@ -275,7 +299,7 @@ pub async fn remove(
     feed::sync_product(&tx, product_id).await?;
     let key = image.storage_key.clone();
     tx.record(audit::Entry {
-        action: "delete",
+        action,
         resource_type: "product_image",
         resource_id: image_id,
         province_code: Some(image.province_code.clone()),
