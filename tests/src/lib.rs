@@ -410,6 +410,7 @@ mod call;
 pub mod catalogue;
 pub mod competitions;
 pub mod feed;
+pub mod png;
 pub mod programme;
 pub mod proxy;
 pub mod world;

@@ -45,21 +45,6 @@ fn encoded(seed: u8, format: image::ImageFormat) -> Vec<u8> {
     out.into_inner()
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 /// A real PNG of `16 + len` bytes where that is at least its natural size:
 /// the image, padded with a private ancillary chunk (`prVt`, which
 /// decoders skip) before IEND.
@@ -70,11 +55,7 @@ fn png(seed: u8, len: usize) -> Vec<u8> {
         return image;
     }
     let pad = want - image.len() - 12;
-    let mut chunk = (pad as u32).to_be_bytes().to_vec();
-    let mut body = b"prVt".to_vec();
-    body.extend(std::iter::repeat_n(seed, pad));
-    chunk.extend_from_slice(&body);
-    chunk.extend_from_slice(&crc32(&body).to_be_bytes());
+    let chunk = opop_tests::png::chunk(b"prVt", &vec![seed; pad]);
     // IEND is the last 12 bytes.
     let at = image.len() - 12;
     let mut out = image[..at].to_vec();

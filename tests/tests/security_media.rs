@@ -8,6 +8,7 @@ use std::io::Cursor;
 use entity::ProductStatus;
 use image::{ImageEncoder, ImageFormat, RgbImage};
 use opop_tests::catalogue::{create_and_approve, product_row};
+use opop_tests::png::chunk as png_chunk;
 use opop_tests::world::World;
 use opop_tests::{assert_problem, TestApp};
 use reqwest::multipart::{Form, Part};
@@ -28,32 +29,6 @@ async fn spawn() -> (TestApp, tempfile::TempDir) {
 
 fn hex_sha256(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
-}
-
-/// CRC-32 (ISO-HDLC, as PNG uses), bit by bit: the test makes its PNG
-/// chunks by hand and must not trust the crate under test to do it.
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
-    let mut out = (data.len() as u32).to_be_bytes().to_vec();
-    let mut body = kind.to_vec();
-    body.extend_from_slice(data);
-    out.extend_from_slice(&body);
-    out.extend_from_slice(&crc32(&body).to_be_bytes());
-    out
 }
 
 /// A PNG of a few dozen bytes whose header declares 100,000 × 100,000 RGB

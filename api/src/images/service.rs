@@ -315,6 +315,25 @@ pub(super) async fn take_down(
     Ok(())
 }
 
+/// The bytes of `image` in the media store; their absence is an internal
+/// error (a row without bytes), never a 404.
+pub(super) async fn stored_bytes(
+    storage: &Storage,
+    image: &product_images::Model,
+) -> ApiResult<Bytes> {
+    storage
+        .get(&image.storage_key)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| {
+            ApiError::internal(anyhow::anyhow!(
+                "the bytes of image {} are missing from the media store ({})",
+                image.id,
+                image.storage_key
+            ))
+        })
+}
+
 /// Numbers the images of a product 0, 1, 2 … in their current order.
 async fn renumber(db: &impl ConnectionTrait, product_id: Uuid) -> ApiResult<()> {
     let now = db::now();
@@ -496,17 +515,7 @@ pub async fn serve(
     if none_match(if_none_match, &etag) {
         return Ok(Served::NotModified { etag, cache });
     }
-    let bytes = storage
-        .get(&image.storage_key)
-        .await
-        .map_err(ApiError::internal)?
-        .ok_or_else(|| {
-            ApiError::internal(anyhow::anyhow!(
-                "the bytes of image {} are missing from the media store ({})",
-                image.id,
-                image.storage_key
-            ))
-        })?;
+    let bytes = stored_bytes(storage, &image).await?;
     Ok(Served::Image {
         bytes,
         content_type: image.content_type,

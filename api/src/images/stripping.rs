@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 use super::model::ImageKind;
 use super::process::reencode_off_workers;
-use super::service::take_down;
+use super::service::{stored_bytes, take_down};
 use crate::audit::Actor;
 use crate::db;
 use crate::error::{ApiError, ApiResult, Code};
@@ -117,16 +117,7 @@ async fn clean_one(
     base: &str,
     image: &product_images::Model,
 ) -> ApiResult<Outcome> {
-    let bytes = storage
-        .get(&image.storage_key)
-        .await
-        .map_err(ApiError::internal)?
-        .ok_or_else(|| {
-            ApiError::internal(anyhow::anyhow!(
-                "the bytes of image {} are missing from the media store",
-                image.id
-            ))
-        })?;
+    let bytes = stored_bytes(storage, image).await?;
     let reencoded = match ImageKind::sniff(&bytes) {
         Some(kind) => reencode_off_workers(bytes, kind).await.map(|b| (kind, b)),
         None => Err(ApiError::new(Code::ImageNotAnImage)),
