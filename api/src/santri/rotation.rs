@@ -30,17 +30,48 @@ pub struct Resealed {
     pub changed_meanwhile: u64,
 }
 
-/// Seals the plain NIKs of rows written before NIKs were sealed (migration
-/// 000014 keeps the old column, which this empties).
-pub async fn seal_legacy(db: &DatabaseConnection, vault: &NikVault) -> ApiResult<Resealed> {
+/// Where a pass reads the NIKs it seals anew.
+#[derive(Clone, Copy)]
+enum Source {
+    /// The plain column of rows written before sealing existed.
+    Plain,
+    /// Sealed values under a key other than the current one.
+    OldKey,
+}
+
+impl Source {
+    fn column(self) -> santri::Column {
+        match self {
+            Self::Plain => santri::Column::NikLegacy,
+            Self::OldKey => santri::Column::NikSealed,
+        }
+    }
+
+    fn rows(self, vault: &NikVault) -> sea_orm::Select<santri::Entity> {
+        match self {
+            Self::Plain => santri::Entity::find().filter(santri::Column::NikLegacy.is_not_null()),
+            Self::OldKey => old_keys(vault, santri::Entity::find()),
+        }
+    }
+}
+
+/// Seals under the current key every NIK `source` holds, by id in batches
+/// (so the pass ends even if rows keep arriving), each row written only if
+/// it still holds what was read.
+async fn reseal_all(
+    db: &DatabaseConnection,
+    vault: &NikVault,
+    source: Source,
+) -> ApiResult<Resealed> {
+    let column = source.column();
     let mut done = Resealed::default();
     let mut after: Option<Uuid> = None;
     loop {
-        let mut q = santri::Entity::find()
+        let mut q = source
+            .rows(vault)
             .select_only()
             .column(santri::Column::Id)
-            .column(santri::Column::NikLegacy)
-            .filter(santri::Column::NikLegacy.is_not_null())
+            .column(column)
             .order_by_asc(santri::Column::Id)
             .limit(BATCH);
         if let Some(id) = after {
@@ -52,8 +83,12 @@ pub async fn seal_legacy(db: &DatabaseConnection, vault: &NikVault) -> ApiResult
         };
         after = Some(*last);
         let tx = db.begin().await?;
-        for (id, plain) in rows {
-            let Some(plain) = plain else { continue };
+        for (id, held) in rows {
+            let Some(held) = held else { continue };
+            let plain = match source {
+                Source::Plain => held.clone(),
+                Source::OldKey => vault.open(id, &held)?,
+            };
             let sealed = vault.seal(id, &plain)?;
             let written = santri::Entity::update_many()
                 .col_expr(santri::Column::NikSealed, Expr::value(sealed.sealed))
@@ -64,13 +99,24 @@ pub async fn seal_legacy(db: &DatabaseConnection, vault: &NikVault) -> ApiResult
                     Expr::value(Option::<String>::None),
                 )
                 .filter(santri::Column::Id.eq(id))
-                .filter(santri::Column::NikLegacy.eq(plain))
+                .filter(column.eq(held))
                 .exec(&tx)
                 .await?;
-            count(&mut done, written.rows_affected);
+            if written.rows_affected == 1 {
+                done.rows += 1;
+            } else {
+                done.changed_meanwhile += 1;
+            }
         }
         tx.commit().await?;
     }
+    Ok(done)
+}
+
+/// Seals the plain NIKs of rows written before NIKs were sealed (migration
+/// 000014 keeps the old column, which this empties).
+pub async fn seal_legacy(db: &DatabaseConnection, vault: &NikVault) -> ApiResult<Resealed> {
+    let done = reseal_all(db, vault, Source::Plain).await?;
     if done.rows > 0 {
         tracing::info!(rows = done.rows, "plain NIKs sealed");
     }
@@ -81,41 +127,7 @@ pub async fn seal_legacy(db: &DatabaseConnection, vault: &NikVault) -> ApiResult
 /// answers what it did and how many rows are still under an old key (rows
 /// written meanwhile by an instance that does not have the new key yet).
 pub async fn rotate(db: &DatabaseConnection, vault: &NikVault) -> ApiResult<(Resealed, u64)> {
-    let mut done = Resealed::default();
-    let mut after: Option<Uuid> = None;
-    loop {
-        let mut q = old_keys(vault, santri::Entity::find())
-            .select_only()
-            .column(santri::Column::Id)
-            .column(santri::Column::NikSealed)
-            .order_by_asc(santri::Column::Id)
-            .limit(BATCH);
-        // By id, so that the pass ends even if rows keep arriving under an
-        // old key.
-        if let Some(id) = after {
-            q = q.filter(santri::Column::Id.gt(id));
-        }
-        let rows: Vec<(Uuid, Option<String>)> = q.into_tuple().all(db).await?;
-        let Some((last, _)) = rows.last() else {
-            break;
-        };
-        after = Some(*last);
-        let tx = db.begin().await?;
-        for (id, old) in rows {
-            let Some(old) = old else { continue };
-            let plain = vault.open(id, &old)?;
-            let sealed = vault.seal(id, &plain)?;
-            let written = santri::Entity::update_many()
-                .col_expr(santri::Column::NikSealed, Expr::value(sealed.sealed))
-                .col_expr(santri::Column::NikHash, Expr::value(sealed.hash))
-                .filter(santri::Column::Id.eq(id))
-                .filter(santri::Column::NikSealed.eq(old))
-                .exec(&tx)
-                .await?;
-            count(&mut done, written.rows_affected);
-        }
-        tx.commit().await?;
-    }
+    let done = reseal_all(db, vault, Source::OldKey).await?;
     let left = old_keys(vault, santri::Entity::find()).count(db).await?;
     tracing::info!(
         rows = done.rows,
@@ -125,14 +137,6 @@ pub async fn rotate(db: &DatabaseConnection, vault: &NikVault) -> ApiResult<(Res
         "NIKs resealed"
     );
     Ok((done, left))
-}
-
-fn count(done: &mut Resealed, rows_affected: u64) {
-    if rows_affected == 1 {
-        done.rows += 1;
-    } else {
-        done.changed_meanwhile += 1;
-    }
 }
 
 /// Rows whose NIK is sealed under a key other than the current one.
