@@ -14,6 +14,7 @@ pub mod activities;
 pub mod activity_participants;
 pub mod audit_log;
 pub mod catalog_changes;
+pub mod catalog_entries;
 pub mod certifications;
 pub mod competition_awards;
 pub mod competition_entries;

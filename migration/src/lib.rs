@@ -21,6 +21,7 @@ mod m20261203_000012_data_protection;
 mod m20261204_000013_four_eyes;
 mod m20261207_000014_nik_at_rest;
 mod m20261207_000015_image_stripping;
+mod m20261207_000016_catalog_entries;
 pub mod regions;
 
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000013_four_eyes::Migration),
             Box::new(m20261207_000014_nik_at_rest::Migration),
             Box::new(m20261207_000015_image_stripping::Migration),
+            Box::new(m20261207_000016_catalog_entries::Migration),
         ]
     }
 }

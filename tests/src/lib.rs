@@ -441,6 +441,20 @@ pub async fn assert_problem(res: Response, status: u16) -> Value {
 }
 
 /// The fields a problem's `errors` name, in its order.
+/// `s` percent-encoded for a query string (every byte but ASCII letters
+/// and digits).
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 pub fn error_fields(problem: &Value) -> Vec<&str> {
     problem["errors"]
         .as_array()

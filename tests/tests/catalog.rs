@@ -115,6 +115,8 @@ async fn filters_narrow_the_catalogue_and_bad_filters_are_named() {
     cheap.name = Set("Sarung Tenun Gresik".into());
     cheap.search_name = Set(opop_api::text::fold("Sarung Tenun Gresik"));
     cheap.update(&app.db).await.unwrap();
+    // Written directly, so synced as every write of the API does.
+    opop_api::feed::sync_now(&app.db, sarung.id).await.unwrap();
 
     let set = |page: Value| ids(&page).into_iter().collect::<BTreeSet<_>>();
     let q = |query: &str| format!("/api/v1/catalog/products?{query}");
@@ -138,6 +140,33 @@ async fn filters_narrow_the_catalogue_and_bad_filters_are_named() {
         set(app.anon().get(&q("q=TENUN")).expect(200).await),
         [sarung.id].into()
     );
+    // Search is planned per pattern on PostgreSQL, with the pattern written
+    // into the statement: quotes, backslashes and wildcards stay text.
+    let mut odd = batik.clone().into_active_model();
+    odd.name = Set("Batik Nyai's \\ Karya 100%_".into());
+    odd.search_name = Set(opop_api::text::fold("Batik Nyai's \\ Karya 100%_"));
+    odd.update(&app.db).await.unwrap();
+    opop_api::feed::sync_now(&app.db, batik.id).await.unwrap();
+    for (text, expected) in [
+        ("nyai's", vec![batik.id]),
+        ("\\", vec![batik.id]),
+        ("100%_", vec![batik.id]),
+        ("%", vec![batik.id]),
+        ("_", vec![batik.id]),
+        ("' OR ''='", vec![]),
+        ("'; DROP TABLE catalog_entries; --", vec![]),
+        ("\\'", vec![]),
+    ] {
+        assert_eq!(
+            set(app
+                .anon()
+                .get(&q(&format!("q={}", opop_tests::urlencode(text))))
+                .expect(200)
+                .await),
+            expected.into_iter().collect(),
+            "q={text}"
+        );
+    }
     assert_eq!(
         set(app.anon().get(&q("max_price=20000")).expect(200).await),
         [sarung.id].into()
@@ -464,9 +493,21 @@ async fn a_certificate_that_expires_leaves_the_summary_and_the_feed_says_so_once
 
     // Midnight passes: the P-IRT is out of date. The craft needs no halal
     // certificate, so the product stays published, without the P-IRT.
+    let yesterday = opop_api::publication::today() - chrono::Days::new(1);
     let mut row = pirt.into_active_model();
-    row.expires_on = Set(Some(opop_api::publication::today() - chrono::Days::new(1)));
+    row.expires_on = Set(Some(yesterday));
     row.update(&app.db).await.unwrap();
+    // The same midnight for the catalogue's stored view: the certificate it
+    // shows is now one that expired yesterday.
+    use sea_orm::EntityTrait;
+    let mut entry = entity::catalog_entries::Entity::find_by_id(product.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("a published product has a read model row")
+        .into_active_model();
+    entry.fresh_until = Set(Some(yesterday));
+    entry.update(&app.db).await.unwrap();
     let shown = app
         .anon()
         .get(&format!("/api/v1/catalog/products/{}", product.id))

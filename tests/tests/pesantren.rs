@@ -2,7 +2,7 @@
 
 use entity::PesantrenStatus;
 use opop_tests::world::{insert_pesantren, World, PASSWORD};
-use opop_tests::{assert_problem, error_fields, TestApp};
+use opop_tests::{assert_problem, error_fields, urlencode, TestApp};
 use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 
@@ -471,18 +471,6 @@ async fn arabic_and_accented_names_round_trip_exactly_and_are_found_by_q() {
         .await
         .unwrap();
     assert!(found["data"].as_array().unwrap().is_empty());
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 #[tokio::test]

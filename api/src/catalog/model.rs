@@ -10,6 +10,7 @@ use crate::validation::Check;
 
 pub use crate::feed::event::ChangeEvent;
 pub use crate::feed::view::CatalogProduct;
+use serde_json::value::RawValue;
 
 /// Filters of the public catalogue.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -46,6 +47,28 @@ impl Check for CatalogFilter {
             }
         }
         errors
+    }
+}
+
+/// A published product as the catalogue serves it: its JSON (a
+/// [`CatalogProduct`]) as stored in the read model, written out without
+/// being parsed or rendered again.
+#[derive(Debug)]
+pub struct Served {
+    pub id: Uuid,
+    pub body: Box<RawValue>,
+}
+
+impl Served {
+    /// The product's JSON, parsed (for tools and tests).
+    pub fn product(&self) -> serde_json::Result<CatalogProduct> {
+        serde_json::from_str(self.body.get())
+    }
+}
+
+impl Serialize for Served {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.body.serialize(s)
     }
 }
 

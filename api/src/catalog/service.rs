@@ -3,86 +3,178 @@
 //! reader never skips one is in [`crate::feed`] and `docs/change-feed.md`;
 //! reading is a plain range query over committed rows.
 
-use entity::{catalog_changes, products};
-use sea_orm::sea_query::{Expr, LikeExpr};
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use entity::{catalog_changes, catalog_entries, products};
+use sea_orm::sea_query::{Expr, LikeExpr, PostgresQueryBuilder};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait,
+    ExprTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Statement,
 };
+use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use super::model::{
-    CatalogFilter, CatalogProduct, ChangeEvent, ChangesPage, ChangesParams, Position,
-    DEFAULT_LIMIT, MAX_LIMIT,
+    CatalogFilter, ChangeEvent, ChangesPage, ChangesParams, Position, Served, DEFAULT_LIMIT,
+    MAX_LIMIT,
 };
+use super::read_model;
 use crate::error::{ApiError, ApiResult, Code, FieldCode, FieldError};
 use crate::feed::{self, view::render};
 use crate::pagination::{Page, PageParams};
 use crate::publication;
 use crate::validation::validate;
 
-/// One page of published products, newest first.
+/// One page of published products, newest first: one statement on the
+/// read model (see [`read_model`]).
 pub async fn list(
     db: &DatabaseConnection,
     filter: &CatalogFilter,
     page: &PageParams,
-) -> ApiResult<Page<CatalogProduct>> {
+) -> ApiResult<Page<Served>> {
+    use catalog_entries::Column as C;
     validate(filter)?;
     let limit = page.limit()?;
-    let mut q = products::Entity::find().filter(publication::published(publication::today()));
+    let today = publication::today();
+    let mut q = served(today);
     if let Some(c) = filter.category {
-        q = q.filter(products::Column::Category.eq(c));
+        q = q.filter(C::Category.eq(c));
     }
     if let Some(p) = &filter.province_code {
-        q = q.filter(products::Column::ProvinceCode.eq(p.clone()));
+        q = q.filter(C::ProvinceCode.eq(p.clone()));
     }
     if let Some(p) = filter.pesantren_id {
-        q = q.filter(products::Column::PesantrenId.eq(p));
+        q = q.filter(C::PesantrenId.eq(p));
     }
     if let Some(lo) = filter.min_price {
-        q = q.filter(products::Column::PriceIdr.gte(lo));
+        q = q.filter(C::PriceIdr.gte(lo));
     }
     if let Some(hi) = filter.max_price {
-        q = q.filter(products::Column::PriceIdr.lte(hi));
+        q = q.filter(C::PriceIdr.lte(hi));
     }
-    if let Some(text) = filter.q.as_deref().filter(|t| !t.trim().is_empty()) {
+    let text = filter.q.as_deref().filter(|t| !t.trim().is_empty());
+    if let Some(text) = text {
         q = q.filter(
-            Expr::col((products::Entity, products::Column::SearchName))
+            Expr::col((catalog_entries::Entity, C::SearchName))
                 .like(LikeExpr::new(crate::text::like_pattern(text)).escape('\\')),
         );
     }
     if let Some(pos) = page.position::<Position>()? {
-        q = q.filter(products::Column::Id.lt(pos.id));
+        q = q.filter(C::ProductId.lt(pos.id));
     }
-    let mut rows = q
-        .order_by_desc(products::Column::Id)
-        .limit(limit + 1)
-        .all(db)
-        .await?;
+    let q = q.order_by_desc(C::ProductId).limit(limit + 1);
+    let mut rows = fetch(db, q, text.is_some()).await?;
     let more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     let next_cursor = more
         .then(|| {
             rows.last()
-                .map(|p| crate::pagination::encode_cursor(&Position { id: p.id }))
+                .map(|r| crate::pagination::encode_cursor(&Position { id: r.id }))
         })
         .flatten();
     Ok(Page {
-        data: render(db, rows).await?,
+        data: freshen(db, rows, today).await?,
         next_cursor,
     })
 }
 
-/// One published product, or 404.
-pub async fn get(db: &DatabaseConnection, id: Uuid) -> ApiResult<CatalogProduct> {
-    let row = products::Entity::find_by_id(id)
-        .filter(publication::published(publication::today()))
-        .one(db)
-        .await?
-        .ok_or_else(not_in_catalogue)?;
-    render(db, vec![row])
+/// One published product, or 404: one statement on the read model.
+pub async fn get(db: &DatabaseConnection, id: Uuid) -> ApiResult<Served> {
+    let today = publication::today();
+    let q = served(today).filter(catalog_entries::Column::ProductId.eq(id));
+    let rows = fetch(db, q, false).await?;
+    freshen(db, rows, today)
         .await?
         .pop()
         .ok_or_else(not_in_catalogue)
+}
+
+/// A row of the read model as read: id, body, and the last day the body is
+/// exact.
+struct Row {
+    id: Uuid,
+    body: String,
+    fresh_until: Option<NaiveDate>,
+}
+
+/// The read model's rows in the catalogue on `today`: a product whose halal
+/// certificates all expired is out at once, before the expiry task writes
+/// its `delete`.
+fn served(today: NaiveDate) -> Select<catalog_entries::Entity> {
+    use catalog_entries::Column as C;
+    catalog_entries::Entity::find()
+        .select_only()
+        .column(C::ProductId)
+        .column(C::Body)
+        .column(C::FreshUntil)
+        .filter(
+            Condition::any()
+                .add(C::HalalUntil.is_null())
+                .add(C::HalalUntil.gte(today)),
+        )
+}
+
+/// Runs a read of the read model, decoding by position. A search is sent
+/// with its pattern written into the statement on PostgreSQL, so that it is
+/// planned for that pattern: a generic plan cannot tell `%kopi%` (thousands
+/// of matches: walk the newest first and stop at a page) from a rare word
+/// (few: take them from the trigram index and sort), and picks one of the
+/// two for every pattern. sea-query writes the literal with its escaping.
+async fn fetch(
+    db: &DatabaseConnection,
+    q: Select<catalog_entries::Entity>,
+    plan_per_pattern: bool,
+) -> ApiResult<Vec<Row>> {
+    let backend = db.get_database_backend();
+    let stmt = if plan_per_pattern && backend == DatabaseBackend::Postgres {
+        Statement::from_string(backend, q.into_query().to_string(PostgresQueryBuilder))
+    } else {
+        q.build(backend)
+    };
+    let mut out = Vec::new();
+    for row in db.query_all_raw(stmt).await? {
+        out.push(Row {
+            id: row.try_get_by_index(0)?,
+            body: row.try_get_by_index(1)?,
+            fresh_until: row.try_get_by_index(2)?,
+        });
+    }
+    Ok(out)
+}
+
+/// The rows as served. A row showing a certificate that expired since it
+/// was written (midnight passed, the expiry task has not run yet) is
+/// rendered afresh from the register, so the answer is exact meanwhile.
+async fn freshen(
+    db: &DatabaseConnection,
+    rows: Vec<Row>,
+    today: NaiveDate,
+) -> ApiResult<Vec<Served>> {
+    let stale: Vec<Uuid> = rows
+        .iter()
+        .filter(|r| r.fresh_until.is_some_and(|d| d < today))
+        .map(|r| r.id)
+        .collect();
+    let mut fresh: HashMap<Uuid, String> = HashMap::new();
+    if !stale.is_empty() {
+        let products = products::Entity::find()
+            .filter(products::Column::Id.is_in(stale))
+            .all(db)
+            .await?;
+        for p in render(db, products).await? {
+            fresh.insert(p.id, read_model::body_of(&p)?);
+        }
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let body = fresh.remove(&r.id).unwrap_or(r.body);
+        out.push(Served {
+            id: r.id,
+            body: RawValue::from_string(body).map_err(anyhow::Error::from)?,
+        });
+    }
+    Ok(out)
 }
 
 fn not_in_catalogue() -> ApiError {

@@ -5,7 +5,7 @@
 //! What time cannot do by itself is write the `delete` event partners need;
 //! this task does, on every instance, every `OPOP_EXPIRY_INTERVAL_SECS`.
 //! Several instances may run it at once: each product is re-checked under
-//! the feed's lock, so the second instance finds it already withdrawn and
+//! the product's row lock, so the second instance finds it already withdrawn and
 //! writes nothing.
 
 use std::time::Duration;

@@ -7,24 +7,28 @@
 //! Recording changes to the published catalogue.
 //!
 //! Every write that can change what the catalogue shows calls
-//! [`sync_product`] (or [`sync_pesantren`]) inside its own transaction. The
-//! function first locks the feed's counter row, then decides from the
-//! product's current state, then takes the next position. Because the lock
-//! is held until the writer commits, positions are handed out in commit
-//! order: a reader can never see position N+1 before N is committed, so a
-//! follower that resumes after the last position it saw misses nothing
-//! (see `docs/change-feed.md`). On SQLite the database's single writer lock
-//! gives the same order.
+//! [`sync_product`] (or [`sync_pesantren`]) inside its own [`CatalogTx`].
+//! The sync locks the product's row, decides from its current state, keeps
+//! the catalogue's read model (`catalog_entries`) and holds the event back.
+//! Only at commit does the transaction take the feed's counter, give its
+//! events the next positions and commit: positions are still handed out in
+//! commit order (the counter is held until the commit ends), so a follower
+//! that resumes after the last position it saw misses nothing, but writers
+//! queue on the counter only for those last statements, not for their
+//! whole transaction (see `docs/change-feed.md`).
+
+use std::sync::Mutex;
 
 use entity::{catalog_changes, products, ChangeOp};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, LockType, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, ExprTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::audit::{Actor, WriteTx};
+use crate::catalog::read_model;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::publication;
@@ -35,60 +39,122 @@ pub mod view;
 
 const FEED_STATE: &str = "catalog_feed_state";
 
-/// A write transaction that may change the catalogue. It can only be made
-/// by [`begin`], which takes the feed counter's lock as the transaction's
-/// very first statement, and [`sync_product`] only accepts one: so every
-/// catalogue write takes its locks in the same order (counter, then product
-/// rows) and two writers can never deadlock on PostgreSQL (one holding a
-/// product row and waiting for the counter, the other holding the counter
-/// and waiting for that row, as a pesantren suspension syncing all its
-/// products would). Audited like any [`WriteTx`].
-pub struct CatalogTx(WriteTx);
+/// An event decided inside a transaction, waiting for its position.
+struct Held {
+    product_id: Uuid,
+    op: ChangeOp,
+    payload: Option<serde_json::Value>,
+}
+
+/// The events of one transaction, in the order they were decided. A mutex
+/// only so that a `&CatalogTx` can be shared by futures sent to other
+/// threads; it is never contended.
+#[derive(Default)]
+struct Pending(Mutex<Vec<Held>>);
+
+impl Pending {
+    fn push(&self, held: Held) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(held);
+    }
+
+    fn take(&self) -> Vec<Held> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// A write transaction that may change the catalogue, made by [`begin`].
+/// [`sync_product`] only accepts one, so that its events are positioned at
+/// [`CatalogTx::commit`]. Audited like any [`WriteTx`].
+pub struct CatalogTx {
+    tx: WriteTx,
+    pending: Pending,
+}
 
 impl CatalogTx {
     pub async fn record(&mut self, entry: crate::audit::Entry) -> ApiResult<()> {
-        self.0.record(entry).await
+        self.tx.record(entry).await
     }
 
+    /// Positions the transaction's events and commits.
     pub async fn commit(self) -> ApiResult<()> {
-        self.0.commit().await
+        flush(&*self.tx, self.pending.take()).await?;
+        self.tx.commit().await
     }
 }
 
 impl std::ops::Deref for CatalogTx {
     type Target = DatabaseTransaction;
     fn deref(&self) -> &DatabaseTransaction {
-        &self.0
+        &self.tx
     }
 }
 
 /// Begins a [`CatalogTx`].
 pub async fn begin(db: &DatabaseConnection, actor: &Actor) -> ApiResult<CatalogTx> {
-    let tx = WriteTx::begin(db, actor).await?;
-    lock_counter(&*tx).await?;
-    Ok(CatalogTx(tx))
+    Ok(CatalogTx {
+        tx: WriteTx::begin(db, actor).await?,
+        pending: Pending::default(),
+    })
 }
 
 /// Syncs one product in a transaction of its own (for tools and tests that
 /// changed rows directly).
 pub async fn sync_now(db: &DatabaseConnection, product_id: Uuid) -> ApiResult<Option<ChangeOp>> {
-    let tx = db.begin().await?;
-    lock_counter(&tx).await?;
-    let op = sync_locked(&tx, product_id).await?;
+    let tx = db
+        .begin_with_options(sea_orm::TransactionOptions {
+            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    let pending = Pending::default();
+    let op = sync_held(&tx, &pending, product_id).await?;
+    flush(&tx, pending.take()).await?;
     tx.commit().await?;
     Ok(op)
 }
 
-/// Locks the counter row until the transaction ends.
-async fn lock_counter(conn: &impl ConnectionTrait) -> ApiResult<()> {
-    conn.execute(
-        &Query::update()
-            .table(FEED_STATE)
-            .value("last_seq", Expr::col("last_seq"))
-            .and_where(Expr::col("id").eq(1))
-            .to_owned(),
-    )
-    .await?;
+/// Gives `events` the next positions and writes them. The counter row's
+/// lock, taken by the one `UPDATE ... RETURNING`, is held until the
+/// transaction ends: a writer that takes positions after ours waits for our
+/// commit, so positions become visible in order. Nothing is locked after
+/// it, so no writer holding the counter ever waits for another's row: no
+/// deadlock involves it.
+async fn flush(conn: &impl ConnectionTrait, events: Vec<Held>) -> ApiResult<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let n = events.len() as i64;
+    let row = conn
+        .query_one(
+            &Query::update()
+                .table(FEED_STATE)
+                .value("last_seq", Expr::col("last_seq").add(n))
+                .and_where(Expr::col("id").eq(1))
+                .returning_col("last_seq")
+                .to_owned(),
+        )
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("the feed counter row is missing")))?;
+    let last: i64 = row.try_get_by_index(0)?;
+    let first = last - n + 1;
+    let now = db::now();
+    let rows: Vec<catalog_changes::ActiveModel> = events
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| catalog_changes::ActiveModel {
+            seq: Set(first + i as i64),
+            product_id: Set(e.product_id),
+            op: Set(e.op),
+            payload: Set(e.payload),
+            created_at: Set(now),
+        })
+        .collect();
+    // Bounded: a chunk stays well under both databases' parameter limits.
+    for chunk in rows.chunks(1000) {
+        catalog_changes::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(conn)
+            .await?;
+    }
     Ok(())
 }
 
@@ -107,55 +173,70 @@ pub async fn last_seq(conn: &impl ConnectionTrait) -> ApiResult<i64> {
     Ok(row.try_get("", "last_seq")?)
 }
 
-/// Takes the next position; the counter must be locked.
-async fn next_seq(conn: &impl ConnectionTrait) -> ApiResult<i64> {
-    let next = last_seq(conn).await? + 1;
-    conn.execute(
-        &Query::update()
-            .table(FEED_STATE)
-            .value("last_seq", next)
-            .and_where(Expr::col("id").eq(1))
-            .to_owned(),
-    )
-    .await?;
-    Ok(next)
-}
-
-/// Records the product's change in the feed, if the catalogue's view of it
-/// changed: an `upsert` with the whole product while it is published (also
-/// for price or stock changes), a `delete` when it stops being published.
-/// Answers the event written, if any.
+/// Records the product's change in the feed and the read model, if the
+/// catalogue's view of it changed: an `upsert` with the whole product while
+/// it is published (also for price or stock changes), a `delete` when it
+/// stops being published. Answers the event decided, if any; it is written
+/// when the transaction commits.
 pub async fn sync_product(tx: &CatalogTx, product_id: Uuid) -> ApiResult<Option<ChangeOp>> {
-    sync_locked(&**tx, product_id).await
+    sync_held(&*tx.tx, &tx.pending, product_id).await
 }
 
-/// [`sync_product`] on a connection whose transaction holds the counter lock.
-async fn sync_locked(conn: &impl ConnectionTrait, product_id: Uuid) -> ApiResult<Option<ChangeOp>> {
-    let Some(product) = products::Entity::find_by_id(product_id).one(conn).await? else {
+/// [`sync_product`] on any transaction, holding its event in `pending`.
+async fn sync_held(
+    conn: &impl ConnectionTrait,
+    pending: &Pending,
+    product_id: Uuid,
+) -> ApiResult<Option<ChangeOp>> {
+    // The product's row lock (PostgreSQL; SQLite's writers are serialised
+    // already) makes the decision below one writer's at a time: two
+    // transactions syncing the same product cannot both record the same
+    // withdrawal, and the second sees the first's committed read model.
+    // `FOR NO KEY UPDATE`, the lock an `UPDATE` of the product already
+    // took in most callers: asking for the stronger `FOR UPDATE` after it
+    // is an upgrade, which deadlocks with a second writer queued on the row
+    // in between (the concurrent feed test found exactly that).
+    let Some(product) = products::Entity::find_by_id(product_id)
+        .lock(LockType::NoKeyUpdate)
+        .one(conn)
+        .await?
+    else {
         return Ok(None);
     };
     let published = products::Entity::find_by_id(product_id)
+        .select_only()
+        .column(products::Column::Id)
         .filter(publication::published(publication::today()))
+        .into_tuple::<Uuid>()
         .one(conn)
         .await?
         .is_some();
     if published {
-        let rendered = view::render(conn, vec![product.clone()]).await?;
-        let payload = serde_json::to_value(rendered.first()).map_err(anyhow::Error::from)?;
-        let last = catalog_changes::Entity::find()
-            .filter(catalog_changes::Column::ProductId.eq(product_id))
-            .order_by_desc(catalog_changes::Column::Seq)
-            .one(conn)
-            .await?;
-        if last.is_some_and(|e| e.op == ChangeOp::Upsert && e.payload.as_ref() == Some(&payload)) {
+        let in_feed = product.in_feed;
+        let rendered = view::render(conn, vec![product]).await?;
+        let Some(shown) = rendered.first() else {
+            return Ok(None);
+        };
+        if !read_model::put(conn, shown).await? {
             return Ok(None);
         }
-        append(conn, product_id, ChangeOp::Upsert, Some(payload)).await?;
-        set_in_feed(conn, product_id, true).await?;
+        pending.push(Held {
+            product_id,
+            op: ChangeOp::Upsert,
+            payload: Some(serde_json::to_value(shown).map_err(anyhow::Error::from)?),
+        });
+        if !in_feed {
+            set_in_feed(conn, &[product_id], true).await?;
+        }
         Ok(Some(ChangeOp::Upsert))
     } else if product.in_feed {
-        append(conn, product_id, ChangeOp::Delete, None).await?;
-        set_in_feed(conn, product_id, false).await?;
+        read_model::remove(conn, product_id).await?;
+        pending.push(Held {
+            product_id,
+            op: ChangeOp::Delete,
+            payload: None,
+        });
+        set_in_feed(conn, &[product_id], false).await?;
         Ok(Some(ChangeOp::Delete))
     } else {
         Ok(None)
@@ -165,11 +246,11 @@ async fn sync_locked(conn: &impl ConnectionTrait, product_id: Uuid) -> ApiResult
 /// Writes the `upsert` of each product of `ids` that is published and not
 /// yet in the feed, rendering and inserting a few hundred at a time. For
 /// loading large data sets (`seed-demo --scale`), where syncing products one
-/// by one would take minutes; the events are the ones [`sync_product`] would
-/// write. Answers how many were written.
+/// by one would take minutes; the events and read model rows are the ones
+/// [`sync_product`] would write. Answers how many were written.
 pub async fn publish_new(tx: &CatalogTx, ids: &[Uuid]) -> ApiResult<usize> {
     const BATCH: usize = 500;
-    let conn = &**tx;
+    let conn = &*tx.tx;
     let today = publication::today();
     let mut written = 0;
     for chunk in ids.chunks(BATCH) {
@@ -184,91 +265,46 @@ pub async fn publish_new(tx: &CatalogTx, ids: &[Uuid]) -> ApiResult<usize> {
             continue;
         }
         let rendered = view::render(conn, rows).await?;
-        let first = reserve_seqs(conn, rendered.len() as i64).await?;
-        let now = db::now();
-        let mut events = Vec::with_capacity(rendered.len());
+        read_model::insert_many(conn, &rendered).await?;
         let mut published = Vec::with_capacity(rendered.len());
-        for (i, product) in rendered.iter().enumerate() {
-            events.push(catalog_changes::ActiveModel {
-                seq: Set(first + i as i64),
-                product_id: Set(product.id),
-                op: Set(ChangeOp::Upsert),
-                payload: Set(Some(
-                    serde_json::to_value(product).map_err(anyhow::Error::from)?,
-                )),
-                created_at: Set(now),
+        for product in &rendered {
+            tx.pending.push(Held {
+                product_id: product.id,
+                op: ChangeOp::Upsert,
+                payload: Some(serde_json::to_value(product).map_err(anyhow::Error::from)?),
             });
             published.push(product.id);
         }
-        catalog_changes::Entity::insert_many(events)
-            .exec_without_returning(conn)
-            .await?;
-        products::Entity::update_many()
-            .col_expr(products::Column::InFeed, Expr::value(true))
-            .filter(products::Column::Id.is_in(published.clone()))
-            .exec(conn)
-            .await?;
+        // Positioned per chunk, so the held payloads never pile up.
+        flush(conn, tx.pending.take()).await?;
+        set_in_feed(conn, &published, true).await?;
         written += published.len();
     }
     Ok(written)
 }
 
-/// Takes `n` consecutive positions and answers the first; the counter must
-/// be locked.
-async fn reserve_seqs(conn: &impl ConnectionTrait, n: i64) -> ApiResult<i64> {
-    let first = next_seq(conn).await?;
-    if n > 1 {
-        conn.execute(
-            &Query::update()
-                .table(FEED_STATE)
-                .value("last_seq", first + n - 1)
-                .and_where(Expr::col("id").eq(1))
-                .to_owned(),
-        )
-        .await?;
-    }
-    Ok(first)
-}
-
 /// Syncs every product of a pesantren (after a status or profile change).
 pub async fn sync_pesantren(tx: &CatalogTx, pesantren_id: Uuid) -> ApiResult<()> {
-    let conn = &**tx;
+    let conn = &*tx.tx;
     let ids: Vec<Uuid> = products::Entity::find()
         .select_only()
         .column(products::Column::Id)
         .filter(products::Column::PesantrenId.eq(pesantren_id))
+        // Rows are locked in one order by every multi-product sync.
+        .order_by_asc(products::Column::Id)
         .into_tuple()
         .all(conn)
         .await?;
     for id in ids {
-        sync_locked(conn, id).await?;
+        sync_held(&*tx.tx, &tx.pending, id).await?;
     }
     Ok(())
 }
 
-async fn append(
-    conn: &impl ConnectionTrait,
-    product_id: Uuid,
-    op: ChangeOp,
-    payload: Option<serde_json::Value>,
-) -> ApiResult<()> {
-    let seq = next_seq(conn).await?;
-    catalog_changes::ActiveModel {
-        seq: Set(seq),
-        product_id: Set(product_id),
-        op: Set(op),
-        payload: Set(payload),
-        created_at: Set(db::now()),
-    }
-    .insert(conn)
-    .await?;
-    Ok(())
-}
-
-async fn set_in_feed(conn: &impl ConnectionTrait, product_id: Uuid, value: bool) -> ApiResult<()> {
+async fn set_in_feed(conn: &impl ConnectionTrait, ids: &[Uuid], value: bool) -> ApiResult<()> {
     products::Entity::update_many()
         .col_expr(products::Column::InFeed, Expr::value(value))
-        .filter(products::Column::Id.eq(product_id))
+        .filter(products::Column::Id.is_in(ids.to_vec()))
         .exec(conn)
         .await?;
     Ok(())

@@ -78,10 +78,11 @@ async fn attempt(
     input: &OrderRequest,
 ) -> ApiResult<Attempt> {
     let mut tx = feed::begin(db, &partner.actor()).await?;
-    // `feed::begin` writes first (the feed counter's lock): on SQLite that
-    // takes the database's write lock before this transaction reads
-    // anything, so the reads below see every commit before ours. Then forget
-    // an expired use of the key.
+    // `feed::begin` starts with `BEGIN IMMEDIATE` on SQLite: the database's
+    // write lock is ours before this transaction reads anything, so the
+    // reads below see every commit before ours. (On PostgreSQL the stock is
+    // taken by one conditional statement below.) Then forget an expired use
+    // of the key.
     claim.forget_expired(&*tx).await?;
     if let Some(answer) = claim.replay(&*tx).await? {
         return Ok(Attempt::Answered(answer));

@@ -5,7 +5,7 @@
 //!
 //! Every instance runs it. Each record is erased in its own transaction
 //! with a conditional write on its version, as the expiry task re-checks
-//! each product under the feed's lock: of two instances that pick the same
+//! each product under its row lock: of two instances that pick the same
 //! record, one erases it and the other's write matches no row and rolls
 //! back, so each record is erased (and audited) exactly once.
 
