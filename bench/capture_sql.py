@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Turns the SQL the API sent for each benchmarked request into pgbench scripts.
+"""Records the SQL the API sent for each benchmarked request.
 
 bench/run sets `log_statement = all` on the benchmark database, makes one
 request per endpoint with a marker query (`SELECT 'opop-bench-mark:<name>'`)
 before each, and hands the server log here. Each statement the API executed
 between two markers is written, with its bound parameters inlined, to
-`<out>/<name>.sql`: pgbench then runs exactly the database work of one
-request, which is the database's limit for that endpoint.
+`<out>/<name>.captured.sql`: the report counts them (statements per
+request) and they are kept to read. The limit an endpoint is compared with
+is its reference statement (bench/reference/), not these.
 
 usage: capture_sql.py LOGFILE OFFSET DBNAME OUTDIR
 """
@@ -62,7 +63,7 @@ flush()
 if not segments:
     sys.exit("no statements captured: is log_statement=all set on %s?" % dbname)
 for name, statements in segments.items():
-    with open(f"{out_dir}/{name}.sql", "w") as out:
+    with open(f"{out_dir}/{name}.captured.sql", "w") as out:
         for s in statements:
             out.write(s.rstrip(";") + ";\n")
     print(f"{name}: {len(statements)} statements")

@@ -35,6 +35,13 @@ pub struct Config {
     pub workers: Option<usize>,
     /// Largest number of pooled database connections.
     pub db_max_connections: u32,
+    /// `DATABASE_REPLICA_URL`: streaming replicas of the PostgreSQL primary
+    /// (comma-separated) that serve the public catalogue, the change feed
+    /// and the figures (see `docs/deployment.md`).
+    pub replica_urls: Vec<String>,
+    /// `OPOP_REPLICA_MAX_LAG_MS`: a replica further behind the primary than
+    /// this is skipped until it catches up.
+    pub replica_max_lag_ms: u64,
     /// Origins allowed by CORS; empty means none (same-origin only).
     pub cors_origins: Vec<String>,
     pub throttle: ThrottleConfig,
@@ -215,6 +222,15 @@ impl std::fmt::Debug for Config {
             .field("body_limit", &self.body_limit)
             .field("workers", &self.workers)
             .field("db_max_connections", &self.db_max_connections)
+            .field(
+                "replica_urls",
+                &self
+                    .replica_urls
+                    .iter()
+                    .map(|u| redact_url(u))
+                    .collect::<Vec<_>>(),
+            )
+            .field("replica_max_lag_ms", &self.replica_max_lag_ms)
             .field("cors_origins", &self.cors_origins)
             .field("request_timeout_secs", &self.request_timeout_secs)
             .field("public_rate", &self.public_rate)
@@ -283,6 +299,29 @@ fn parse_hosts(list: &str) -> anyhow::Result<Vec<String>> {
         .collect()
 }
 
+/// Replicas are PostgreSQL streaming replicas of a PostgreSQL primary: an
+/// SQLite file has none, and a URL of another kind is a mistake.
+fn parse_replicas(primary: &str, list: &str) -> anyhow::Result<Vec<String>> {
+    let postgres = |u: &str| u.starts_with("postgres://") || u.starts_with("postgresql://");
+    if !postgres(primary) {
+        bail!("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL: replicas are PostgreSQL streaming replicas");
+    }
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|u| {
+            if postgres(u) {
+                Ok(u.to_string())
+            } else {
+                bail!(
+                    "DATABASE_REPLICA_URL: `{}` is not a postgres:// URL",
+                    redact_url(u)
+                )
+            }
+        })
+        .collect()
+}
+
 impl Config {
     /// Reads the process environment.
     pub fn from_env() -> anyhow::Result<Self> {
@@ -341,6 +380,10 @@ impl Config {
                 None => Ok(default),
             }
         };
+        let replica_urls = match non_empty("DATABASE_REPLICA_URL") {
+            None => Vec::new(),
+            Some(v) => parse_replicas(&database_url, &v)?,
+        };
         Ok(Self {
             bind,
             database_url,
@@ -357,6 +400,8 @@ impl Config {
                 .map(|v| v.parse().context("OPOP_WORKERS must be a whole number"))
                 .transpose()?,
             db_max_connections: parse_num("OPOP_DB_MAX_CONNECTIONS", 10)? as u32,
+            replica_urls,
+            replica_max_lag_ms: parse_num("OPOP_REPLICA_MAX_LAG_MS", 1000)?,
             cors_origins: non_empty("OPOP_CORS_ORIGINS")
                 .map(|v| {
                     v.split(',')

@@ -158,20 +158,12 @@ fn watch(pool: sea_orm::sqlx::PgPool) {
     });
 }
 
-/// Applies every pending migration, then fills what a migration created but
-/// only the server can compute (the catalogue's read model).
+/// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     // Debug, not Display: some of the migrator's errors display as nothing.
     Migrator::up(db, None)
         .await
-        .map_err(|e| anyhow::anyhow!("applying migrations: {e:?}"))?;
-    let filled = crate::catalog::read_model::fill(db)
-        .await
-        .map_err(|e| anyhow::anyhow!("filling the catalogue's read model: {e:?}"))?;
-    if filled > 0 {
-        tracing::info!(filled, "catalogue read model filled from the change feed");
-    }
-    Ok(())
+        .map_err(|e| anyhow::anyhow!("applying migrations: {e:?}"))
 }
 
 /// The file of a `sqlite:` URL, if it is one and not in memory.

@@ -48,6 +48,7 @@ pub mod products;
 pub mod publication;
 pub mod ratelimit;
 pub mod regions;
+pub mod replicas;
 pub mod reviews;
 pub mod routes;
 pub mod santri;

@@ -67,6 +67,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate => {
             let db = opop_api::db::connect(&config).await?;
             opop_api::db::migrate(&db).await?;
+            opop_api::feed::read_model::fill_at_start(&db).await?;
             opop_api::santri::rotation::seal_legacy(&db, &config.nik_vault()?).await?;
             opop_api::regions::service::report_unknown_codes(&db).await;
             tracing::info!("migrations applied");

@@ -23,6 +23,7 @@ use crate::auth::token::JwtKeys;
 use crate::auth::Authenticator;
 use crate::config::Config;
 use crate::error::{ApiError, Code};
+use crate::replicas::Reads;
 use crate::state::AppState;
 use crate::storage::Storage;
 use crate::vault::NikVault;
@@ -75,17 +76,20 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
+        crate::feed::read_model::fill_at_start(&db).await?;
         let nik = Arc::new(config.nik_vault()?);
         crate::santri::rotation::seal_legacy(&db, &nik).await?;
         crate::regions::service::report_unknown_codes(&db).await;
         crate::auth::bootstrap::ensure_admin(&db, &config).await?;
-        Self::build_with_db(config, db, nik)
+        let reads = Reads::connect(&config, db.clone()).await?;
+        Self::build_with_db(config, db, reads, nik)
     }
 
     /// Builds the server over an already migrated database.
     pub fn build_with_db(
         config: Config,
         db: DatabaseConnection,
+        reads: Reads,
         nik: Arc<NikVault>,
     ) -> anyhow::Result<Self> {
         if config.jwt_secret_generated {
@@ -127,7 +131,8 @@ impl Application {
         } else {
             None
         };
-        let server = run(listener, config, db.clone(), nik)?;
+        tasks.extend(reads.spawn_watch());
+        let server = run(listener, config, db.clone(), reads, nik)?;
         Ok(Self {
             port,
             server,
@@ -162,6 +167,7 @@ fn run(
     listener: TcpListener,
     config: Config,
     db: DatabaseConnection,
+    reads: Reads,
     nik: Arc<NikVault>,
 ) -> anyhow::Result<Server> {
     let workers = config.workers;
@@ -169,6 +175,7 @@ fn run(
     let keys = JwtKeys::new(&config.jwt_secret, config.access_token_ttl_secs);
     let state = web::Data::new(AppState {
         db: db.clone(),
+        reads,
         keys: keys.clone(),
         throttle: Throttle::new(config.throttle),
         storage: Storage::from_config(&config)?,

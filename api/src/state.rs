@@ -8,12 +8,17 @@ use sea_orm::DatabaseConnection;
 use crate::auth::throttle::Throttle;
 use crate::auth::token::JwtKeys;
 use crate::config::Config;
+use crate::replicas::Reads;
 use crate::storage::Storage;
 use crate::vault::NikVault;
 
 /// The application's state, shared by every worker.
 pub struct AppState {
+    /// The primary: every write, and every read of the caller's own data.
     pub db: DatabaseConnection,
+    /// Where reads that may be a moment behind go: the public catalogue,
+    /// the change feed and the figures (`replicas`).
+    pub reads: Reads,
     pub config: Arc<Config>,
     pub keys: JwtKeys,
     pub throttle: Throttle,

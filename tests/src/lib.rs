@@ -413,6 +413,7 @@ pub mod feed;
 pub mod png;
 pub mod programme;
 pub mod proxy;
+pub mod replica;
 pub mod world;
 
 pub use alone::alone;

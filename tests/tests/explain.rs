@@ -207,11 +207,12 @@ async fn catalogue_feed_and_scoped_list_queries_never_scan_a_large_table() {
     mark("one catalogue product", &captured);
 
     // The change feed, from the start and from the middle.
-    let feed = catalog::read(&db, &params(json!({"limit": 1000})))
+    let feed = catalog::read(&db, &db, &params(json!({"limit": 1000})))
         .await
         .unwrap();
     mark("feed from the start", &captured);
     catalog::read(
+        &db,
         &db,
         &params(json!({"limit": 1000, "cursor": feed.next_cursor})),
     )

@@ -21,6 +21,7 @@ mod pesantren;
 mod products;
 mod programme;
 mod regions;
+mod replica;
 mod reviews;
 mod santri;
 mod security;

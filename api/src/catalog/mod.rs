@@ -3,7 +3,6 @@
 
 pub mod endpoints;
 pub mod model;
-pub mod read_model;
 pub mod service;
 
 use utoipa_actix_web::service_config::ServiceConfig;

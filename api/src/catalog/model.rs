@@ -10,7 +10,6 @@ use crate::validation::Check;
 
 pub use crate::feed::event::ChangeEvent;
 pub use crate::feed::view::CatalogProduct;
-use serde_json::value::RawValue;
 
 /// Filters of the public catalogue.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -56,19 +55,13 @@ impl Check for CatalogFilter {
 #[derive(Debug)]
 pub struct Served {
     pub id: Uuid,
-    pub body: Box<RawValue>,
+    pub body: String,
 }
 
 impl Served {
     /// The product's JSON, parsed (for tools and tests).
     pub fn product(&self) -> serde_json::Result<CatalogProduct> {
-        serde_json::from_str(self.body.get())
-    }
-}
-
-impl Serialize for Served {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.body.serialize(s)
+        serde_json::from_str(&self.body)
     }
 }
 

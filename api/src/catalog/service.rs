@@ -12,15 +12,14 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait,
     ExprTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Statement,
 };
-use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use super::model::{
     CatalogFilter, ChangeEvent, ChangesPage, ChangesParams, Position, Served, DEFAULT_LIMIT,
     MAX_LIMIT,
 };
-use super::read_model;
 use crate::error::{ApiError, ApiResult, Code, FieldCode, FieldError};
+use crate::feed::read_model;
 use crate::feed::{self, view::render};
 use crate::pagination::{Page, PageParams};
 use crate::publication;
@@ -169,10 +168,7 @@ async fn freshen(
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let body = fresh.remove(&r.id).unwrap_or(r.body);
-        out.push(Served {
-            id: r.id,
-            body: RawValue::from_string(body).map_err(anyhow::Error::from)?,
-        });
+        out.push(Served { id: r.id, body });
     }
     Ok(out)
 }
@@ -192,8 +188,32 @@ fn parse_cursor(cursor: Option<&str>) -> ApiResult<i64> {
     }
 }
 
-/// The events after `cursor`, oldest first.
-pub async fn read(db: &DatabaseConnection, params: &ChangesParams) -> ApiResult<ChangesPage> {
+/// The events after `cursor`, oldest first, from `db` (a replica, perhaps).
+/// A cursor beyond what `db` holds is asked of the `primary`: a follower
+/// that read the newest events there (or from a replica further ahead)
+/// must not be told its cursor is unknown by one that lags.
+pub async fn read(
+    db: &DatabaseConnection,
+    primary: &DatabaseConnection,
+    params: &ChangesParams,
+) -> ApiResult<ChangesPage> {
+    match read_on(db, params).await? {
+        Some(page) => Ok(page),
+        None => read_on(primary, params)
+            .await?
+            // A cursor this feed never handed out: most likely kept from
+            // another deployment, or the database was restored. Resuming
+            // would silently miss everything up to it.
+            .ok_or_else(|| ApiError::new(Code::FeedCursorAhead)),
+    }
+}
+
+/// The page after the cursor, or `None` when the cursor is beyond this
+/// database's last position.
+async fn read_on(
+    db: &DatabaseConnection,
+    params: &ChangesParams,
+) -> ApiResult<Option<ChangesPage>> {
     let limit = match params.limit {
         None => DEFAULT_LIMIT,
         Some(n) if (1..=MAX_LIMIT).contains(&n) => n,
@@ -214,10 +234,7 @@ pub async fn read(db: &DatabaseConnection, params: &ChangesParams) -> ApiResult<
         .all(db)
         .await?;
     if rows.is_empty() && after > 0 && after > feed::last_seq(db).await? {
-        // A cursor this feed never handed out: most likely kept from another
-        // deployment, or the database was restored. Resuming would silently
-        // miss everything up to it.
-        return Err(ApiError::new(Code::FeedCursorAhead));
+        return Ok(None);
     }
     let has_more = rows.len() as u64 > limit;
     let data: Vec<ChangeEvent> = rows
@@ -229,9 +246,9 @@ pub async fn read(db: &DatabaseConnection, params: &ChangesParams) -> ApiResult<
         .last()
         .map(|e| e.cursor.clone())
         .unwrap_or_else(|| after.to_string());
-    Ok(ChangesPage {
+    Ok(Some(ChangesPage {
         data,
         next_cursor,
         has_more,
-    })
+    }))
 }

@@ -28,13 +28,14 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::audit::{Actor, WriteTx};
-use crate::catalog::read_model;
+
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::publication;
 
 pub mod event;
 pub mod expiry;
+pub mod read_model;
 pub mod view;
 
 const FEED_STATE: &str = "catalog_feed_state";

@@ -45,7 +45,7 @@ pub(super) async fn get_stats_overview(
     query: Query<StatsQuery>,
 ) -> ApiResult<HttpResponse> {
     let figures = service::overview(
-        &state.db,
+        state.reads.lagging(),
         &auth,
         &query,
         state.config.targets,

@@ -2,8 +2,9 @@
 //! published product, holding the JSON the catalogue answers with and the
 //! columns it filters and pages on.
 //!
-//! It is written only by [`crate::feed`], in the transaction that records
-//! the product's feed event, from the same rendered view: a row exists
+//! It is written only by the feed's sync ([`super::sync_product`]), in the
+//! transaction that records the product's feed event, from the same
+//! rendered view: a row exists
 //! exactly while the product is in the feed, and its `body` is the product
 //! of its last `upsert`. So the catalogue answers from one indexed
 //! statement, and the catalogue and a follower of the feed agree.
@@ -21,9 +22,9 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QuerySelect, Set};
 use uuid::Uuid;
 
+use super::view::CatalogProduct;
 use crate::db;
 use crate::error::ApiResult;
-use crate::feed::view::CatalogProduct;
 
 /// The row of a rendered product.
 fn row_of(product: &CatalogProduct, body: String) -> catalog_entries::ActiveModel {
@@ -133,10 +134,22 @@ pub async fn remove(conn: &impl ConnectionTrait, product_id: Uuid) -> ApiResult<
     Ok(())
 }
 
+/// [`fill`], logged, for start-up and `migrate`.
+pub async fn fill_at_start(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let filled = fill(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("filling the catalogue's read model: {e:?}"))?;
+    if filled > 0 {
+        tracing::info!(filled, "catalogue read model filled from the change feed");
+    }
+    Ok(())
+}
+
 /// Fills the read model for products in the feed that have no row: after
 /// the migration that created it, every published product, from its last
-/// `upsert` (the view a follower holds). Runs with the migrations; a no-op
-/// once filled. Answers how many rows were written.
+/// `upsert` (the view a follower holds). Runs at every start and with
+/// `migrate`, after the migrations; a no-op once filled. Answers how many
+/// rows were written.
 pub async fn fill(db: &DatabaseConnection) -> ApiResult<usize> {
     use entity::{catalog_changes, products, ChangeOp};
     use sea_orm::sea_query::{Expr, Query};
