@@ -55,7 +55,7 @@ async fn main() -> anyhow::Result<()> {
         }
         _ => {}
     }
-    opop_api::telemetry::init();
+    let _log = opop_api::telemetry::init();
     let config = Config::from_env()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {

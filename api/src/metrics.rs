@@ -153,9 +153,10 @@ fn method_label(method: &Method) -> &'static str {
 }
 
 /// Middleware: counts every answer and its latency under its route template,
-/// and writes the access line (target `opop::access`, at `info`; silence it
-/// with `RUST_LOG=info,opop::access=off`). It runs inside the request's span,
-/// so the line carries the request id.
+/// and writes the one access line of the request (target `opop::access`, at
+/// `info`: method, route template, path without the query, status, caller
+/// id, latency; silence it with `RUST_LOG=info,opop::access=off`). It runs
+/// inside the request's span, so the line carries the request id.
 pub async fn record(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -171,6 +172,22 @@ pub async fn record(
         Ok(res) => res.status().as_u16(),
         Err(e) => e.as_response_error().status_code().as_u16(),
     };
+    // The caller's id (a user's or partner's), from the principal the
+    // guard put in the request; never a name or a token.
+    let caller = match &result {
+        Ok(res) => {
+            use actix_web::HttpMessage;
+            res.request()
+                .extensions()
+                .get::<crate::auth::Principal>()
+                .and_then(|p| match p {
+                    crate::auth::Principal::User(u) => Some(u.id.to_string()),
+                    crate::auth::Principal::Partner(p) => Some(p.id.to_string()),
+                    crate::auth::Principal::Anonymous => None,
+                })
+        }
+        Err(_) => None,
+    };
     let elapsed = started.elapsed();
     let route = route.as_deref().unwrap_or(UNMATCHED);
     if let Some(metrics) = metrics {
@@ -182,6 +199,7 @@ pub async fn record(
         route,
         path = path.as_deref().unwrap_or_default(),
         status,
+        caller = caller.as_deref().unwrap_or("-"),
         latency_ms = elapsed.as_secs_f64() * 1000.0,
         "request"
     );

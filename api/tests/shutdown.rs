@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::{json, Value};
 
 const ADMIN_EMAIL: &str = "admin@test.opop";
@@ -312,6 +312,32 @@ async fn sigterm_under_load_finishes_in_flight_requests_refuses_new_connections_
             }
         }));
     }
+    // The orders wait on a lock the test holds until after the signal (the
+    // product's row on PostgreSQL, the write lock on SQLite), so they are
+    // certainly in flight when it comes, however fast the machine.
+    let blocker_db = opop_api::db::connect_url(&database.url, 1)
+        .await
+        .expect("connecting");
+    let blocker = blocker_db
+        .begin_with_options(sea_orm::TransactionOptions {
+            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await
+        .expect("a transaction");
+    {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let id: uuid::Uuid = product_id.parse().expect("an id");
+        entity::products::Entity::update_many()
+            .col_expr(
+                entity::products::Column::Stock,
+                sea_orm::sea_query::Expr::col(entity::products::Column::Stock).into(),
+            )
+            .filter(entity::products::Column::Id.eq(id))
+            .exec(&blocker)
+            .await
+            .expect("locking the ordered product");
+    }
     start.wait().await;
     let sent = Instant::now();
     // Long enough for the server to have read every request, short enough
@@ -341,6 +367,8 @@ async fn sigterm_under_load_finishes_in_flight_requests_refuses_new_connections_
         .await
         .expect_err("a new connection after SIGTERM must fail");
     assert!(fresh.is_connect(), "{fresh:?}");
+    blocker.rollback().await.expect("releasing the lock");
+    blocker_db.close().await.ok();
 
     // Every request in flight finishes, successfully.
     let mut fates = Vec::new();
