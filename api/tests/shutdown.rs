@@ -331,7 +331,7 @@ async fn sigterm_under_load_finishes_in_flight_requests_refuses_new_connections_
         entity::products::Entity::update_many()
             .col_expr(
                 entity::products::Column::Stock,
-                sea_orm::sea_query::Expr::col(entity::products::Column::Stock).into(),
+                sea_orm::sea_query::Expr::col(entity::products::Column::Stock),
             )
             .filter(entity::products::Column::Id.eq(id))
             .exec(&blocker)
