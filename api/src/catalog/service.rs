@@ -12,6 +12,7 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait,
     ExprTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Statement,
 };
+use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use super::model::{
@@ -227,21 +228,46 @@ async fn read_on(
         }
     };
     let after = parse_cursor(params.cursor.as_deref())?;
-    let rows = catalog_changes::Entity::find()
-        .filter(catalog_changes::Column::Seq.gt(after))
-        .order_by_asc(catalog_changes::Column::Seq)
+    use catalog_changes::Column as C;
+    // The product as text, decoded by position: a replay reads every event,
+    // and parsing each into a tree only to serialise it again was most of
+    // its cost.
+    let rows: Vec<(
+        i64,
+        Uuid,
+        entity::ChangeOp,
+        Option<String>,
+        chrono::DateTime<chrono::Utc>,
+    )> = catalog_changes::Entity::find()
+        .select_only()
+        .column(C::Seq)
+        .column(C::ProductId)
+        .column(C::Op)
+        .expr(Expr::col(C::Payload).cast_as("text"))
+        .column(C::CreatedAt)
+        .filter(C::Seq.gt(after))
+        .order_by_asc(C::Seq)
         .limit(limit + 1)
+        .into_tuple()
         .all(db)
         .await?;
     if rows.is_empty() && after > 0 && after > feed::last_seq(db).await? {
         return Ok(None);
     }
     let has_more = rows.len() as u64 > limit;
-    let data: Vec<ChangeEvent> = rows
-        .into_iter()
-        .take(limit as usize)
-        .map(ChangeEvent::from)
-        .collect();
+    let mut data = Vec::with_capacity(rows.len().min(limit as usize));
+    for (seq, product_id, op, payload, recorded_at) in rows.into_iter().take(limit as usize) {
+        data.push(ChangeEvent {
+            cursor: seq.to_string(),
+            op,
+            product_id,
+            product: payload
+                .map(RawValue::from_string)
+                .transpose()
+                .map_err(anyhow::Error::from)?,
+            recorded_at,
+        });
+    }
     let next_cursor = data
         .last()
         .map(|e| e.cursor.clone())

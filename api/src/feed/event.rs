@@ -3,6 +3,7 @@
 
 use entity::{catalog_changes, ChangeOp};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -20,9 +21,11 @@ pub struct ChangeEvent {
     pub product_id: Uuid,
     /// The whole product as the catalogue shows it, for `upsert` (also when
     /// only price or stock changed); absent for `delete`.
+    /// Kept as the JSON text stored, written out without being parsed
+    /// into a tree and serialised again (a full replay reads every event).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<CatalogProduct>)]
-    pub product: Option<serde_json::Value>,
+    pub product: Option<Box<RawValue>>,
     pub recorded_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -33,7 +36,10 @@ impl From<catalog_changes::Model> for ChangeEvent {
             cursor: e.seq.to_string(),
             op: e.op,
             product_id: e.product_id,
-            product: e.payload,
+            // A tree always serialises.
+            product: e
+                .payload
+                .and_then(|p| serde_json::value::to_raw_value(&p).ok()),
             recorded_at: e.created_at,
         }
     }
