@@ -60,7 +60,7 @@ for name, label, _asked, reference, want, p99 in ENDPOINTS:
     frac = h["rps"] / d["tps"] if d["tps"] else 0
     ok = frac >= want and (p99 is None or h["p99_ms"] < p99)
     target = f"≥ {want:.0%}" + (f", p99 < {p99} ms" if p99 else "")
-    stmts = d.get("api_statements") or ""
+    stmts = d.get("api_statements") or "–"
     verdicts.append((label, ok, f"{frac:.0%} of its reference, p99 {h['p99_ms']:.1f} ms (target: {target})"))
     rows.append(
         f"| {label} | {h['rps']:,.0f} | {h['p50_ms']:.1f} | {h['p99_ms']:.1f} | {h['non_2xx'] + h['errors']} "

@@ -209,6 +209,16 @@ pub async fn read(
     }
 }
 
+/// An event as read: position, product, operation, the product's JSON
+/// text and when it was recorded.
+type EventRow = (
+    i64,
+    Uuid,
+    entity::ChangeOp,
+    Option<String>,
+    chrono::DateTime<chrono::Utc>,
+);
+
 /// The page after the cursor, or `None` when the cursor is beyond this
 /// database's last position.
 async fn read_on(
@@ -232,13 +242,7 @@ async fn read_on(
     // The product as text, decoded by position: a replay reads every event,
     // and parsing each into a tree only to serialise it again was most of
     // its cost.
-    let rows: Vec<(
-        i64,
-        Uuid,
-        entity::ChangeOp,
-        Option<String>,
-        chrono::DateTime<chrono::Utc>,
-    )> = catalog_changes::Entity::find()
+    let rows: Vec<EventRow> = catalog_changes::Entity::find()
         .select_only()
         .column(C::Seq)
         .column(C::ProductId)
