@@ -21,8 +21,8 @@ pub struct ChangeEvent {
     pub product_id: Uuid,
     /// The whole product as the catalogue shows it, for `upsert` (also when
     /// only price or stock changed); absent for `delete`.
-    /// Kept as the JSON text stored, written out without being parsed
-    /// into a tree and serialised again (a full replay reads every event).
+    // Kept as the JSON text stored, written out without being parsed into a
+    // tree and serialised again (a full replay reads every event).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<CatalogProduct>)]
     pub product: Option<Box<RawValue>>,
