@@ -1,7 +1,8 @@
 //! Withdrawing products whose publication ended by the passing of time.
 //!
 //! The catalogue itself never shows a product after its halal certificate's
-//! `expires_on`: its queries apply the publication rule with today's date.
+//! `expires_on`: its reads compare the read model's `halal_until` with
+//! today's date.
 //! What time cannot do by itself is write the `delete` event partners need;
 //! this task does, on every instance, every `OPOP_EXPIRY_INTERVAL_SECS`.
 //! Several instances may run it at once: each product is re-checked under
