@@ -60,16 +60,6 @@ struct Inner {
 pub struct Reads(Arc<Inner>);
 
 impl Reads {
-    /// Reads from the primary only (no replicas configured).
-    pub fn primary_only(primary: DatabaseConnection) -> Self {
-        Self(Arc::new(Inner {
-            primary,
-            replicas: Vec::new(),
-            max_lag_ms: 0,
-            next: AtomicUsize::new(0),
-        }))
-    }
-
     /// Opens a pool per replica of `config`. Pools connect lazily: a
     /// replica that is down at start delays nothing, it is only skipped.
     pub async fn connect(config: &Config, primary: DatabaseConnection) -> anyhow::Result<Self> {
@@ -112,24 +102,6 @@ impl Reads {
             .map(|i| &inner.replicas[(start + i) % n])
             .find(|r| r.lag_ms.load(Ordering::Relaxed) <= inner.max_lag_ms)
             .map_or(&inner.primary, |r| &r.db)
-    }
-
-    /// The primary, for writes and for reads of the caller's own writes.
-    pub fn primary(&self) -> &DatabaseConnection {
-        &self.0.primary
-    }
-
-    /// Each replica's name (its URL without the password) and lag in
-    /// milliseconds, `None` while unmeasured or unreachable.
-    pub fn lags(&self) -> Vec<(String, Option<u64>)> {
-        self.0
-            .replicas
-            .iter()
-            .map(|r| {
-                let lag = r.lag_ms.load(Ordering::Relaxed);
-                (r.name.clone(), (lag != UNKNOWN).then_some(lag))
-            })
-            .collect()
     }
 
     /// Measures the replicas' lag until the process ends; `None` without

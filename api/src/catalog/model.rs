@@ -58,13 +58,6 @@ pub struct Served {
     pub body: String,
 }
 
-impl Served {
-    /// The product's JSON, parsed (for tools and tests).
-    pub fn product(&self) -> serde_json::Result<CatalogProduct> {
-        serde_json::from_str(&self.body)
-    }
-}
-
 /// Keyset position: the id of the last product of the page. Ids are
 /// time-ordered and the list is newest first, so inserting or deleting
 /// products never shifts a page a follower has not read yet.
