@@ -42,6 +42,9 @@ pub struct Config {
     /// `OPOP_REPLICA_MAX_LAG_MS`: a replica further behind the primary than
     /// this is skipped until it catches up.
     pub replica_max_lag_ms: u64,
+    /// `OPOP_CATALOG_CACHE_MB`: how much of the catalogue's answers each
+    /// instance keeps in memory (0 keeps none; see `catalog::cache`).
+    pub catalog_cache_mb: u64,
     /// Origins allowed by CORS; empty means none (same-origin only).
     pub cors_origins: Vec<String>,
     pub throttle: ThrottleConfig,
@@ -231,6 +234,7 @@ impl std::fmt::Debug for Config {
                     .collect::<Vec<_>>(),
             )
             .field("replica_max_lag_ms", &self.replica_max_lag_ms)
+            .field("catalog_cache_mb", &self.catalog_cache_mb)
             .field("cors_origins", &self.cors_origins)
             .field("request_timeout_secs", &self.request_timeout_secs)
             .field("public_rate", &self.public_rate)
@@ -402,6 +406,7 @@ impl Config {
             db_max_connections: parse_num("OPOP_DB_MAX_CONNECTIONS", 10)? as u32,
             replica_urls,
             replica_max_lag_ms: parse_num("OPOP_REPLICA_MAX_LAG_MS", 1000)?,
+            catalog_cache_mb: parse_num("OPOP_CATALOG_CACHE_MB", 32)?,
             cors_origins: non_empty("OPOP_CORS_ORIGINS")
                 .map(|v| {
                     v.split(',')

@@ -21,6 +21,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::throttle::Throttle;
 use crate::auth::token::JwtKeys;
 use crate::auth::Authenticator;
+use crate::catalog::cache::CatalogCache;
 use crate::config::Config;
 use crate::error::{ApiError, Code};
 use crate::replicas::Reads;
@@ -132,7 +133,14 @@ impl Application {
             None
         };
         tasks.extend(reads.spawn_watch());
-        let server = run(listener, config, db.clone(), reads, nik)?;
+        // A read from a replica may show the catalogue from before a change
+        // for as long as the lag allowed, plus the watcher's sampling.
+        let replica_lag = (!config.replica_urls.is_empty()).then(|| {
+            Duration::from_millis(config.replica_max_lag_ms) + 2 * crate::replicas::WATCH_INTERVAL
+        });
+        let catalog = CatalogCache::new(config.catalog_cache_mb, replica_lag);
+        tasks.extend(catalog.spawn_watch(db.clone()));
+        let server = run(listener, config, db.clone(), reads, nik, catalog)?;
         Ok(Self {
             port,
             server,
@@ -169,6 +177,7 @@ fn run(
     db: DatabaseConnection,
     reads: Reads,
     nik: Arc<NikVault>,
+    catalog: CatalogCache,
 ) -> anyhow::Result<Server> {
     let workers = config.workers;
     let config = Arc::new(config);
@@ -176,6 +185,7 @@ fn run(
     let state = web::Data::new(AppState {
         db: db.clone(),
         reads,
+        catalog,
         keys: keys.clone(),
         throttle: Throttle::new(config.throttle),
         storage: Storage::from_config(&config)?,
@@ -252,6 +262,9 @@ fn run(
             // `ErrorHandlers`, so its refusals get a request id; the time
             // limit answers with an error, which puts the id in itself.
             .wrap(from_fn(time_limit))
+            // Outside the time limit: a write cut off by it may still
+            // have committed.
+            .wrap(from_fn(forget_catalogue_after_writes))
             .wrap(from_fn(crate::ratelimit::public))
             .wrap(from_fn(crate::ratelimit::headers))
             .wrap(ErrorHandlers::new().default_handler(http::normalise_error))
@@ -352,6 +365,27 @@ pub async fn time_limit(
             Err(InternalError::from_response(err, res).into())
         }
     }
+}
+
+/// Middleware: after a request that may have written (whatever its
+/// answer), the catalogue answers kept in memory are not served again, so a
+/// caller reading right after its own write reads it (`catalog::cache`).
+pub async fn forget_catalogue_after_writes(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let writes = !req.method().is_safe();
+    let cache = writes
+        .then(|| {
+            req.app_data::<web::Data<AppState>>()
+                .map(|s| s.catalog.clone())
+        })
+        .flatten();
+    let res = next.call(req).await;
+    if let Some(cache) = cache {
+        cache.changed();
+    }
+    res
 }
 
 /// What a JSON API's answers may load or be framed by: nothing.

@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::throttle::Throttle;
 use crate::auth::token::JwtKeys;
+use crate::catalog::cache::CatalogCache;
 use crate::config::Config;
 use crate::replicas::Reads;
 use crate::storage::Storage;
@@ -19,6 +20,8 @@ pub struct AppState {
     /// Where reads that may be a moment behind go: the public catalogue,
     /// the change feed and the figures (`replicas`).
     pub reads: Reads,
+    /// The catalogue's answers kept in memory (`catalog::cache`).
+    pub catalog: CatalogCache,
     pub config: Arc<Config>,
     pub keys: JwtKeys,
     pub throttle: Throttle,

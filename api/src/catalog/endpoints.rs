@@ -8,10 +8,10 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::model::{CatalogFilter, CatalogProduct, ChangesPage, ChangesParams, Served};
+use super::cache::Answer;
+use super::model::{CatalogFilter, CatalogProduct, ChangesPage, ChangesParams};
 use super::service;
 use crate::auth::{Partner, Public, Require};
 use crate::error::ApiResult;
@@ -34,42 +34,23 @@ fn matches(req: &HttpRequest, etag: &str) -> bool {
         .any(|t| t.trim() == "*" || bare(t) == bare(etag))
 }
 
-/// A cacheable JSON answer: `ETag` from the body's hash, `304` when the
-/// client already has it.
-pub fn cached_body(req: &HttpRequest, body: Vec<u8>) -> HttpResponse {
-    let digest = Sha256::digest(&body);
-    let etag = format!("\"{}\"", hex::encode(&digest[..16]));
-    let fresh = matches(req, &etag);
+/// A cacheable JSON answer: its `ETag`, and `304` when the client already
+/// has it.
+fn serve(req: &HttpRequest, answer: &Answer) -> HttpResponse {
+    let fresh = matches(req, &answer.etag);
     let mut res = if fresh {
         HttpResponse::NotModified()
     } else {
         HttpResponse::Ok()
     };
-    res.insert_header((header::ETAG, etag))
+    res.insert_header((header::ETAG, answer.etag.clone()))
         .insert_header((header::CACHE_CONTROL, CACHE_CONTROL))
         .insert_header((header::VARY, "Accept-Encoding"));
     if fresh {
         return res.finish();
     }
-    res.content_type("application/json").body(body)
-}
-
-/// A page of the catalogue as JSON: the stored bodies written out as they
-/// are, exactly as serialising the page of products would.
-fn page_json(page: &Page<Served>) -> ApiResult<Vec<u8>> {
-    let size = page.data.iter().map(|p| p.body.len() + 1).sum::<usize>() + 64;
-    let mut out = Vec::with_capacity(size);
-    out.extend_from_slice(b"{\"data\":[");
-    for (i, p) in page.data.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(p.body.as_bytes());
-    }
-    out.extend_from_slice(b"],\"next_cursor\":");
-    serde_json::to_writer(&mut out, &page.next_cursor).map_err(anyhow::Error::from)?;
-    out.push(b'}');
-    Ok(out)
+    res.content_type("application/json")
+        .body(answer.body.clone())
 }
 
 /// Browse the published catalogue.
@@ -100,8 +81,15 @@ pub(super) async fn list_catalog_products(
     page: Query<PageParams>,
     filter: Query<CatalogFilter>,
 ) -> ApiResult<HttpResponse> {
-    let page = service::list(state.reads.lagging(), &filter, &page).await?;
-    Ok(cached_body(&req, page_json(&page)?))
+    let answer = service::list_answer(
+        &state.catalog,
+        state.reads.lagging(),
+        &filter,
+        &page,
+        req.query_string(),
+    )
+    .await?;
+    Ok(serve(&req, &answer))
 }
 
 /// Get a published product.
@@ -127,8 +115,8 @@ pub(super) async fn get_catalog_product(
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let product = service::get(state.reads.lagging(), *id).await?;
-    Ok(cached_body(&req, product.body.into_bytes()))
+    let answer = service::get_answer(&state.catalog, state.reads.lagging(), *id).await?;
+    Ok(serve(&req, &answer))
 }
 
 /// Read the catalogue's change feed.

@@ -1,6 +1,7 @@
 //! The public catalogue of published products, and the change feed that
 //! marketplaces mirror it by.
 
+pub mod cache;
 pub mod endpoints;
 pub mod model;
 pub mod service;

@@ -4,6 +4,7 @@
 //! reading is a plain range query over committed rows.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use entity::{catalog_changes, catalog_entries, products};
@@ -15,6 +16,7 @@ use sea_orm::{
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
+use super::cache::{Answer, CatalogCache, Key};
 use super::model::{
     CatalogFilter, ChangeEvent, ChangesPage, ChangesParams, Position, Served, DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -25,6 +27,54 @@ use crate::feed::{self, view::render};
 use crate::pagination::{Page, PageParams};
 use crate::publication;
 use crate::validation::validate;
+
+/// A page of the catalogue as served, from `cache` when it holds it;
+/// `query` is the request's query string, which `filter` and `page` were
+/// read from.
+pub async fn list_answer(
+    cache: &CatalogCache,
+    db: &DatabaseConnection,
+    filter: &CatalogFilter,
+    page: &PageParams,
+    query: &str,
+) -> ApiResult<Arc<Answer>> {
+    cache
+        .get_or_load(Key::Page(query.into()), || async {
+            page_json(&list(db, filter, page).await?)
+        })
+        .await
+}
+
+/// A published product as served, from `cache` when it holds it.
+pub async fn get_answer(
+    cache: &CatalogCache,
+    db: &DatabaseConnection,
+    id: Uuid,
+) -> ApiResult<Arc<Answer>> {
+    cache
+        .get_or_load(Key::Product(id), || async {
+            Ok(get(db, id).await?.body.into_bytes())
+        })
+        .await
+}
+
+/// A page of the catalogue as JSON: the stored bodies written out as they
+/// are, exactly as serialising the page of products would.
+fn page_json(page: &Page<Served>) -> ApiResult<Vec<u8>> {
+    let size = page.data.iter().map(|p| p.body.len() + 1).sum::<usize>() + 64;
+    let mut out = Vec::with_capacity(size);
+    out.extend_from_slice(b"{\"data\":[");
+    for (i, p) in page.data.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(p.body.as_bytes());
+    }
+    out.extend_from_slice(b"],\"next_cursor\":");
+    serde_json::to_writer(&mut out, &page.next_cursor).map_err(anyhow::Error::from)?;
+    out.push(b'}');
+    Ok(out)
+}
 
 /// One page of published products, newest first: one statement on the
 /// read model (see [`read_model`]).
