@@ -10,8 +10,7 @@
 
 use entity::{audit_log, ActorType};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Set,
-    TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Set, TransactionTrait,
 };
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -89,26 +88,40 @@ impl WriteTx {
     /// Records an entry inside this transaction, so it commits or rolls back
     /// with the change it describes.
     pub async fn record(&mut self, entry: Entry) -> ApiResult<()> {
-        let changes = if is_personal(entry.resource_type) {
-            names_only(&entry.changes)
-        } else {
-            entry.changes
-        };
-        audit_log::ActiveModel {
-            id: Set(db::new_id()),
-            actor_type: Set(self.actor.kind),
-            actor_id: Set(self.actor.id),
-            action: Set(entry.action.to_string()),
-            resource_type: Set(entry.resource_type.to_string()),
-            resource_id: Set(entry.resource_id),
-            province_code: Set(entry.province_code),
-            changes: Set(changes),
-            request_id: Set(self.actor.request_id.clone()),
-            created_at: Set(db::now()),
+        self.record_all(vec![entry]).await
+    }
+
+    /// Records entries inside this transaction, in one statement.
+    pub async fn record_all(&mut self, entries: Vec<Entry>) -> ApiResult<()> {
+        if entries.is_empty() {
+            return Ok(());
         }
-        .insert(&self.txn)
-        .await?;
-        self.recorded += 1;
+        let n = entries.len();
+        let now = db::now();
+        let rows = entries.into_iter().map(|entry| {
+            let changes = if is_personal(entry.resource_type) {
+                names_only(&entry.changes)
+            } else {
+                entry.changes
+            };
+            audit_log::ActiveModel {
+                id: Set(db::new_id()),
+                actor_type: Set(self.actor.kind),
+                actor_id: Set(self.actor.id),
+                action: Set(entry.action.to_string()),
+                resource_type: Set(entry.resource_type.to_string()),
+                resource_id: Set(entry.resource_id),
+                province_code: Set(entry.province_code),
+                changes: Set(changes),
+                request_id: Set(self.actor.request_id.clone()),
+                created_at: Set(now),
+            }
+        });
+        // Nothing is read back: an entry is written, never shown to its writer.
+        audit_log::Entity::insert_many(rows)
+            .exec_without_returning(&self.txn)
+            .await?;
+        self.recorded += n;
         Ok(())
     }
 

@@ -480,6 +480,10 @@ async fn a_placed_order_reaches_the_change_feed_with_the_new_stock() {
     assert_eq!(last.op, ChangeOp::Upsert);
     assert_eq!(last.payload.as_ref().unwrap()["stock"], 26);
     assert_eq!(product_row(&app, p.id).await.stock, Some(26));
+    // The order's view is the stored one with the new stock, not rendered
+    // again: rendering it from the register now finds nothing to change.
+    assert_eq!(opop_api::feed::sync_now(&app.db, p.id).await.unwrap(), None);
+    assert_eq!(events_of(&app, p.id).await.len(), after.len());
     // The sale is in the audit trail, by the partner.
     let trail = entity::audit_log::Entity::find()
         .filter(entity::audit_log::Column::ResourceType.eq("order"))

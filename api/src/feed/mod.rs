@@ -76,6 +76,10 @@ impl CatalogTx {
         self.tx.record(entry).await
     }
 
+    pub async fn record_all(&mut self, entries: Vec<crate::audit::Entry>) -> ApiResult<()> {
+        self.tx.record_all(entries).await
+    }
+
     /// Positions the transaction's events and commits.
     pub async fn commit(self) -> ApiResult<()> {
         flush(&*self.tx, self.pending.take()).await?;
@@ -181,6 +185,54 @@ pub async fn last_seq(conn: &impl ConnectionTrait) -> ApiResult<i64> {
 /// when the transaction commits.
 pub async fn sync_product(tx: &CatalogTx, product_id: Uuid) -> ApiResult<Option<ChangeOp>> {
     sync_held(&*tx.tx, &tx.pending, product_id).await
+}
+
+/// After an order took stock from a published product by an `UPDATE` that
+/// returned `product` (and `variant`), and so holds its row lock: the
+/// stored view with the new stock, version and time, without rendering it
+/// again. Every other change to what a product shows goes through
+/// [`sync_product`], which is what keeps the stored view exact; the one
+/// exception, a certificate it shows having expired since, is rendered
+/// afresh (as is anything not found where expected).
+pub async fn sync_stock(
+    tx: &CatalogTx,
+    product: &products::Model,
+    variant: Option<&entity::product_variants::Model>,
+) -> ApiResult<()> {
+    let conn = &*tx.tx;
+    let today = publication::today();
+    let stored = read_model::stored(conn, product.id)
+        .await?
+        .filter(|(_, fresh_until)| fresh_until.is_none_or(|d| d >= today));
+    let Some((body, _)) = stored else {
+        sync_held(conn, &tx.pending, product.id).await?;
+        return Ok(());
+    };
+    let mut view: view::CatalogProduct =
+        serde_json::from_str(&body).map_err(anyhow::Error::from)?;
+    view.stock = product.stock.unwrap_or_default();
+    view.version = product.version;
+    view.updated_at = product.updated_at;
+    if let Some(v) = variant {
+        let shown = view
+            .variants
+            .as_mut()
+            .and_then(|vs| vs.iter_mut().find(|shown| shown.id == v.id));
+        match shown {
+            Some(shown) => shown.stock = v.stock,
+            None => {
+                sync_held(conn, &tx.pending, product.id).await?;
+                return Ok(());
+            }
+        }
+    }
+    read_model::replace(conn, &view).await?;
+    tx.pending.push(Held {
+        product_id: product.id,
+        op: ChangeOp::Upsert,
+        payload: Some(serde_json::to_value(&view).map_err(anyhow::Error::from)?),
+    });
+    Ok(())
 }
 
 /// [`sync_product`] on any transaction, holding its event in `pending`.

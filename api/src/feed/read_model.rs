@@ -95,11 +95,40 @@ pub async fn put(conn: &impl ConnectionTrait, product: &CatalogProduct) -> ApiRe
     if stored.as_deref() == Some(body.as_str()) {
         return Ok(false);
     }
+    write(conn, product, body).await?;
+    Ok(true)
+}
+
+/// Stores the product's view, known to differ from the one stored.
+pub async fn replace(conn: &impl ConnectionTrait, product: &CatalogProduct) -> ApiResult<()> {
+    write(conn, product, body_of(product)?).await
+}
+
+async fn write(
+    conn: &impl ConnectionTrait,
+    product: &CatalogProduct,
+    body: String,
+) -> ApiResult<()> {
     catalog_entries::Entity::insert(row_of(product, body))
         .on_conflict(upsert())
         .exec_without_returning(conn)
         .await?;
-    Ok(true)
+    Ok(())
+}
+
+/// The stored view of a product and the last day it is exact (see
+/// `fresh_until`), if it is in the read model.
+pub async fn stored(
+    conn: &impl ConnectionTrait,
+    product_id: Uuid,
+) -> ApiResult<Option<(String, Option<NaiveDate>)>> {
+    Ok(catalog_entries::Entity::find_by_id(product_id)
+        .select_only()
+        .column(catalog_entries::Column::Body)
+        .column(catalog_entries::Column::FreshUntil)
+        .into_tuple()
+        .one(conn)
+        .await?)
 }
 
 /// Stores the views of products newly in the feed (bulk loading, and

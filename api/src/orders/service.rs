@@ -8,10 +8,12 @@
 //! takes stock twice; a concurrent request with the same key that loses the
 //! race rolls back and replays the winner's answer.
 
+use chrono::{DateTime, Utc};
 use entity::{orders, product_variants, products};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait,
+    FromQueryResult, QueryFilter, QueryTrait, Set, UpdateMany,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -56,10 +58,8 @@ pub async fn place(
 ) -> ApiResult<Answer> {
     crate::validation::validate(&input)?;
     let claim = Claim::new(partner, key, ENDPOINT, &input)?;
+    // Each attempt looks the key up first, inside its transaction.
     for _ in 0..ROUNDS {
-        if let Some(answer) = claim.replay(db).await? {
-            return Ok(answer);
-        }
         match attempt(db, partner, &claim, key, &input).await? {
             Attempt::Answered(answer) => return Ok(answer),
             Attempt::Raced => continue,
@@ -88,6 +88,37 @@ async fn attempt(
         return Ok(Attempt::Answered(answer));
     }
 
+    let external_order_id = input.external_order_id.trim().to_string();
+    let reported = orders::Entity::find()
+        .filter(orders::Column::PartnerId.eq(partner.id))
+        .filter(orders::Column::ExternalOrderId.eq(external_order_id.as_str()))
+        .one(&*tx)
+        .await?;
+    if reported.is_some() {
+        // On PostgreSQL each statement sees what committed before it began:
+        // a concurrent request with this very key may have committed the
+        // order (and its answer, in the same transaction) since we looked.
+        if let Some(answer) = claim.replay(&*tx).await? {
+            return Ok(Attempt::Answered(answer));
+        }
+        return Err(ApiError::new(Code::OrderAlreadyReported));
+    }
+
+    // The stock take: one conditional statement, never read-then-write,
+    // returning the row as it leaves it. The common order, a product
+    // without options, is taken at once when every condition holds; only
+    // when it is not are the conditions looked at one by one, to say why.
+    let quantity = i64::from(input.quantity);
+    let now = db::now();
+    if input.variant_id.is_none() {
+        let take = product_take(input.product_id, quantity, now)
+            .filter(products::Column::Options.is_null())
+            .filter(products::Column::MinOrderQty.lte(input.quantity));
+        if let Some(after) = returning(&tx, take).await? {
+            return placed(tx, partner, claim, key, input, after, None).await;
+        }
+    }
+
     let product = products::Entity::find_by_id(input.product_id)
         .filter(published(today()))
         .one(&*tx)
@@ -114,31 +145,13 @@ async fn attempt(
         ),
         (false, None) => None,
     };
-    let external_order_id = input.external_order_id.trim().to_string();
-    let reported = orders::Entity::find()
-        .filter(orders::Column::PartnerId.eq(partner.id))
-        .filter(orders::Column::ExternalOrderId.eq(external_order_id.as_str()))
-        .one(&*tx)
-        .await?;
-    if reported.is_some() {
-        // On PostgreSQL each statement sees what committed before it began:
-        // a concurrent request with this very key may have committed the
-        // order (and its answer, in the same transaction) since we looked.
-        if let Some(answer) = claim.replay(&*tx).await? {
-            return Ok(Attempt::Answered(answer));
-        }
-        return Err(ApiError::new(Code::OrderAlreadyReported));
-    }
 
-    // The stock take: one conditional statement, never read-then-write.
     // For a variant, the variant's stock is the one that must suffice; the
     // product's total then always does.
-    let quantity = i64::from(input.quantity);
-    let now = db::now();
-    let variant_taken = match &variant {
-        None => true,
+    let variant_after = match &variant {
+        None => None,
         Some(v) => {
-            product_variants::Entity::update_many()
+            let mut take = product_variants::Entity::update_many()
                 .col_expr(
                     product_variants::Column::Stock,
                     Expr::col(product_variants::Column::Stock).sub(quantity),
@@ -150,76 +163,108 @@ async fn attempt(
                 .col_expr(product_variants::Column::UpdatedAt, Expr::value(now))
                 .filter(product_variants::Column::Id.eq(v.id))
                 .filter(product_variants::Column::Stock.gte(quantity))
-                .exec(&*tx)
+                .into_query();
+            take.returning_all();
+            let stmt = tx.get_database_backend().build(&take);
+            product_variants::Model::find_by_statement(stmt)
+                .one(&*tx)
                 .await?
-                .rows_affected
-                == 1
         }
     };
-    let taken = variant_taken
-        && products::Entity::update_many()
-            .col_expr(
-                products::Column::Stock,
-                Expr::col(products::Column::Stock).sub(quantity),
-            )
-            .col_expr(
-                products::Column::Version,
-                Expr::col(products::Column::Version).add(1),
-            )
-            .col_expr(products::Column::UpdatedAt, Expr::value(now))
-            .filter(products::Column::Id.eq(product.id))
-            .filter(products::Column::Stock.gte(quantity))
-            .filter(published(today()))
-            .exec(&*tx)
-            .await?
-            .rows_affected
-            == 1;
-    if variant_taken && variant.is_some() && !taken {
-        // The variant had the stock but the product is no longer published
-        // (or its total disagrees): the error drops the transaction, which
-        // gives the variant its stock back.
-        return Err(ApiError::new(Code::CatalogProductNotFound));
+    let variant_taken = variant.is_none() || variant_after.is_some();
+    if variant_taken {
+        if let Some(after) = returning(&tx, product_take(product.id, quantity, now)).await? {
+            return placed(tx, partner, claim, key, input, after, variant_after).await;
+        }
+        if variant.is_some() {
+            // The variant had the stock but the product is no longer
+            // published (or its total disagrees): the error drops the
+            // transaction, which gives the variant its stock back.
+            return Err(ApiError::new(Code::CatalogProductNotFound));
+        }
     }
 
-    // Read again: the stock left (ours, as the row is now locked by us) or
-    // why nothing was taken.
+    // Nothing taken: stock is short. Read what is left (or whether the
+    // product was withdrawn meanwhile).
     let after = products::Entity::find_by_id(product.id)
         .filter(published(today()))
         .one(&*tx)
         .await?
         .ok_or_else(|| ApiError::new(Code::CatalogProductNotFound))?;
-
-    let variant_after = match &variant {
-        Some(v) => product_variants::Entity::find_by_id(v.id).one(&*tx).await?,
-        None => None,
+    let left = match &variant {
+        Some(v) => product_variants::Entity::find_by_id(v.id)
+            .one(&*tx)
+            .await?
+            .map_or(0, |v| v.stock),
+        None => after.stock.unwrap_or_default(),
     };
+    // Stored as the caller reads it: a replay answers the first answer
+    // again, word for word.
+    let refusal = ApiError::new(Code::OrderStockShort)
+        .with("left", left)
+        .with("quantity", quantity);
+    let body =
+        serde_json::to_value(refusal.problem(partner.lang, None)).map_err(anyhow::Error::from)?;
+    tx.record(audit::Entry {
+        action: "refuse_order",
+        resource_type: "product",
+        resource_id: after.id,
+        province_code: Some(after.province_code.clone()),
+        changes: json!({
+            "reason": "insufficient stock",
+            "stock": left,
+            "variant_id": input.variant_id,
+            "quantity": quantity,
+            "external_order_id": external_order_id,
+        }),
+    })
+    .await?;
+    remember(tx, claim, 409, body).await
+}
+
+/// Takes `quantity` units of a product that is published now and has them.
+fn product_take(id: Uuid, quantity: i64, now: DateTime<Utc>) -> UpdateMany<products::Entity> {
+    products::Entity::update_many()
+        .col_expr(
+            products::Column::Stock,
+            Expr::col(products::Column::Stock).sub(quantity),
+        )
+        .col_expr(
+            products::Column::Version,
+            Expr::col(products::Column::Version).add(1),
+        )
+        .col_expr(products::Column::UpdatedAt, Expr::value(now))
+        .filter(products::Column::Id.eq(id))
+        .filter(products::Column::Stock.gte(quantity))
+        .filter(published(today()))
+}
+
+/// Runs a stock take, answering the product as it left it, or `None` when
+/// its conditions did not hold (nothing was taken).
+async fn returning(
+    tx: &feed::CatalogTx,
+    take: UpdateMany<products::Entity>,
+) -> ApiResult<Option<products::Model>> {
+    let mut q = take.into_query();
+    q.returning_all();
+    let stmt = tx.get_database_backend().build(&q);
+    Ok(products::Model::find_by_statement(stmt).one(&**tx).await?)
+}
+
+/// The stock is taken: records the order, the product's new view for the
+/// feed, the audit entries and the answer, and commits.
+async fn placed(
+    mut tx: feed::CatalogTx,
+    partner: &Partner,
+    claim: &Claim,
+    key: &Key,
+    input: &OrderRequest,
+    after: products::Model,
+    variant_after: Option<product_variants::Model>,
+) -> ApiResult<Attempt> {
+    let quantity = i64::from(input.quantity);
     let stock = after.stock.unwrap_or_default();
     let left = variant_after.as_ref().map_or(stock, |v| v.stock);
-    if !taken {
-        // Stored as the caller reads it: a replay answers the first answer
-        // again, word for word.
-        let refusal = ApiError::new(Code::OrderStockShort)
-            .with("left", left)
-            .with("quantity", quantity);
-        let body = serde_json::to_value(refusal.problem(partner.lang, None))
-            .map_err(anyhow::Error::from)?;
-        tx.record(audit::Entry {
-            action: "refuse_order",
-            resource_type: "product",
-            resource_id: after.id,
-            province_code: Some(after.province_code.clone()),
-            changes: json!({
-                "reason": "insufficient stock",
-                "stock": left,
-                "variant_id": input.variant_id,
-                "quantity": quantity,
-                "external_order_id": external_order_id,
-            }),
-        })
-        .await?;
-        return remember(tx, claim, 409, body).await;
-    }
-
     let unit_price_idr = match &variant_after {
         Some(v) => v.price_idr,
         // A published product has a price: curation asks for one.
@@ -237,13 +282,13 @@ async fn attempt(
         pesantren_id: Set(after.pesantren_id),
         province_code: Set(after.province_code.clone()),
         quantity: Set(input.quantity),
-        external_order_id: Set(external_order_id),
+        external_order_id: Set(input.external_order_id.trim().to_string()),
         idempotency_key: Set(key.as_str().to_string()),
         variant_id: Set(input.variant_id),
         unit_price_idr: Set(unit_price_idr),
         total_idr: Set(total_idr),
-        created_at: Set(now),
-        updated_at: Set(now),
+        created_at: Set(after.updated_at),
+        updated_at: Set(after.updated_at),
         version: Set(1),
     }
     .insert(&*tx)
@@ -255,27 +300,28 @@ async fn attempt(
         Err(e) if is_unique_violation(&e) => return Ok(Attempt::Raced),
         Err(e) => return Err(e.into()),
     };
-    feed::sync_product(&tx, after.id).await?;
+    feed::sync_stock(&tx, &after, variant_after.as_ref()).await?;
 
     let view = OrderView::new(&order, Some(left));
-    tx.record(audit::Entry {
-        action: "create",
-        resource_type: "order",
-        resource_id: order.id,
-        province_code: Some(order.province_code.clone()),
-        changes: audit::created(&view),
-    })
-    .await?;
-    tx.record(audit::Entry {
-        action: "take_stock",
-        resource_type: "product",
-        resource_id: after.id,
-        province_code: Some(after.province_code.clone()),
-        changes: json!({
-            "stock": {"from": stock + quantity, "to": stock},
-            "order_id": order.id,
-        }),
-    })
+    tx.record_all(vec![
+        audit::Entry {
+            action: "create",
+            resource_type: "order",
+            resource_id: order.id,
+            province_code: Some(order.province_code.clone()),
+            changes: audit::created(&view),
+        },
+        audit::Entry {
+            action: "take_stock",
+            resource_type: "product",
+            resource_id: after.id,
+            province_code: Some(after.province_code.clone()),
+            changes: json!({
+                "stock": {"from": stock + quantity, "to": stock},
+                "order_id": order.id,
+            }),
+        },
+    ])
     .await?;
     let body = serde_json::to_value(&view).map_err(anyhow::Error::from)?;
     remember(tx, claim, 201, body).await
