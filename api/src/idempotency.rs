@@ -16,10 +16,7 @@ use std::time::Duration;
 use actix_web::http::{header, StatusCode};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, HttpResponseBuilder};
 use entity::idempotency_keys;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -184,7 +181,7 @@ impl Claim {
         body: &Value,
     ) -> ApiResult<Stored> {
         let now = crate::db::now();
-        let saved = idempotency_keys::ActiveModel {
+        let row = idempotency_keys::ActiveModel {
             id: Set(crate::db::new_id()),
             principal: Set(self.owner.clone()),
             key: Set(self.key.clone()),
@@ -194,9 +191,11 @@ impl Claim {
             response_body: Set(body.clone()),
             created_at: Set(now),
             expires_at: Set(now.timestamp() + TTL_SECS),
-        }
-        .insert(conn)
-        .await;
+        };
+        // Nothing is read back (on SQLite, `insert` would select the row).
+        let saved = idempotency_keys::Entity::insert(row)
+            .exec_without_returning(conn)
+            .await;
         match saved {
             Ok(_) => Ok(Stored::Yes),
             Err(e) if is_unique_violation(&e) => Ok(Stored::Raced),

@@ -152,7 +152,14 @@ pub async fn render(
                 expires_on: c.expires_on,
             });
     }
-    let mut variants = load_variants(db, ids.clone()).await?;
+    // Only products with options have variants: most have none, and then
+    // no statement is sent.
+    let with_options: Vec<Uuid> = rows
+        .iter()
+        .filter(|p| p.options.is_some())
+        .map(|p| p.id)
+        .collect();
+    let mut variants = load_variants(db, with_options).await?;
     let mut listings: HashMap<Uuid, Vec<ListingLink>> = HashMap::new();
     let found = partner_listings::Entity::find()
         .filter(partner_listings::Column::ProductId.is_in(ids))

@@ -48,14 +48,65 @@ pub(super) async fn views(
     rows: Vec<products::Model>,
 ) -> ApiResult<Vec<ProductView>> {
     let ids: Vec<Uuid> = rows.iter().map(|p| p.id).collect();
-    let published = published_ids(db, ids.clone()).await?;
-    let mut all_variants = load_variants(db, ids).await?;
-    Ok(rows
+    let published = published_ids(db, ids).await?;
+    let rows = rows
         .into_iter()
         .map(|p| {
             let live = published.contains(&p.id);
-            let vs = all_variants.remove(&p.id);
-            ProductView::new(p, live, vs)
+            Listed {
+                product: p,
+                published: live,
+            }
+        })
+        .collect();
+    views_of(db, rows).await
+}
+
+/// A product row read with whether it is published today, in the same
+/// statement (a page of a list: the rule is a column of the page's query,
+/// so it is exact against the register, as the product's own read is).
+struct Listed {
+    product: products::Model,
+    published: bool,
+}
+
+impl sea_orm::FromQueryResult for Listed {
+    fn from_query_result(row: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Listed {
+            product: products::Model::from_query_result(row, pre)?,
+            published: row.try_get(pre, PUBLISHED_NOW)?,
+        })
+    }
+}
+
+/// The column [`Listed`] reads the publication rule from.
+const PUBLISHED_NOW: &str = "published_now";
+
+/// The publication rule on `today` as a column of a products query.
+fn published_column(today: chrono::NaiveDate) -> sea_orm::sea_query::SimpleExpr {
+    Expr::case(crate::publication::published(today), true)
+        .finally(false)
+        .into()
+}
+
+/// The views of listed rows; variants are read only for products with
+/// options (most have none, and then no statement is sent).
+async fn views_of(db: &impl ConnectionTrait, rows: Vec<Listed>) -> ApiResult<Vec<ProductView>> {
+    let with_options: Vec<Uuid> = rows
+        .iter()
+        .filter(|r| r.product.options.is_some())
+        .map(|r| r.product.id)
+        .collect();
+    let mut all_variants = if with_options.is_empty() {
+        Default::default()
+    } else {
+        load_variants(db, with_options).await?
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let vs = all_variants.remove(&r.product.id);
+            ProductView::new(r.product, r.published, vs)
         })
         .collect())
 }
@@ -654,10 +705,15 @@ pub async fn list(
             .order_by_desc(price_key())
             .order_by_asc(products::Column::Id),
     };
-    let mut rows = q.limit(limit + 1).all(db).await?;
+    let mut rows = q
+        .column_as(published_column(crate::publication::today()), PUBLISHED_NOW)
+        .limit(limit + 1)
+        .into_model::<Listed>()
+        .all(db)
+        .await?;
     let next_cursor = if rows.len() as u64 > limit {
         rows.truncate(limit as usize);
-        rows.last().map(|p| {
+        rows.last().map(|Listed { product: p, .. }| {
             let k = match sort {
                 ProductSort::Newest => serde_json::Value::Null,
                 ProductSort::Name => serde_json::Value::String(p.search_name.clone()),
@@ -675,7 +731,7 @@ pub async fn list(
         None
     };
     Ok(Page {
-        data: views(db, rows).await?,
+        data: views_of(db, rows).await?,
         next_cursor,
     })
 }
