@@ -16,7 +16,10 @@ use std::time::Duration;
 use actix_web::http::{header, StatusCode};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, HttpResponseBuilder};
 use entity::idempotency_keys;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, Set,
+};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -173,13 +176,16 @@ impl Claim {
     }
 
     /// Stores the answer under the key, on `conn` (the write's own
-    /// transaction, where it has one).
+    /// transaction, where it has one). An expired use of the key is
+    /// replaced in the same statement; a live one means a concurrent request
+    /// with the same key stored first ([`Stored::Raced`]).
     pub async fn store(
         &self,
         conn: &impl ConnectionTrait,
         status: u16,
         body: &Value,
     ) -> ApiResult<Stored> {
+        use idempotency_keys::Column as C;
         let now = crate::db::now();
         let row = idempotency_keys::ActiveModel {
             id: Set(crate::db::new_id()),
@@ -192,11 +198,26 @@ impl Claim {
             created_at: Set(now),
             expires_at: Set(now.timestamp() + TTL_SECS),
         };
+        let replace_expired = OnConflict::columns([C::Principal, C::Key])
+            .update_columns([
+                C::Endpoint,
+                C::RequestHash,
+                C::ResponseStatus,
+                C::ResponseBody,
+                C::CreatedAt,
+                C::ExpiresAt,
+            ])
+            .action_and_where(
+                Expr::col((idempotency_keys::Entity, C::ExpiresAt)).lte(now.timestamp()),
+            )
+            .to_owned();
         // Nothing is read back (on SQLite, `insert` would select the row).
         let saved = idempotency_keys::Entity::insert(row)
+            .on_conflict(replace_expired)
             .exec_without_returning(conn)
             .await;
         match saved {
+            Ok(0) => Ok(Stored::Raced),
             Ok(_) => Ok(Stored::Yes),
             Err(e) if is_unique_violation(&e) => Ok(Stored::Raced),
             Err(e) => Err(e.into()),

@@ -10,10 +10,10 @@
 
 use chrono::{DateTime, Utc};
 use entity::{orders, product_variants, products};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait,
-    FromQueryResult, QueryFilter, QueryTrait, Set, UpdateMany,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, FromQueryResult,
+    QueryFilter, QueryTrait, Set, UpdateMany,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -22,7 +22,7 @@ use super::model::{OrderRequest, OrderView};
 use crate::audit;
 use crate::auth::Partner;
 use crate::db;
-use crate::error::{is_unique_violation, ApiError, ApiResult, Code, FieldCode, FieldError};
+use crate::error::{ApiError, ApiResult, Code, FieldCode, FieldError};
 use crate::feed;
 use crate::idempotency::{Answer, Claim, Key, Stored};
 use crate::publication::{published, today};
@@ -81,27 +81,10 @@ async fn attempt(
     // `feed::begin` starts with `BEGIN IMMEDIATE` on SQLite: the database's
     // write lock is ours before this transaction reads anything, so the
     // reads below see every commit before ours. (On PostgreSQL the stock is
-    // taken by one conditional statement below.) Then forget an expired use
-    // of the key.
-    claim.forget_expired(&*tx).await?;
+    // taken by one conditional statement below.) An expired use of the key
+    // is not replayed, and storing the answer replaces it.
     if let Some(answer) = claim.replay(&*tx).await? {
         return Ok(Attempt::Answered(answer));
-    }
-
-    let external_order_id = input.external_order_id.trim().to_string();
-    let reported = orders::Entity::find()
-        .filter(orders::Column::PartnerId.eq(partner.id))
-        .filter(orders::Column::ExternalOrderId.eq(external_order_id.as_str()))
-        .one(&*tx)
-        .await?;
-    if reported.is_some() {
-        // On PostgreSQL each statement sees what committed before it began:
-        // a concurrent request with this very key may have committed the
-        // order (and its answer, in the same transaction) since we looked.
-        if let Some(answer) = claim.replay(&*tx).await? {
-            return Ok(Attempt::Answered(answer));
-        }
-        return Err(ApiError::new(Code::OrderAlreadyReported));
     }
 
     // The stock take: one conditional statement, never read-then-write,
@@ -184,8 +167,18 @@ async fn attempt(
         }
     }
 
-    // Nothing taken: stock is short. Read what is left (or whether the
-    // product was withdrawn meanwhile).
+    // Nothing taken. An order already reported is refused as such (a
+    // placed one finds out by its insert); otherwise stock is short: read
+    // what is left (or whether the product was withdrawn meanwhile).
+    let external_order_id = input.external_order_id.trim().to_string();
+    let reported = orders::Entity::find()
+        .filter(orders::Column::PartnerId.eq(partner.id))
+        .filter(orders::Column::ExternalOrderId.eq(external_order_id.as_str()))
+        .one(&*tx)
+        .await?;
+    if reported.is_some() {
+        return already_reported(&tx, claim).await;
+    }
     let after = products::Entity::find_by_id(product.id)
         .filter(published(today()))
         .one(&*tx)
@@ -275,7 +268,7 @@ async fn placed(
     let total_idr = unit_price_idr
         .checked_mul(quantity)
         .ok_or_else(|| anyhow::anyhow!("order total overflows"))?;
-    let inserted = orders::ActiveModel {
+    let row = orders::ActiveModel {
         id: Set(db::new_id()),
         partner_id: Set(partner.id),
         product_id: Set(after.id),
@@ -290,15 +283,21 @@ async fn placed(
         created_at: Set(after.updated_at),
         updated_at: Set(after.updated_at),
         version: Set(1),
-    }
-    .insert(&*tx)
-    .await;
-    let order = match inserted {
-        Ok(order) => order,
-        // The same external order, committed by a concurrent request after
-        // our check: roll back (dropping the transaction) and look again.
-        Err(e) if is_unique_violation(&e) => return Ok(Attempt::Raced),
-        Err(e) => return Err(e.into()),
+    };
+    // Each external order once per partner: a second is not inserted (and
+    // waits, on PostgreSQL, for a concurrent one to commit or roll back).
+    let mut insert = orders::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([orders::Column::PartnerId, orders::Column::ExternalOrderId])
+                .do_nothing()
+                .to_owned(),
+        )
+        .into_query();
+    insert.returning_all();
+    let stmt = tx.get_database_backend().build(&insert);
+    let Some(order) = orders::Model::find_by_statement(stmt).one(&*tx).await? else {
+        // Dropping the transaction gives the stock back.
+        return already_reported(&tx, claim).await;
     };
     feed::sync_stock(&tx, &after, variant_after.as_ref()).await?;
 
@@ -325,6 +324,18 @@ async fn placed(
     .await?;
     let body = serde_json::to_value(&view).map_err(anyhow::Error::from)?;
     remember(tx, claim, 201, body).await
+}
+
+/// The external order was reported already: by a concurrent request with
+/// this very key, whose answer is replayed (on PostgreSQL each statement
+/// sees what committed before it began, and it may have committed since
+/// this transaction looked), or by another request, a 409. Either way this
+/// transaction is dropped, giving back any stock it took.
+async fn already_reported(tx: &feed::CatalogTx, claim: &Claim) -> ApiResult<Attempt> {
+    match claim.replay(&**tx).await? {
+        Some(answer) => Ok(Attempt::Answered(answer)),
+        None => Err(ApiError::new(Code::OrderAlreadyReported)),
+    }
 }
 
 /// Stores the answer under the key and commits. A key already stored means
