@@ -167,7 +167,7 @@ The references:
 {references}
 
 The catalogue reads above are answered from each instance's memory once read
-(`catalog::cache`, `docs/change-feed.md`). The same reads with `OPOP_CATALOG_CACHE_MB=0`,
+(`feed::cache`, `docs/change-feed.md`). The same reads with `OPOP_CATALOG_CACHE_MB=0`,
 each answered by the read model's one statement (what every read costs right after a
 catalogue change, and the rate of reads that miss the cache):
 

@@ -43,7 +43,7 @@ pub struct Config {
     /// this is skipped until it catches up.
     pub replica_max_lag_ms: u64,
     /// `OPOP_CATALOG_CACHE_MB`: how much of the catalogue's answers each
-    /// instance keeps in memory (0 keeps none; see `catalog::cache`).
+    /// instance keeps in memory (0 keeps none; see `feed::cache`).
     pub catalog_cache_mb: u64,
     /// Origins allowed by CORS; empty means none (same-origin only).
     pub cors_origins: Vec<String>,

@@ -21,9 +21,9 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::throttle::Throttle;
 use crate::auth::token::JwtKeys;
 use crate::auth::Authenticator;
-use crate::catalog::cache::CatalogCache;
 use crate::config::Config;
 use crate::error::{ApiError, Code};
+use crate::feed::cache::CatalogCache;
 use crate::replicas::Reads;
 use crate::state::AppState;
 use crate::storage::Storage;
@@ -369,7 +369,7 @@ pub async fn time_limit(
 
 /// Middleware: after a request that may have written (whatever its
 /// answer), the catalogue answers kept in memory are not served again, so a
-/// caller reading right after its own write reads it (`catalog::cache`).
+/// caller reading right after its own write reads it (`feed::cache`).
 pub async fn forget_catalogue_after_writes(
     req: ServiceRequest,
     next: Next<impl MessageBody>,

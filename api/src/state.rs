@@ -7,8 +7,8 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::throttle::Throttle;
 use crate::auth::token::JwtKeys;
-use crate::catalog::cache::CatalogCache;
 use crate::config::Config;
+use crate::feed::cache::CatalogCache;
 use crate::replicas::Reads;
 use crate::storage::Storage;
 use crate::vault::NikVault;
@@ -20,7 +20,7 @@ pub struct AppState {
     /// Where reads that may be a moment behind go: the public catalogue,
     /// the change feed and the figures (`replicas`).
     pub reads: Reads,
-    /// The catalogue's answers kept in memory (`catalog::cache`).
+    /// The catalogue's answers kept in memory (`feed::cache`).
     pub catalog: CatalogCache,
     pub config: Arc<Config>,
     pub keys: JwtKeys,

@@ -10,11 +10,11 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 
-use super::cache::Answer;
 use super::model::{CatalogFilter, CatalogProduct, ChangesPage, ChangesParams};
 use super::service;
 use crate::auth::{Partner, Public, Require};
 use crate::error::ApiResult;
+use crate::feed::cache::Answer;
 use crate::http::Query;
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;

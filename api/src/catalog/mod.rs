@@ -1,7 +1,6 @@
 //! The public catalogue of published products, and the change feed that
 //! marketplaces mirror it by.
 
-pub mod cache;
 pub mod endpoints;
 pub mod model;
 pub mod service;

@@ -16,12 +16,12 @@ use sea_orm::{
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
-use super::cache::{Answer, CatalogCache, Key};
 use super::model::{
     CatalogFilter, ChangeEvent, ChangesPage, ChangesParams, Position, Served, DEFAULT_LIMIT,
     MAX_LIMIT,
 };
 use crate::error::{ApiError, ApiResult, Code, FieldCode, FieldError};
+use crate::feed::cache::{Answer, CatalogCache, Key};
 use crate::feed::read_model;
 use crate::feed::{self, view::render};
 use crate::pagination::{Page, PageParams};

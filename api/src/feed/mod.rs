@@ -33,6 +33,7 @@ use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::publication;
 
+pub mod cache;
 pub mod event;
 pub mod expiry;
 pub mod read_model;
