@@ -38,6 +38,7 @@ const NONCE_LEN: usize = 24;
 const VERSION: &str = "v1";
 
 /// One key: its id, its cipher and its hash key.
+#[derive(Clone)]
 struct Key {
     id: String,
     cipher: XChaCha20Poly1305,
@@ -82,7 +83,9 @@ pub struct Sealed {
     pub last4: String,
 }
 
-/// The keys: the current one seals, every one opens.
+/// The keys: the current one seals, every one opens. Cloned for a thread
+/// that seals in bulk (the scale seed's generator).
+#[derive(Clone)]
 pub struct NikVault {
     current: Key,
     previous: Vec<Key>,

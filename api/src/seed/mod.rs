@@ -19,8 +19,8 @@ use entity::{
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, Set, Statement,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -1143,14 +1143,29 @@ where
     E: EntityTrait,
     A: ActiveModelTrait<Entity = E> + Send,
 {
-    use sea_orm::Iterable;
+    for statement in insert_statements(tx.get_database_backend(), rows) {
+        tx.execute_raw(statement).await?;
+    }
+    Ok(())
+}
+
+/// The multi-row INSERTs of `rows`, built apart from their execution so
+/// that a generator thread can build the next ones while the database
+/// writes the last.
+fn insert_statements<E, A>(backend: DbBackend, rows: Vec<A>) -> Vec<Statement>
+where
+    E: EntityTrait,
+    A: ActiveModelTrait<Entity = E>,
+{
+    use sea_orm::{Iterable, QueryTrait};
     let per = (MAX_BINDS / E::Column::iter().count().max(1)).max(1);
+    let mut out = Vec::with_capacity(rows.len().div_ceil(per));
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<A> = rows.by_ref().take(per).collect();
-        E::insert_many(chunk).exec_without_returning(tx).await?;
+        out.push(E::insert_many(chunk).build(backend));
     }
-    Ok(())
+    out
 }
 
 async fn user_id_by_email(db: &DatabaseConnection, email: &str) -> anyhow::Result<Option<Uuid>> {

@@ -19,11 +19,11 @@ use entity::{
     pesantren, products, santri, targets, ActivityKind, ActivityStatus, BuyerKind, DealKind,
     DealStatus, EnterpriseKind, PesantrenStatus, ProductStatus, SantriStatus,
 };
-use sea_orm::{DatabaseTransaction, Set};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Set, Statement};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{add_years, days, insert_chunked, province_name, Rng, VILLAGES};
+use super::{add_years, days, insert_statements, province_name, Rng, VILLAGES};
 use crate::audit::Entry;
 use crate::db;
 
@@ -997,14 +997,22 @@ impl Programme {
     /// Writes everything, parents before children (the mentors' accounts,
     /// the pesantren, santri and products must be in already).
     pub async fn write(self, tx: &DatabaseTransaction) -> Result<(), sea_orm::DbErr> {
-        insert_chunked(tx, self.targets).await?;
-        insert_chunked(tx, self.activities).await?;
-        insert_chunked(tx, self.participants).await?;
-        insert_chunked(tx, self.deals).await?;
-        insert_chunked(tx, self.assignments).await?;
-        insert_chunked(tx, self.sessions).await?;
-        insert_chunked(tx, self.enterprises).await?;
+        for statement in self.statements(tx.get_database_backend()) {
+            tx.execute_raw(statement).await?;
+        }
         Ok(())
+    }
+
+    /// The INSERTs of [`Programme::write`], in the order it runs them.
+    pub fn statements(self, backend: DbBackend) -> Vec<Statement> {
+        let mut out = insert_statements(backend, self.targets);
+        out.extend(insert_statements(backend, self.activities));
+        out.extend(insert_statements(backend, self.participants));
+        out.extend(insert_statements(backend, self.deals));
+        out.extend(insert_statements(backend, self.assignments));
+        out.extend(insert_statements(backend, self.sessions));
+        out.extend(insert_statements(backend, self.enterprises));
+        out
     }
 }
 

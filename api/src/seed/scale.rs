@@ -25,8 +25,8 @@ use entity::{
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -36,9 +36,9 @@ use super::programme::{
     EXPO_DEALS, MATCHING_DEALS,
 };
 use super::{
-    add_years, certification_drafts, days, halal, insert_chunked, person_name, phone,
-    product_status, santri_row, CertCtx, Rng, SantriCtx, BUSINESS_UNITS, DEMO_PARTNER_SECRET,
-    PRODUCTS, PRODUCT_REJECTIONS, VILLAGES,
+    add_years, certification_drafts, days, halal, insert_chunked, insert_statements, person_name,
+    phone, product_status, santri_row, CertCtx, Rng, SantriCtx, BUSINESS_UNITS,
+    DEMO_PARTNER_SECRET, PRODUCTS, PRODUCT_REJECTIONS, VILLAGES,
 };
 use crate::audit::{Actor, Entry};
 use crate::auth::password;
@@ -318,6 +318,93 @@ fn block(rng: &mut Rng, range: std::ops::Range<usize>, now: DateTime<Utc>) -> Bl
         }
     }
     b
+}
+
+/// INSERTs queued between the generator and the writer: enough to keep the
+/// database busy while the generator builds a block, few enough to bound
+/// the memory they hold (a statement has up to [`super::MAX_BINDS`] values).
+const QUEUED_STATEMENTS: usize = 64;
+
+/// What the generator sends the writer, in order.
+enum Load {
+    Insert(Statement),
+    /// The pesantren before this one are all sent.
+    Through(usize),
+}
+
+/// The generator's state and findings, once the register is sent.
+struct Register {
+    rng: Rng,
+    prng: Rng,
+    counts: ScaleCounts,
+    programme_counts: ProgrammeCounts,
+    members: Vec<Member>,
+    first_pesantren: Option<(Uuid, String)>,
+}
+
+/// Generates the `n` pesantren with their koperasi, santri (sealed),
+/// products, certifications and alumni's enterprises, a block at a time,
+/// and sends their INSERTs. Stops early when the writer has gone (it
+/// failed, and says why).
+fn register(
+    backend: DbBackend,
+    vault: &NikVault,
+    n: usize,
+    cal: Calendar,
+    mut rng: Rng,
+    mut prng: Rng,
+    sender: &tokio::sync::mpsc::Sender<Load>,
+) -> anyhow::Result<Register> {
+    let send = |load: Load| {
+        sender
+            .blocking_send(load)
+            .map_err(|_| anyhow::anyhow!("the writer of the data set stopped"))
+    };
+    let mut counts = ScaleCounts::default();
+    let mut programme_counts = ProgrammeCounts::default();
+    let mut members: Vec<Member> = Vec::new();
+    let mut first_pesantren = None;
+    let mut start = 0;
+    while start < n {
+        let end = (start + BLOCK).min(n);
+        let b = block(&mut rng, start..end, cal.now);
+        if first_pesantren.is_none() {
+            first_pesantren = b
+                .pesantren
+                .first()
+                .and_then(|p| Some((p.id.clone().take()?, p.province_code.clone().take()?)));
+        }
+        counts.pesantren += b.pesantren.len();
+        counts.koperasi += b.koperasi.len();
+        counts.santri += b.santri.len();
+        counts.products += b.products.len();
+        counts.certifications += b.certifications.len();
+        // What the programme needs of the block, and its alumni's enterprises.
+        members.extend(programme::members(&b.pesantren, &b.santri, &b.products, 6));
+        let mut enterprises = Programme::default();
+        enterprises.enterprises(&mut prng, &cal, &b.santri, ALUMNI_WITH_ENTERPRISE);
+        programme_counts.add(&enterprises.counts());
+        let statements = insert_statements(backend, b.pesantren)
+            .into_iter()
+            .chain(insert_statements(backend, b.koperasi))
+            .chain(insert_statements(backend, seal_rows(vault, b.santri)?))
+            .chain(insert_statements(backend, b.products))
+            .chain(insert_statements(backend, b.certifications))
+            .chain(enterprises.statements(backend));
+        for statement in statements {
+            send(Load::Insert(statement))?;
+        }
+        send(Load::Through(end))?;
+        start = end;
+    }
+    Ok(Register {
+        rng,
+        prng,
+        counts,
+        programme_counts,
+        members,
+        first_pesantren,
+    })
 }
 
 /// What the k-th activity of a province is: the first three are a training,
@@ -618,44 +705,38 @@ pub async fn seed_scale(
     let started = std::time::Instant::now();
     let now = db::now();
     let cal = Calendar::new(now);
-    let mut rng = Rng::new(RNG_SEED);
-    let mut prng = Rng::new(PROGRAMME_RNG_SEED);
-    let mut counts = ScaleCounts::default();
-    let mut programme_counts = ProgrammeCounts::default();
-    let mut members: Vec<Member> = Vec::new();
+    let rng = Rng::new(RNG_SEED);
+    let prng = Rng::new(PROGRAMME_RNG_SEED);
     let mut tx = feed::begin(db, &Actor::system()).await?;
 
+    // The register is generated, sealed and built into INSERTs on a thread
+    // of its own while this task writes what it sent before: the database
+    // and the generator then work at once instead of taking turns.
     let progress = bar(n as u64, "pesantren");
-    let mut first_pesantren = None;
-    let mut start = 0;
-    while start < n {
-        let end = (start + BLOCK).min(n);
-        let b = block(&mut rng, start..end, now);
-        if first_pesantren.is_none() {
-            first_pesantren = b
-                .pesantren
-                .first()
-                .and_then(|p| Some((p.id.clone().take()?, p.province_code.clone().take()?)));
+    let (sender, mut receiver) = tokio::sync::mpsc::channel(QUEUED_STATEMENTS);
+    let generator = {
+        let backend = db.get_database_backend();
+        let vault = vault.clone();
+        tokio::task::spawn_blocking(move || register(backend, &vault, n, cal, rng, prng, &sender))
+    };
+    while let Some(load) = receiver.recv().await {
+        match load {
+            Load::Insert(statement) => {
+                tx.execute_raw(statement).await?;
+            }
+            Load::Through(end) => progress.set_position(end as u64),
         }
-        counts.pesantren += b.pesantren.len();
-        counts.koperasi += b.koperasi.len();
-        counts.santri += b.santri.len();
-        counts.products += b.products.len();
-        counts.certifications += b.certifications.len();
-        // What the programme needs of the block, and its alumni's enterprises.
-        members.extend(programme::members(&b.pesantren, &b.santri, &b.products, 6));
-        let mut enterprises = Programme::default();
-        enterprises.enterprises(&mut prng, &cal, &b.santri, ALUMNI_WITH_ENTERPRISE);
-        programme_counts.add(&enterprises.counts());
-        insert_chunked(&tx, b.pesantren).await?;
-        insert_chunked(&tx, b.koperasi).await?;
-        insert_chunked(&tx, seal_rows(vault, b.santri)?).await?;
-        insert_chunked(&tx, b.products).await?;
-        insert_chunked(&tx, b.certifications).await?;
-        enterprises.write(&tx).await?;
-        progress.set_position(end as u64);
-        start = end;
     }
+    let Register {
+        mut rng,
+        mut prng,
+        mut counts,
+        mut programme_counts,
+        members,
+        first_pesantren,
+    } = generator
+        .await
+        .map_err(|e| anyhow::anyhow!("the generator of the data set failed: {e}"))??;
     progress.finish();
 
     // Accounts: the partners (kept when they exist) and a manager of the
