@@ -297,12 +297,15 @@ async fn sync_held(
     }
 }
 
-/// Writes the `upsert` of each product of `ids` that is published and not
-/// yet in the feed, rendering and inserting a few hundred at a time. For
-/// loading large data sets (`seed-demo --scale`), where syncing products one
-/// by one would take minutes; the events and read model rows are the ones
-/// [`sync_product`] would write. Answers how many were written.
-pub async fn publish_new(tx: &CatalogTx, ids: &[Uuid]) -> ApiResult<usize> {
+/// Writes the `upsert` of each product of `ids` that is published,
+/// rendering and inserting a few hundred at a time. For loading large data
+/// sets (`seed-demo --scale`), where syncing products one by one would take
+/// minutes; the events and read model rows are the ones [`sync_product`]
+/// would write. The products must be new to the feed (no event yet): the
+/// loader may have written them with `in_feed` set already, which spares
+/// rewriting every row (and each of its indexes) to set it; those left
+/// unset are set here. Answers how many were written.
+pub async fn publish_loaded(tx: &CatalogTx, ids: &[Uuid]) -> ApiResult<usize> {
     const BATCH: usize = 500;
     let conn = &*tx.tx;
     let today = publication::today();
@@ -310,7 +313,6 @@ pub async fn publish_new(tx: &CatalogTx, ids: &[Uuid]) -> ApiResult<usize> {
     for chunk in ids.chunks(BATCH) {
         let rows = products::Entity::find()
             .filter(products::Column::Id.is_in(chunk.to_vec()))
-            .filter(products::Column::InFeed.eq(false))
             .filter(publication::published(today))
             .order_by_asc(products::Column::Id)
             .all(conn)
@@ -318,21 +320,28 @@ pub async fn publish_new(tx: &CatalogTx, ids: &[Uuid]) -> ApiResult<usize> {
         if rows.is_empty() {
             continue;
         }
+        let unmarked: std::collections::HashSet<Uuid> =
+            rows.iter().filter(|p| !p.in_feed).map(|p| p.id).collect();
         let rendered = view::render(conn, rows).await?;
         read_model::insert_many(conn, &rendered).await?;
-        let mut published = Vec::with_capacity(rendered.len());
         for product in &rendered {
             tx.pending.push(Held {
                 product_id: product.id,
                 op: ChangeOp::Upsert,
                 payload: Some(serde_json::to_value(product).map_err(anyhow::Error::from)?),
             });
-            published.push(product.id);
         }
         // Positioned per chunk, so the held payloads never pile up.
         flush(conn, tx.pending.take()).await?;
-        set_in_feed(conn, &published, true).await?;
-        written += published.len();
+        let mark: Vec<Uuid> = rendered
+            .iter()
+            .map(|p| p.id)
+            .filter(|id| unmarked.contains(id))
+            .collect();
+        if !mark.is_empty() {
+            set_in_feed(conn, &mark, true).await?;
+        }
+        written += rendered.len();
     }
     Ok(written)
 }

@@ -24,6 +24,7 @@ use entity::{
     DealStatus, PesantrenStatus, ProductCondition, ProductStatus, Role,
 };
 use indicatif::{ProgressBar, ProgressStyle};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect, Set, Statement,
@@ -131,6 +132,8 @@ struct ScaleCounts {
 
 fn block(rng: &mut Rng, range: std::ops::Range<usize>, now: DateTime<Utc>) -> Block {
     let today = now.date_naive();
+    // The day the feed publishes on (WIB), not the generator's.
+    let feed_day = crate::publication::day_of(now);
     let mut b = Block::default();
     for i in range {
         let id = db::new_id();
@@ -229,6 +232,7 @@ fn block(rng: &mut Rng, range: std::ops::Range<usize>, now: DateTime<Utc>) -> Bl
             rng.range(5, 15) as usize
         };
         templates.truncate(n);
+        let pesantren_status = status;
         for (k, t) in templates.into_iter().enumerate() {
             let product_id = db::new_id();
             let flagship = k == 0;
@@ -312,6 +316,20 @@ fn block(rng: &mut Rng, range: std::ops::Range<usize>, now: DateTime<Utc>) -> Bl
                     Some(add_years(issued, 4)),
                     CertificationStatus::Verified,
                 ));
+            }
+            // Whether the feed will publish it, so that the row is written
+            // with `in_feed` set instead of rewritten when it is published;
+            // the load corrects a wrong guess before the feed is written.
+            let published = status == ProductStatus::Approved
+                && pesantren_status == PesantrenStatus::Verified
+                && (!t.category.requires_halal()
+                    || drafts.iter().any(|d| {
+                        d.cert_type == CertificationType::Halal
+                            && d.status == CertificationStatus::Verified
+                            && d.expires_on.is_none_or(|e| e >= feed_day)
+                    }));
+            if let Some(row) = b.products.last_mut() {
+                row.in_feed = Set(published);
             }
             b.certifications
                 .extend(drafts.into_iter().map(|d| d.into_model(rng, &cctx)));
@@ -822,6 +840,16 @@ pub async fn seed_scale(
 
     // What is published now: listings and orders go to those products, and
     // the listings must be in place before the feed renders them.
+    // A guess of the generator's that the rule does not bear out (the
+    // day turned during the load) is undone before the feed is written.
+    let today = crate::publication::today();
+    products::Entity::update_many()
+        .col_expr(products::Column::InFeed, Expr::value(false))
+        .filter(products::Column::Sku.like("P%"))
+        .filter(products::Column::InFeed.eq(true))
+        .filter(crate::publication::published(today).not())
+        .exec(&*tx)
+        .await?;
     let published: Vec<(Uuid, Uuid, String, i64)> = products::Entity::find()
         .select_only()
         .columns([
@@ -831,8 +859,7 @@ pub async fn seed_scale(
             products::Column::PriceIdr,
         ])
         .filter(products::Column::Sku.like("P%"))
-        .filter(products::Column::InFeed.eq(false))
-        .filter(crate::publication::published(crate::publication::today()))
+        .filter(crate::publication::published(today))
         .order_by_asc(products::Column::Id)
         .into_tuple()
         .all(&*tx)
@@ -893,7 +920,7 @@ pub async fn seed_scale(
     let ids: Vec<Uuid> = published.iter().map(|p| p.0).collect();
     let progress = bar(ids.len() as u64, "change feed");
     for chunk in ids.chunks(2_000) {
-        feed::publish_new(&tx, chunk).await?;
+        feed::publish_loaded(&tx, chunk).await?;
         progress.inc(chunk.len() as u64);
     }
     progress.finish();
@@ -1005,6 +1032,19 @@ mod tests {
         let tgts = targets::Entity::find().all(&db).await.unwrap();
         let today = crate::publication::today();
         assert!(acts.len() as u64 >= demo_activities + 3 * PROVINCE_CODES.len() as u64);
+
+        // The feed holds exactly the products marked as in it (the loader
+        // writes its guess of the flag; the feed must bear it out).
+        let entries: HashSet<Uuid> = entity::catalog_entries::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.product_id)
+            .collect();
+        let marked: HashSet<Uuid> = prods.iter().filter(|p| p.in_feed).map(|p| p.id).collect();
+        assert_eq!(entries, marked);
+        assert!(!marked.is_empty());
 
         // Region codes and NIKs name real regions, so they pass the API's checks.
         for p in &all_p {
