@@ -103,18 +103,22 @@ if os.path.exists(os.path.join(out, "growth.gen")):
             f"| {big['non_2xx'] + big['errors']} | {ratio:.0%} | {'met' if ok else '**missed**'} |"
         )
 
-# SQLite, the embedded default, at its own scale.
+# SQLite, the embedded default, at its own scale. Answered from memory, a
+# read costs the same on either database (neither is asked); the database's
+# own path is compared with the cache off on both.
 sqlite_rows = []
 for name in CATALOGUE:
     pg, lite = load(f"{name}.http.json"), load(f"sqlite_{name}.http.json")
-    if not lite:
+    pg_db, lite_db = load(f"nocache_{name}.http.json"), load(f"sqlite_nocache_{name}.http.json")
+    if not lite or not lite_db or not pg_db:
         continue
     label = next(l for n, l, *_ in ENDPOINTS if n == name)
-    ok = lite["rps"] >= pg["rps"]
-    verdicts.append((f"{label} on SQLite", ok, f"{lite['rps']:,.0f} requests/s against {pg['rps']:,.0f} on PostgreSQL (target: at least the PostgreSQL rate)"))
+    ok = lite_db["rps"] >= pg_db["rps"]
+    verdicts.append((f"{label} on SQLite", ok, f"{lite_db['rps']:,.0f} requests/s from the database against {pg_db['rps']:,.0f} on PostgreSQL "
+                     f"(from memory: {lite['rps']:,.0f} against {pg['rps']:,.0f}) (target: at least the PostgreSQL rate)"))
     sqlite_rows.append(
-        f"| {label} | {lite['rps']:,.0f} | {lite['p50_ms']:.1f} | {lite['p99_ms']:.1f} | {lite['non_2xx'] + lite['errors']} "
-        f"| {pg['rps']:,.0f} | {'met' if ok else '**missed**'} |"
+        f"| {label} | {lite_db['rps']:,.0f} | {lite_db['p50_ms']:.1f} | {lite_db['p99_ms']:.1f} | {lite_db['non_2xx'] + lite_db['errors']} "
+        f"| {pg_db['rps']:,.0f} | {lite['rps']:,.0f} | {pg['rps']:,.0f} | {'met' if ok else '**missed**'} |"
     )
 
 pg_version = sh("psql -X -At -h 127.0.0.1 -U postgres -d postgres -c 'show server_version'")
@@ -202,10 +206,12 @@ if sqlite_rows:
 
 What `cargo run --release` serves, at its own scale: {summary("sqlite.seed.txt")}
 Generated in {float(text("sqlite.gen", "0")):.0f} s. The same catalogue reads, same duration and
-connections, against the PostgreSQL rates above:
+connections, against the PostgreSQL rates above: first with nothing kept in memory
+(`OPOP_CATALOG_CACHE_MB=0`, each read answered by the database), then as shipped (answered
+from memory, where the database is not asked and the two differ by the machine's noise):
 
-| endpoint | requests/s | p50 ms | p99 ms | errors | PostgreSQL requests/s | at least PostgreSQL's |
-|---|---:|---:|---:|---:|---:|---|
+| endpoint | requests/s from the database | p50 ms | p99 ms | errors | PostgreSQL, from the database | requests/s from memory | PostgreSQL, from memory | at least PostgreSQL's (database) |
+|---|---:|---:|---:|---:|---:|---:|---:|---|
 """ + "\n".join(sqlite_rows) + "\n"
 
 doc += """

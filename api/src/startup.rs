@@ -226,6 +226,7 @@ fn run(
                 "RateLimit-Policy",
                 "Idempotent-Replayed",
                 "X-Next-Cursor",
+                "X-Has-More",
             ])
             .max_age(3600);
         App::new()

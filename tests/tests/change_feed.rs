@@ -359,3 +359,37 @@ async fn replaying_the_feed_of_the_demo_data_gives_the_demo_catalogue() {
         .await;
     assert_eq!(status, 422);
 }
+
+/// The next cursor and whether there is more come as headers too, equal to
+/// the body's, so a client can ask for the next page before parsing this one.
+#[tokio::test]
+async fn each_page_names_its_next_cursor_and_whether_there_is_more_in_headers() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await;
+    publish(&app, &w.pesantren_a, "TIKAR-1", ProductCategory::Craft).await;
+    publish(&app, &w.pesantren_b, "TIKAR-2", ProductCategory::Craft).await;
+    let partner = w.token("partner");
+    let mut cursor = String::new();
+    let mut pages = 0;
+    loop {
+        let res = app
+            .as_(&partner)
+            .get(&format!("/api/v1/catalog/changes?limit=1&cursor={cursor}"))
+            .await;
+        assert_eq!(res.status(), 200);
+        let header = |name: &str| res.headers()[name].to_str().unwrap().to_string();
+        let (next, more) = (header("x-next-cursor"), header("x-has-more"));
+        let page: Value = res.json().await.unwrap();
+        assert_eq!(page["next_cursor"], next);
+        assert_eq!(page["has_more"].as_bool().unwrap().to_string(), more);
+        pages += 1;
+        cursor = next;
+        if more == "false" {
+            break;
+        }
+    }
+    assert_eq!(
+        pages, 2,
+        "one event a page, and the last says there is no more"
+    );
+}

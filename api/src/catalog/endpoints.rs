@@ -19,6 +19,9 @@ use crate::http::Query;
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 
+const NEXT_CURSOR: header::HeaderName = header::HeaderName::from_static("x-next-cursor");
+const HAS_MORE: header::HeaderName = header::HeaderName::from_static("x-has-more");
+
 /// A minute fresh at the CDN, then served stale for up to five while it
 /// revalidates: withdrawn products vanish within a minute.
 pub const CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=300";
@@ -129,14 +132,21 @@ pub(super) async fn get_catalog_product(
 /// order, then keep asking with `next_cursor`: you end with exactly the
 /// published catalogue, also while others write. Positions are handed out
 /// in commit order, so resuming after a cursor never skips an event (see
-/// `docs/change-feed.md`). Partners only; rate-limited per partner.
+/// `docs/change-feed.md`). The next cursor and whether there is more also
+/// come as the headers `X-Next-Cursor` and `X-Has-More`, so a client can ask
+/// for the next page while it still applies this one. Partners only;
+/// rate-limited per partner.
 #[utoipa::path(
     get,
     path = "/changes",
     tag = "catalog",
     params(ChangesParams),
     responses(
-        (status = 200, description = "The events after the cursor.", body = ChangesPage),
+        (status = 200, description = "The events after the cursor.", body = ChangesPage,
+            headers(
+                ("X-Next-Cursor" = String, description = "The page's `next_cursor`."),
+                ("X-Has-More" = bool, description = "The page's `has_more`: `true` or `false`.")
+            )),
         (status = 429, description = "Over the partner's rate limit; see `Retry-After`.")
     )
 )]
@@ -145,5 +155,9 @@ pub(super) async fn list_catalog_changes(
     state: web::Data<AppState>,
     params: Query<ChangesParams>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(service::read(state.reads.lagging(), &state.db, &params).await?))
+    let page = service::read(state.reads.lagging(), &state.db, &params).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((NEXT_CURSOR, page.next_cursor.clone()))
+        .insert_header((HAS_MORE, if page.has_more { "true" } else { "false" }))
+        .json(page))
 }
