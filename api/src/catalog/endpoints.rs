@@ -157,7 +157,8 @@ pub(super) async fn list_catalog_changes(
 ) -> ApiResult<HttpResponse> {
     let page = service::read(state.reads.lagging(), &state.db, &params).await?;
     Ok(HttpResponse::Ok()
-        .insert_header((NEXT_CURSOR, page.next_cursor.clone()))
+        .insert_header((NEXT_CURSOR, page.next_cursor))
         .insert_header((HAS_MORE, if page.has_more { "true" } else { "false" }))
-        .json(page))
+        .content_type("application/json")
+        .body(page.body))
 }
