@@ -368,8 +368,8 @@ pub async fn time_limit(
     }
 }
 
-/// Middleware: after a request that may have written (whatever its
-/// answer), the catalogue answers kept in memory are not served again, so a
+/// Middleware: after a request that may have written (unless it was
+/// refused with a 4xx), the catalogue answers kept in memory are not served again, so a
 /// caller reading right after its own write reads it (`feed::cache`).
 pub async fn forget_catalogue_after_writes(
     req: ServiceRequest,
@@ -383,7 +383,11 @@ pub async fn forget_catalogue_after_writes(
         })
         .flatten();
     let res = next.call(req).await;
-    if let Some(cache) = cache {
+    // A refused request (4xx) changed nothing, and flushing for it would
+    // let anyone empty the cache with junk requests; a timeout (an error
+    // here) may have committed, so it counts.
+    let refused = res.as_ref().is_ok_and(|r| r.status().is_client_error());
+    if let Some(cache) = cache.filter(|_| !refused) {
         cache.changed();
     }
     res

@@ -412,6 +412,54 @@ async fn another_instance_serves_a_change_made_elsewhere_within_a_second() {
     drop(reader);
 }
 
+/// Kept answers are dropped after a write here, but not after a refused
+/// request: otherwise anyone could empty the cache with junk `POST`s. The
+/// stored body is changed behind the API's back (no feed position moves,
+/// so the watcher does not notice), which shows whether an answer came
+/// from memory.
+#[tokio::test]
+async fn a_refused_request_does_not_empty_the_cache_and_a_write_does() {
+    use sea_orm::EntityTrait;
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await;
+    let product = publish(&app, &w.pesantren_a, "KOPIAH-1", ProductCategory::Fashion).await;
+    let path = format!("/api/v1/catalog/products/{}", product.id);
+    // Read until kept: the watcher has read the counter once.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let first: Value = app.anon().get(&path).expect(200).await;
+    let mut entry = entity::catalog_entries::Entity::find_by_id(product.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    let mut behind = first.clone();
+    behind["name"] = json!("changed behind the API");
+    entry.body = Set(behind.to_string());
+    entry.update(&app.db).await.unwrap();
+    assert_eq!(app.anon().get(&path).expect(200).await, first, "kept");
+    for refused in ["/api/v1/nothing-here", "/api/v1/catalog/orders", &path] {
+        let status = app
+            .anon()
+            .post(refused, &json!({}))
+            .send()
+            .await
+            .status()
+            .as_u16();
+        assert!((400..500).contains(&status), "{refused}: {status}");
+    }
+    assert_eq!(app.anon().get(&path).expect(200).await, first, "still kept");
+    // A write (here a refresh of the partner's token) drops what was kept.
+    app.anon()
+        .post(
+            "/api/v1/auth/token",
+            &json!({"client_id": w.partner_client_id, "client_secret": w.partner_secret}),
+        )
+        .expect(200)
+        .await;
+    assert_eq!(app.anon().get(&path).expect(200).await, behind);
+}
+
 #[tokio::test]
 async fn each_partner_records_and_sees_only_its_own_listings() {
     let app = TestApp::spawn().await;

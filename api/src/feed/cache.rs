@@ -8,8 +8,9 @@
 //! once (they are evicted later, by size):
 //!
 //! - on this instance, every request that may write (any method but `GET`,
-//!   `HEAD` and `OPTIONS`), once its answer is ready and so its transaction
-//!   committed: a caller reading right after its own write reads it;
+//!   `HEAD` and `OPTIONS`) and was not refused with a 4xx, once its answer
+//!   is ready and so its transaction committed: a caller reading right
+//!   after its own write reads it;
 //! - for writes made elsewhere (another instance, the expiry task, a
 //!   loader), a watcher reads the change feed's counter, which every
 //!   catalogue change moves in its own transaction, every [`WATCH_INTERVAL`],
